@@ -1,0 +1,95 @@
+/*
+ * CGROUP arguments: finding the cgroup2 mount, checking and resolving
+ * the four spellings of a cgroup, and cgroup ids.
+ *
+ *   /system.slice/foo.service          path relative to the cgroup2 mount
+ *   system.slice/foo.service           the same (contains '/', no leading '/')
+ *   /sys/fs/cgroup/system.slice/foo.service  full path under the mount
+ *   batch.slice, a-b.slice, -.slice    systemd slice: /a.slice/a-b.slice
+ *   foo.service, foo.scope, ...        other systemd unit: searched for
+ *   id:N                               cgroup id N
+ *
+ * The cgroup id is what the kernel's netlink interface uses: the 64-bit
+ * kernfs node id that name_to_handle_at() returns in a FILEID_KERNFS
+ * handle.  On a 64-bit kernel it equals the directory's inode number.  On
+ * any other file system (the fake trees the tests build on tmpfs, ext4,
+ * overlayfs) the handle is something else, so st_ino stands in for it.
+ */
+#ifndef GPUMEMCTL_CGROUP_H
+#define GPUMEMCTL_CGROUP_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define GM_CGROUP_ROOT_ENV "GPUMEM_CGROUP_ROOT"
+
+/* Spellings of a CGROUP argument. */
+enum gm_cgroup_kind {
+	GM_CGROUP_PATH,		/* path, relative or full */
+	GM_CGROUP_SLICE,	/* systemd slice unit name */
+	GM_CGROUP_UNIT,		/* other systemd unit name */
+	GM_CGROUP_ID,		/* id:N */
+};
+
+/* Where an id came from (see above). */
+enum gm_id_source {
+	GM_ID_KERNFS_HANDLE,
+	GM_ID_INODE,
+};
+
+struct gm_cgroup {
+	char path[PATH_MAX];	/* relative to the mount, "/" for the root */
+	uint64_t id;
+};
+
+/*
+ * Check the syntax of a CGROUP argument without touching the file system.
+ * Returns 0 and sets *@kind, or -EINVAL with a message.
+ */
+int gm_cgroup_check(const char *spec, enum gm_cgroup_kind *kind,
+		    struct gm_err *err);
+
+/*
+ * The first cgroup2 mount point listed in the mountinfo file @mountinfo
+ * (e.g. "/proc/self/mountinfo").  -ENOENT if there is none.
+ */
+int gm_cgroup_find_mount(const char *mountinfo, char *buf, size_t len,
+			 struct gm_err *err);
+
+/*
+ * The cgroup2 mount to use: $GPUMEM_CGROUP_ROOT if set and non-empty
+ * (must be an absolute path to a directory), else the first cgroup2 mount
+ * in /proc/self/mountinfo.
+ */
+int gm_cgroup_root(char *buf, size_t len, struct gm_err *err);
+
+/* Map slice "a-b.slice" to "/a.slice/a-b.slice" ("-.slice" is "/"). */
+int gm_cgroup_slice_path(const char *slice, char *buf, size_t len);
+
+/* The cgroup id of @name relative to @dirfd ("" for @dirfd itself). */
+int gm_cgroup_id_at(int dirfd, const char *name, uint64_t *id,
+		    enum gm_id_source *source);
+
+/* Find the cgroup with id @id under @root; its relative path in @buf. */
+int gm_cgroup_find_id(const char *root, uint64_t id, char *buf, size_t len,
+		      struct gm_err *err);
+
+/*
+ * Find the cgroup directory named @unit under @root.  Subtrees of per-user
+ * service managers (user@UID.service) are not searched: like systemctl,
+ * names refer to the system manager's units.  Two matches are an error.
+ */
+int gm_cgroup_find_unit(const char *root, const char *unit, char *buf,
+			size_t len, struct gm_err *err);
+
+/*
+ * Resolve @spec against the cgroup2 mount @root.  Returns 0, -EINVAL for
+ * bad syntax, -ENOENT if there is no such cgroup, other negative errno.
+ */
+int gm_cgroup_resolve(const char *root, const char *spec,
+		      struct gm_cgroup *cg, struct gm_err *err);
+
+#endif

@@ -1,0 +1,532 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "cmdline.h"
+#include "size.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const command_names[] = {
+	[GM_CMD_NONE] = NULL,
+	[GM_CMD_HELP] = NULL,
+	[GM_CMD_VERSION] = NULL,
+	[GM_CMD_SHOW] = "show",
+	[GM_CMD_SET] = "set",
+	[GM_CMD_RECLAIM] = "reclaim",
+	[GM_CMD_MONITOR] = "monitor",
+	[GM_CMD_APPLY] = "apply",
+	[GM_CMD_OCI_HOOK] = "oci-hook",
+};
+
+static const char *const format_names[] = {
+	[GM_FORMAT_TABLE] = "table",
+	[GM_FORMAT_JSON] = "json",
+	[GM_FORMAT_PROMETHEUS] = "prometheus",
+};
+
+static const char *const purge_names[] = {
+	[GM_PURGE_FIRST] = "first",
+	[GM_PURGE_LAST] = "last",
+	[GM_PURGE_NEVER] = "never",
+};
+
+static const char *const writeback_names[] = {
+	[GM_WRITEBACK_IMMEDIATE] = "immediate",
+	[GM_WRITEBACK_DEFERRED] = "deferred",
+};
+
+enum set_key { KEY_PURGE, KEY_SWAP_BUDGET, KEY_WRITEBACK };
+
+static const char *const set_keys[] = {
+	[KEY_PURGE] = "purge",
+	[KEY_SWAP_BUDGET] = "swap-budget",
+	[KEY_WRITEBACK] = "writeback",
+};
+
+struct parser {
+	struct gm_cmdline *cl;
+	struct gm_err *err;
+	const char **words;	/* non-option arguments, in order */
+	size_t nwords;
+	bool have_format;	/* -j or -o given */
+	bool tree;		/* --tree given */
+	bool stop;		/* --help or --version: parse no further */
+};
+
+static int lookup(const char *const *names, size_t n, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcmp(names[i], word))
+			return (int)i;
+	return -1;
+}
+
+static const char *name_of(const char *const *names, size_t n, size_t i)
+{
+	return i < n && names[i] ? names[i] : "?";
+}
+
+const char *gm_command_name(enum gm_command cmd)
+{
+	return name_of(command_names, ARRAY_SIZE(command_names), cmd);
+}
+
+const char *gm_format_name(enum gm_format format)
+{
+	return name_of(format_names, ARRAY_SIZE(format_names), format);
+}
+
+const char *gm_purge_name(enum gm_purge purge)
+{
+	return name_of(purge_names, ARRAY_SIZE(purge_names), purge);
+}
+
+const char *gm_writeback_name(enum gm_writeback writeback)
+{
+	return name_of(writeback_names, ARRAY_SIZE(writeback_names), writeback);
+}
+
+/* ---- options --------------------------------------------------------- */
+
+static int set_format(struct parser *p, enum gm_format format)
+{
+	if (p->have_format && p->cl->format != format) {
+		gm_err_set(p->err, "conflicting output formats '%s' and '%s'",
+			   gm_format_name(p->cl->format),
+			   gm_format_name(format));
+		return -EINVAL;
+	}
+	p->have_format = true;
+	p->cl->format = format;
+	return 0;
+}
+
+static int set_output(struct parser *p, const char *opt, const char *value)
+{
+	int f;
+
+	if (!value) {
+		gm_err_set(p->err,
+			   "option '%s': missing FORMAT (table, json or prometheus)",
+			   opt);
+		return -EINVAL;
+	}
+	f = lookup(format_names, ARRAY_SIZE(format_names), value);
+	if (f < 0) {
+		gm_err_set(p->err,
+			   "option '%s': unknown output format '%s' (expected table, json or prometheus)",
+			   opt, value);
+		return -EINVAL;
+	}
+	return set_format(p, f);
+}
+
+/*
+ * A flag: --help, --version, --json, --pretty, --tree (or its letter).
+ * Returns 0, -EINVAL with a message, or 1 if @c is not a flag.
+ */
+static int set_flag(struct parser *p, char c)
+{
+	switch (c) {
+	case 'h':
+		p->cl->cmd = GM_CMD_HELP;
+		p->stop = true;
+		return 0;
+	case 'V':
+		p->cl->cmd = GM_CMD_VERSION;
+		p->stop = true;
+		return 0;
+	case 'j':
+		return set_format(p, GM_FORMAT_JSON);
+	case 'p':
+		p->cl->pretty = true;
+		return 0;
+	case 't':
+		p->tree = true;
+		return 0;
+	}
+	return 1;
+}
+
+static const struct long_flag {
+	const char *name;
+	char flag;
+} long_flags[] = {
+	{ "help", 'h' },
+	{ "version", 'V' },	/* long form only */
+	{ "json", 'j' },
+	{ "pretty", 'p' },
+	{ "tree", 't' },	/* long form only */
+};
+
+/* argv[*i] is "--NAME" or "--NAME=VALUE". */
+static int long_option(struct parser *p, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i], *name = arg + 2;
+	const char *eq = strchr(name, '=');
+	size_t n = eq ? (size_t)(eq - name) : strlen(name);
+	size_t k;
+
+	if (n == strlen("output") && !strncmp(name, "output", n)) {
+		if (eq)
+			return set_output(p, "--output", eq + 1);
+		return set_output(p, "--output",
+				  *i + 1 < argc ? argv[++*i] : NULL);
+	}
+	for (k = 0; k < ARRAY_SIZE(long_flags); k++) {
+		if (strlen(long_flags[k].name) != n ||
+		    strncmp(long_flags[k].name, name, n))
+			continue;
+		if (eq) {
+			gm_err_set(p->err, "option '--%s' takes no value",
+				   long_flags[k].name);
+			return -EINVAL;
+		}
+		return set_flag(p, long_flags[k].flag);
+	}
+	gm_err_set(p->err, "unknown option '%s'", arg);
+	return -EINVAL;
+}
+
+/* argv[*i] is "-X", or a bundle "-XYZ"; -o takes the rest or the next. */
+static int short_options(struct parser *p, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i], *c;
+	int ret;
+
+	for (c = arg + 1; *c && !p->stop; c++) {
+		if (*c == 'o') {
+			if (c[1])
+				return set_output(p, "-o", c + 1);
+			return set_output(p, "-o",
+					  *i + 1 < argc ? argv[++*i] : NULL);
+		}
+		/* --version and --tree have no short form. */
+		ret = (*c == 'V' || *c == 't') ? 1 : set_flag(p, *c);
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			continue;
+		if (!arg[2])
+			gm_err_set(p->err, "unknown option '%s'", arg);
+		else
+			gm_err_set(p->err, "unknown option '-%c' in '%s'", *c,
+				   arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * "-" alone is an operand, and so is anything ending in ".slice" such as
+ * systemd's root slice "-.slice".
+ */
+static bool is_option(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	if (n >= 6 && !strcmp(arg + n - 6, ".slice"))
+		return false;
+	return arg[0] == '-' && arg[1];
+}
+
+static int parse_options(struct parser *p, int argc, char **argv)
+{
+	bool options = true;
+	int i, ret;
+
+	for (i = 1; i < argc && !p->stop; i++) {
+		const char *arg = argv[i];
+
+		if (options && !strcmp(arg, "--")) {
+			options = false;
+			continue;
+		}
+		if (!options || !is_option(arg)) {
+			p->words[p->nwords++] = arg;
+			continue;
+		}
+		if (arg[1] == '-')
+			ret = long_option(p, argc, argv, &i);
+		else
+			ret = short_options(p, argc, argv, &i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* --pretty means pretty JSON: it implies -j and contradicts -o table. */
+static int check_pretty(struct parser *p)
+{
+	if (!p->cl->pretty)
+		return 0;
+	if (p->have_format && p->cl->format != GM_FORMAT_JSON) {
+		gm_err_set(p->err,
+			   "option '--pretty' applies to JSON output only, not '%s'",
+			   gm_format_name(p->cl->format));
+		return -EINVAL;
+	}
+	p->cl->format = GM_FORMAT_JSON;
+	return 0;
+}
+
+/* ---- commands -------------------------------------------------------- */
+
+static int check_cgroup(struct parser *p, const char *spec)
+{
+	enum gm_cgroup_kind kind;
+	struct gm_err cerr;
+
+	if (!gm_cgroup_check(spec, &kind, &cerr))
+		return 0;
+	gm_err_set(p->err, "%s: %s", gm_command_name(p->cl->cmd), cerr.msg);
+	return -EINVAL;
+}
+
+static int parse_cgroups(struct parser *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->cl->nargs; i++)
+		if (check_cgroup(p, p->cl->args[i]))
+			return -EINVAL;
+	return 0;
+}
+
+static int parse_size_arg(struct parser *p, const char *what,
+			  const char *word, uint64_t *out)
+{
+	int ret = gm_size_parse(word, out);
+
+	if (ret == -ERANGE)
+		gm_err_set(p->err, "%s: SIZE '%s' is too large (over 2^64 - 1)",
+			   what, word);
+	else if (ret)
+		gm_err_set(p->err,
+			   "%s: invalid SIZE '%s' (expected a whole number with an optional K, M, G, T suffix, or max)",
+			   what, word);
+	return ret ? -EINVAL : 0;
+}
+
+static int set_keyword(struct parser *p, const char *key, const char *value,
+		       const char *const *names, size_t n, const char *expected)
+{
+	int v = lookup(names, n, value);
+
+	if (v < 0)
+		gm_err_set(p->err,
+			   "set: %s: invalid value '%s' (expected %s)",
+			   key, value, expected);
+	return v;
+}
+
+static int set_one(struct parser *p, enum set_key key, const char *value)
+{
+	struct gm_policy_args *s = &p->cl->set;
+	int v;
+
+	switch (key) {
+	case KEY_PURGE:
+		v = set_keyword(p, "purge", value, purge_names,
+				ARRAY_SIZE(purge_names),
+				"first, last or never");
+		if (v < 0)
+			return -EINVAL;
+		s->purge = v;
+		s->has_purge = true;
+		return 0;
+	case KEY_WRITEBACK:
+		v = set_keyword(p, "writeback", value, writeback_names,
+				ARRAY_SIZE(writeback_names),
+				"immediate or deferred");
+		if (v < 0)
+			return -EINVAL;
+		s->writeback = v;
+		s->has_writeback = true;
+		return 0;
+	case KEY_SWAP_BUDGET:
+		if (parse_size_arg(p, "set: swap-budget", value,
+				   &s->swap_budget))
+			return -EINVAL;
+		s->has_swap_budget = true;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static bool key_given(const struct gm_policy_args *s, enum set_key key)
+{
+	return (key == KEY_PURGE && s->has_purge) ||
+	       (key == KEY_SWAP_BUDGET && s->has_swap_budget) ||
+	       (key == KEY_WRITEBACK && s->has_writeback);
+}
+
+/* set CGROUP KEY VALUE [KEY VALUE]... */
+static int parse_set(struct parser *p)
+{
+	const char **a = p->cl->args;
+	size_t n = p->cl->nargs, i;
+
+	if (!n) {
+		gm_err_set(p->err, "set: missing CGROUP");
+		return -EINVAL;
+	}
+	if (check_cgroup(p, a[0]))
+		return -EINVAL;
+	if (n == 1) {
+		gm_err_set(p->err,
+			   "set: nothing to set (give purge, swap-budget or writeback)");
+		return -EINVAL;
+	}
+	for (i = 1; i < n; i += 2) {
+		int key = lookup(set_keys, ARRAY_SIZE(set_keys), a[i]);
+
+		if (key < 0) {
+			gm_err_set(p->err,
+				   "set: unknown key '%s' (expected purge, swap-budget or writeback)",
+				   a[i]);
+			return -EINVAL;
+		}
+		if (key_given(&p->cl->set, key)) {
+			gm_err_set(p->err, "set: '%s' given more than once",
+				   a[i]);
+			return -EINVAL;
+		}
+		if (i + 1 >= n) {
+			gm_err_set(p->err, "set: missing value for '%s'", a[i]);
+			return -EINVAL;
+		}
+		if (set_one(p, key, a[i + 1]))
+			return -EINVAL;
+	}
+	p->cl->nargs = 1;
+	return 0;
+}
+
+/* reclaim CGROUP SIZE */
+static int parse_reclaim(struct parser *p)
+{
+	const char **a = p->cl->args;
+	size_t n = p->cl->nargs;
+
+	if (n < 2) {
+		gm_err_set(p->err, "reclaim: missing %s",
+			   n ? "SIZE" : "CGROUP");
+		return -EINVAL;
+	}
+	if (n > 2) {
+		gm_err_set(p->err, "reclaim: unexpected argument '%s'", a[2]);
+		return -EINVAL;
+	}
+	if (check_cgroup(p, a[0]) ||
+	    parse_size_arg(p, "reclaim", a[1], &p->cl->reclaim_bytes))
+		return -EINVAL;
+	if (p->cl->reclaim_bytes == GM_SIZE_MAX || !p->cl->reclaim_bytes) {
+		gm_err_set(p->err,
+			   "reclaim: SIZE must be a number of bytes greater than 0, not '%s'",
+			   a[1]);
+		return -EINVAL;
+	}
+	p->cl->nargs = 1;
+	return 0;
+}
+
+static int parse_files(struct parser *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->cl->nargs; i++) {
+		if (!p->cl->args[i][0]) {
+			gm_err_set(p->err, "apply: empty FILE name");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int parse_command(struct parser *p)
+{
+	struct gm_cmdline *cl = p->cl;
+	int cmd;
+
+	if (!p->nwords) {
+		gm_err_set(p->err, "missing COMMAND (see gpumemctl --help)");
+		return -EINVAL;
+	}
+	cmd = lookup(command_names, ARRAY_SIZE(command_names), p->words[0]);
+	if (cmd < 0) {
+		gm_err_set(p->err,
+			   "unknown command '%s' (expected show, set, reclaim, monitor, apply or oci-hook)",
+			   p->words[0]);
+		return -EINVAL;
+	}
+	cl->cmd = cmd;
+	cl->args = p->words + 1;
+	cl->nargs = p->nwords - 1;
+	if (p->tree && cl->cmd != GM_CMD_SHOW) {
+		gm_err_set(p->err, "%s: option '--tree' is only valid with show",
+			   gm_command_name(cl->cmd));
+		return -EINVAL;
+	}
+	cl->tree = p->tree;
+	switch (cl->cmd) {
+	case GM_CMD_SHOW:
+	case GM_CMD_MONITOR:
+		return parse_cgroups(p);
+	case GM_CMD_SET:
+		return parse_set(p);
+	case GM_CMD_RECLAIM:
+		return parse_reclaim(p);
+	case GM_CMD_APPLY:
+		return parse_files(p);
+	case GM_CMD_OCI_HOOK:
+		if (!cl->nargs)
+			return 0;
+		gm_err_set(p->err, "oci-hook: unexpected argument '%s'",
+			   cl->args[0]);
+		return -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+int gm_cmdline_parse(struct gm_cmdline *cl, int argc, char **argv,
+		     struct gm_err *err)
+{
+	struct parser p = { .cl = cl, .err = err };
+	int ret;
+
+	memset(cl, 0, sizeof(*cl));
+	p.words = calloc(argc > 0 ? argc : 1, sizeof(*p.words));
+	if (!p.words) {
+		gm_err_set(err, "out of memory");
+		return -ENOMEM;
+	}
+	ret = parse_options(&p, argc, argv);
+	if (!ret && !p.stop)
+		ret = check_pretty(&p);
+	if (!ret && !p.stop)
+		ret = parse_command(&p);
+	if (ret || p.stop) {
+		free(p.words);
+		cl->args = NULL;
+		cl->nargs = 0;
+		return ret;
+	}
+	/* Drop the command word so that args[] are the operands. */
+	memmove(p.words, p.words + 1, cl->nargs * sizeof(*p.words));
+	cl->args = p.words;
+	return 0;
+}
+
+void gm_cmdline_free(struct gm_cmdline *cl)
+{
+	free(cl->args);
+	cl->args = NULL;
+	cl->nargs = 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * The gpumemctl command line, parsed into a struct gm_cmdline.
+ *
+ *   gpumemctl [-j|--json] [-p|--pretty] [-o FORMAT] COMMAND ...
+ *
+ * Global options may appear anywhere before "--" (also after COMMAND);
+ * short ones may be bundled ("-jp").  Every value is checked here (SIZE,
+ * keywords, CGROUP syntax); whether a CGROUP exists is checked later.
+ */
+#ifndef GPUMEMCTL_CMDLINE_H
+#define GPUMEMCTL_CMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+enum gm_command {
+	GM_CMD_NONE,
+	GM_CMD_HELP,
+	GM_CMD_VERSION,
+	GM_CMD_SHOW,
+	GM_CMD_SET,
+	GM_CMD_RECLAIM,
+	GM_CMD_MONITOR,
+	GM_CMD_APPLY,
+	GM_CMD_OCI_HOOK,
+};
+
+enum gm_format {
+	GM_FORMAT_TABLE,
+	GM_FORMAT_JSON,
+	GM_FORMAT_PROMETHEUS,
+};
+
+enum gm_purge {
+	GM_PURGE_FIRST,
+	GM_PURGE_LAST,
+	GM_PURGE_NEVER,
+};
+
+enum gm_writeback {
+	GM_WRITEBACK_IMMEDIATE,
+	GM_WRITEBACK_DEFERRED,
+};
+
+/* "set" keys; has_* tells which were given. */
+struct gm_policy_args {
+	bool has_purge;
+	bool has_swap_budget;
+	bool has_writeback;
+	enum gm_purge purge;
+	uint64_t swap_budget;		/* GM_SIZE_MAX for "max" */
+	enum gm_writeback writeback;
+};
+
+struct gm_cmdline {
+	enum gm_command cmd;
+	enum gm_format format;
+	bool pretty;			/* pretty-printed JSON */
+	bool tree;			/* show --tree */
+	/*
+	 * Operands, pointing into argv: the CGROUPs of show and monitor,
+	 * the one CGROUP of set and reclaim, the FILEs of apply.
+	 */
+	const char **args;
+	size_t nargs;
+	struct gm_policy_args set;
+	uint64_t reclaim_bytes;		/* reclaim SIZE */
+};
+
+/*
+ * Parse argv[1..argc-1].  Returns 0, -EINVAL for a usage error (message
+ * in @err) or -ENOMEM.  -h/--help and --version end parsing at once.
+ * On success, release with gm_cmdline_free().
+ */
+int gm_cmdline_parse(struct gm_cmdline *cl, int argc, char **argv,
+		     struct gm_err *err);
+void gm_cmdline_free(struct gm_cmdline *cl);
+
+const char *gm_command_name(enum gm_command cmd);
+const char *gm_format_name(enum gm_format format);
+const char *gm_purge_name(enum gm_purge purge);
+const char *gm_writeback_name(enum gm_writeback writeback);
+
+#endif

@@ -1,0 +1,263 @@
+/*
+ * Run the built gpumemctl (argv[1]; argv[2] is the project version) and
+ * check exit statuses and messages.  This machine is expected to have no
+ * 'gpumem' generic netlink family.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "err.h"
+#include "fstree.h"
+
+#define NO_FAMILY							\
+	"gpumemctl: the 'gpumem' generic netlink family is not available: " \
+	"this kernel has no gpumem support (or the module is not loaded)\n"
+
+static const char *bin, *version;
+static char root[1024];	/* leaves room for root + suffix in PATH_MAX */
+
+struct result {
+	int status;		/* exit status, or 128 + signal */
+	char out[16384];
+	char err[16384];
+};
+
+static void slurp(FILE *f, char *buf, size_t len)
+{
+	size_t n;
+
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static void child(FILE *out, FILE *err, const char *cgroot, char **argv,
+		  const char *stdout_path)
+{
+	int fd = fileno(out);
+
+	if (stdout_path)
+		fd = open(stdout_path, O_WRONLY);
+	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fileno(err), 2) < 0)
+		_exit(126);
+	if (cgroot)
+		setenv("GPUMEM_CGROUP_ROOT", cgroot, 1);
+	else
+		unsetenv("GPUMEM_CGROUP_ROOT");
+	execv(bin, argv);
+	_exit(127);
+}
+
+/* Run gpumemctl with @argv (argv[0] included), stdout to @stdout_path. */
+static void run_to(struct result *r, const char *cgroot,
+		   const char *stdout_path, char **argv)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	int status;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
+	if (!out || !err) {
+		CHECK_FAIL("tmpfile: %s", strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		child(out, err, cgroot, argv, stdout_path);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		CHECK_FAIL("running %s: %s", bin, strerror(errno));
+		return;
+	}
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) :
+		    128 + WTERMSIG(status);
+	slurp(out, r->out, sizeof(r->out));
+	slurp(err, r->err, sizeof(r->err));
+}
+
+#define RUN(r, cgroot, ...)						\
+	run_to(r, cgroot, NULL, (char *[]){ "gpumemctl", __VA_ARGS__, NULL })
+
+/* Failure: status, nothing on stdout, exactly one "gpumemctl: " line. */
+static void check_error(const struct result *r, int status, const char *msg)
+{
+	const char *nl = strchr(r->err, '\n');
+
+	CHECK_INT(r->status, status);
+	CHECK_STR(r->out, "");
+	CHECK(!strncmp(r->err, "gpumemctl: ", 11));
+	CHECK(nl && !nl[1]);
+	CHECK_HAS(r->err, msg);
+}
+
+static void test_help(void)
+{
+	static const char *const words[] = {
+		"show [CGROUP...] [--tree]", "set CGROUP", "purge first|last|never",
+		"swap-budget SIZE|max", "writeback immediate|deferred",
+		"reclaim CGROUP SIZE", "monitor [CGROUP...]", "apply [FILE...]",
+		"oci-hook", "--json", "--pretty", "--output", "--version",
+		"id:N", "Exit status", "GPUMEM_CGROUP_ROOT",
+		"not implemented yet",
+	};
+	struct result r;
+	size_t i;
+
+	RUN(&r, NULL, "--help");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.err, "");
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		CHECK_HAS(r.out, words[i]);
+	RUN(&r, NULL, "show", "-h");
+	CHECK_INT(r.status, 0);
+	CHECK_HAS(r.out, "Usage: gpumemctl");
+}
+
+static void test_help_write_error(void)
+{
+	struct result r;
+
+	if (access("/dev/full", W_OK)) {
+		check_skip("no /dev/full");
+		return;
+	}
+	run_to(&r, NULL, "/dev/full", (char *[]){ "gpumemctl", "--help", NULL });
+	CHECK_INT(r.status, GM_EXIT_FAILURE);
+	CHECK_HAS(r.err, "writing to standard output");
+}
+
+static void test_version(void)
+{
+	char expected[128];
+	struct result r;
+
+	snprintf(expected, sizeof(expected), "gpumemctl %s\n", version);
+	RUN(&r, NULL, "--version");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.out, expected);
+	CHECK_STR(r.err, "");
+}
+
+static void test_usage_errors(void)
+{
+	struct result r;
+
+	run_to(&r, NULL, NULL, (char *[]){ "gpumemctl", NULL });
+	check_error(&r, GM_EXIT_USAGE, "missing COMMAND");
+	RUN(&r, NULL, "bogus");
+	check_error(&r, GM_EXIT_USAGE, "gpumemctl: unknown command 'bogus'");
+	RUN(&r, NULL, "set", "/a");
+	check_error(&r, GM_EXIT_USAGE, "gpumemctl: set: nothing to set");
+	RUN(&r, NULL, "set", "/a", "purge", "first", "purge", "last");
+	check_error(&r, GM_EXIT_USAGE, "'purge' given more than once");
+	RUN(&r, NULL, "reclaim", "/a", "max");
+	check_error(&r, GM_EXIT_USAGE, "reclaim: SIZE must be");
+	RUN(&r, NULL, "-o", "xml", "show");
+	check_error(&r, GM_EXIT_USAGE, "unknown output format 'xml'");
+	RUN(&r, NULL, "show", "foo");
+	check_error(&r, GM_EXIT_USAGE, "show: cgroup 'foo': not a cgroup");
+}
+
+static void test_no_family(void)
+{
+	struct result r;
+
+	RUN(&r, NULL, "show");
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.err, NO_FAMILY);
+	CHECK_STR(r.out, "");
+	RUN(&r, NULL, "-j", "monitor");
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.err, NO_FAMILY);
+}
+
+/* Arguments are resolved first, then the family is looked up. */
+static void test_no_family_with_cgroups(void)
+{
+	struct result r;
+
+	RUN(&r, root, "show", "/system.slice", "foo.service", "--tree");
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.err, NO_FAMILY);
+	RUN(&r, root, "set", "foo.service", "purge", "last", "swap-budget",
+	    "2G", "writeback", "deferred");
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.err, NO_FAMILY);
+	RUN(&r, root, "reclaim", "batch.slice", "1G");
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.err, NO_FAMILY);
+	RUN(&r, root, "monitor", "-.slice", "/");
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.err, NO_FAMILY);
+}
+
+static void test_cgroup_errors(void)
+{
+	struct result r;
+
+	RUN(&r, root, "show", "/nope");
+	check_error(&r, GM_EXIT_FAILURE, "cgroup '/nope': no such cgroup");
+	RUN(&r, root, "set", "nope.service", "purge", "never");
+	check_error(&r, GM_EXIT_FAILURE, "no such unit cgroup");
+	RUN(&r, root, "reclaim", "id:18446744073709551615", "1M");
+	check_error(&r, GM_EXIT_FAILURE, "no cgroup with this id");
+	RUN(&r, root, "show", "/", "amb.service");
+	check_error(&r, GM_EXIT_FAILURE, "ambiguous");
+	RUN(&r, "relative", "show", "/");
+	check_error(&r, GM_EXIT_FAILURE,
+		    "GPUMEM_CGROUP_ROOT 'relative': not an absolute path");
+}
+
+static void test_not_implemented(void)
+{
+	struct result r;
+
+	RUN(&r, NULL, "apply");
+	check_error(&r, GM_EXIT_FAILURE, "gpumemctl: apply: not implemented yet");
+	RUN(&r, NULL, "apply", "/etc/gpumem.conf");
+	check_error(&r, GM_EXIT_FAILURE, "gpumemctl: apply: not implemented yet");
+	RUN(&r, NULL, "oci-hook");
+	check_error(&r, GM_EXIT_FAILURE,
+		    "gpumemctl: oci-hook: not implemented yet");
+}
+
+static const struct check_case cases[] = {
+	CASE(test_help),
+	CASE(test_help_write_error),
+	CASE(test_version),
+	CASE(test_usage_errors),
+	CASE(test_no_family),
+	CASE(test_no_family_with_cgroups),
+	CASE(test_cgroup_errors),
+	CASE(test_not_implemented),
+};
+
+int main(int argc, char **argv)
+{
+	int ret;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s GPUMEMCTL VERSION\n", argv[0]);
+		return 2;
+	}
+	bin = argv[1];
+	version = argv[2];
+	if (!tree_create(root, sizeof(root)) ||
+	    tree_mkdir(root, "system.slice/foo.service") ||
+	    tree_mkdir(root, "batch.slice") ||
+	    tree_mkdir(root, "a.slice/amb.service") ||
+	    tree_mkdir(root, "b.slice/amb.service")) {
+		printf("Bail out! cannot build a fake cgroup tree: %s\n",
+		       strerror(errno));
+		return 1;
+	}
+	ret = check_run(cases, sizeof(cases) / sizeof(cases[0]));
+	tree_remove(root);
+	return ret;
+}
