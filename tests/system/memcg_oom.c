@@ -32,13 +32,16 @@ int main(void)
 	if (pid < 0)
 		st_fail("fork: %s", strerror(errno));
 	if (pid == 0) {
-		char *p;
+		volatile char *p;
+		size_t i;
 
 		cg_enter("oom", getpid());
 		p = malloc(WANT);
 		if (!p)
 			_exit(2);
-		memset(p, 0x5a, WANT);
+		/* volatile: the compiler may not drop these stores. */
+		for (i = 0; i < WANT; i += 4096)
+			p[i] = 0x5a;
 		_exit(0);	/* not reached when the limit holds */
 	}
 	if (waitpid(pid, &status, 0) != pid)
@@ -58,10 +61,11 @@ int main(void)
 	st_ok("memory.events: oom_kill 1, oom %llu, max %llu",
 	      (unsigned long long)cg_read_key("oom", "memory.events", "oom"),
 	      (unsigned long long)cg_read_key("oom", "memory.events", "max"));
-	if (cg_read_u64("oom", "memory.current") != 0)
+	/* The killed child's memory is uncharged; a few kernel pages may stay. */
+	if (cg_read_u64("oom", "memory.current") >= (1UL << 20))
 		st_fail("memory.current of the empty cgroup is %llu",
 			(unsigned long long)cg_read_u64("oom", "memory.current"));
 	cg_remove("oom");
-	st_ok("empty cgroup charged 0 bytes and removed");
+	st_ok("the child's memory was uncharged and the cgroup removed");
 	return 0;
 }

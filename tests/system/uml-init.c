@@ -3,10 +3,12 @@
  * init for gpumem's UML system tests.
  *
  * The guest's root is the host's file system, read-only over hostfs. This
- * program sets up what a test needs (proc, sysfs, devtmpfs, a tmpfs /tmp,
+ * program sets up what a test needs (proc, sysfs, devtmpfs, a tmpfs /run
+ * with /run/tmp as TMPDIR,
  * cgroup2 with the memory controller, swap on /dev/ubda when present), runs
  * the test program, writes its exit status into the result directory (the
- * one host directory mounted read-write) and powers the guest off.
+ * one host directory mounted read-write, at /run/gpumem-result in the guest)
+ * and powers the guest off.
  *
  * Usage (kernel command line): init=uml-init -- RESULT_DIR PROGRAM [ARG...]
  * Environment from the command line: GPUMEM_MODDIR, the root of the modules
@@ -25,6 +27,11 @@
 #include <sys/swap.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* Where the host's result directory appears in the guest. */
+#define GUEST_RESULT_DIR "/run/gpumem-result"
+/* The guest's writable scratch directory. */
+#define GUEST_TMPDIR "/run/tmp"
 
 static void say(const char *fmt, ...)
 {
@@ -73,14 +80,30 @@ static int setup(const char *result_dir)
 {
 	struct stat st;
 
+	/* With CONFIG_DEVTMPFS_MOUNT the kernel has mounted /dev already. */
+	if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) && errno != EBUSY) {
+		say("mount devtmpfs on /dev: %s", strerror(errno));
+		return -1;
+	}
 	if (do_mount("proc", "/proc", "proc", 0, NULL) ||
 	    do_mount("sysfs", "/sys", "sysfs", 0, NULL) ||
-	    do_mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) ||
-	    do_mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777") ||
 	    do_mount("tmpfs", "/run", "tmpfs", 0, "mode=755") ||
-	    do_mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL) ||
-	    do_mount("none", result_dir, "hostfs", 0, result_dir))
+	    do_mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL))
 		return -1;
+	/*
+	 * /tmp stays the host's (read-only): the test may live there. The
+	 * guest's scratch space is /run/tmp, its TMPDIR.
+	 */
+	if (mkdir(GUEST_TMPDIR, 01777) || chmod(GUEST_TMPDIR, 01777)) {
+		say("mkdir %s: %s", GUEST_TMPDIR, strerror(errno));
+		return -1;
+	}
+	/* The host's RESULT_DIR, read-write, at a place no test mounts over. */
+	if (mkdir(GUEST_RESULT_DIR, 0755) ||
+	    do_mount("none", GUEST_RESULT_DIR, "hostfs", 0, result_dir)) {
+		say("cannot mount the result directory %s", result_dir);
+		return -1;
+	}
 	/* debugfs is optional: tests that need it say so. */
 	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	if (write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory"))
@@ -92,12 +115,11 @@ static int setup(const char *result_dir)
 	return 0;
 }
 
-static void record(const char *result_dir, const char *status)
+static void record(const char *status)
 {
-	char path[4096];
+	const char *path = GUEST_RESULT_DIR "/status";
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/status", result_dir);
 	f = fopen(path, "w");
 	if (!f || fprintf(f, "%s\n", status) < 0 || fclose(f))
 		say("cannot record status in %s: %s", path, strerror(errno));
@@ -116,8 +138,9 @@ int main(int argc, char **argv)
 	}
 	result_dir = argv[1];
 	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
-	setenv("HOME", "/tmp", 1);
-	setenv("GPUMEM_RESULT_DIR", result_dir, 1);
+	setenv("HOME", GUEST_TMPDIR, 1);
+	setenv("TMPDIR", GUEST_TMPDIR, 1);
+	setenv("GPUMEM_RESULT_DIR", GUEST_RESULT_DIR, 1);
 	if (setup(result_dir)) {
 		say("setup failed");
 		power_off();
@@ -129,7 +152,7 @@ int main(int argc, char **argv)
 		power_off();
 	}
 	if (test == 0) {
-		if (chdir("/tmp") == 0)
+		if (chdir(GUEST_TMPDIR) == 0)
 			execv(argv[2], argv + 2);
 		say("exec %s: %s", argv[2], strerror(errno));
 		_exit(127);
@@ -145,7 +168,7 @@ int main(int argc, char **argv)
 		snprintf(status, sizeof(status), "exit %d", WEXITSTATUS(wstatus));
 	else
 		snprintf(status, sizeof(status), "signal %d", WTERMSIG(wstatus));
-	record(result_dir, status);
+	record(status);
 	power_off();
 	return 0;
 }
