@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0 AND MIT
+/*
+ * KUnit tests of TTM's page-by-page backup and restore: content survives,
+ * memory stays bounded, and every injected failure leaves a tt that still
+ * restores to what was written.
+ */
+#include <linux/fault-inject.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+
+#include <drm/ttm/ttm_backup.h>
+#include <drm/ttm/ttm_pool.h>
+#include <drm/ttm/ttm_tt.h>
+
+#include "ttm_kunit_helpers.h"
+#include "../ttm_module.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+struct ttm_backup_test_priv {
+	struct ttm_test_devices *devs;
+	struct ttm_pool pool;
+};
+
+static struct ttm_operation_ctx backup_test_ctx = {
+	.interruptible = true,
+};
+
+static int ttm_backup_test_init(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv;
+
+	priv = kunit_kzalloc(test, sizeof(*priv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, priv);
+
+	priv->devs = ttm_test_devices_all(test);
+	ttm_pool_init(&priv->pool, priv->devs->dev, NUMA_NO_NODE, false, false);
+	test->priv = priv;
+	return 0;
+}
+
+static void ttm_backup_test_fini(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+
+	ttm_pool_fini(&priv->pool);
+	ttm_test_devices_put(test, priv->devs);
+}
+
+/* A tt of @num_pages, with DMA addresses if @dma, allocated from the pool. */
+static struct ttm_tt *backup_test_tt(struct kunit *test, pgoff_t num_pages,
+				     bool dma)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_buffer_object *bo;
+	struct ttm_tt *tt;
+	int err;
+
+	bo = ttm_bo_kunit_init(test, priv->devs, num_pages << PAGE_SHIFT, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, bo);
+
+	tt = kunit_kzalloc(test, sizeof(*tt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tt);
+
+	if (dma)
+		err = ttm_sg_tt_init(tt, bo, 0, ttm_cached);
+	else
+		err = ttm_tt_init(tt, bo, 0, ttm_cached, 0);
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	err = ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return tt;
+}
+
+static void backup_test_tt_free(struct kunit *test, struct ttm_tt *tt)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+
+	if (ttm_tt_is_backed_up(tt))
+		ttm_pool_drop_backed_up(&priv->pool, tt);
+	else
+		ttm_pool_free(&priv->pool, tt);
+	ttm_tt_fini(tt);
+}
+
+static u32 pattern(pgoff_t page, unsigned int word, u32 seed)
+{
+	return seed ^ (page * 0x9e3779b1u) ^ (word * 0x85ebca6bu);
+}
+
+static void fill_tt(struct ttm_tt *tt, u32 seed)
+{
+	pgoff_t i;
+
+	for (i = 0; i < tt->num_pages; ++i) {
+		u32 *vaddr = kmap_local_page(tt->pages[i]);
+		unsigned int w;
+
+		for (w = 0; w < PAGE_SIZE / sizeof(u32); ++w)
+			vaddr[w] = pattern(i, w, seed);
+		kunmap_local(vaddr);
+	}
+}
+
+/* Every page of a resident @tt holds what fill_tt() wrote. */
+static void expect_content(struct kunit *test, struct ttm_tt *tt, u32 seed)
+{
+	pgoff_t i, bad = 0;
+
+	for (i = 0; i < tt->num_pages; ++i) {
+		u32 *vaddr;
+		unsigned int w;
+
+		KUNIT_ASSERT_FALSE(test, ttm_backup_page_ptr_is_handle(tt->pages[i]));
+		vaddr = kmap_local_page(tt->pages[i]);
+		for (w = 0; w < PAGE_SIZE / sizeof(u32); ++w) {
+			if (vaddr[w] != pattern(i, w, seed)) {
+				++bad;
+				break;
+			}
+		}
+		kunmap_local(vaddr);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "pages with wrong content");
+}
+
+static pgoff_t count_handles(struct ttm_tt *tt)
+{
+	pgoff_t i, n = 0;
+
+	for (i = 0; i < tt->num_pages; ++i)
+		n += ttm_backup_page_ptr_is_handle(tt->pages[i]);
+	return n;
+}
+
+static void attach_shmem_backup(struct kunit *test, struct ttm_tt *tt)
+{
+	struct ttm_backup *backup;
+
+	backup = ttm_backup_shmem_create((loff_t)tt->num_pages << PAGE_SHIFT);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(backup));
+	tt->backup = backup;
+}
+
+struct backup_case {
+	const char *description;
+	pgoff_t num_pages;
+	bool dma;
+	bool writeback;
+	bool multi_order;
+};
+
+static const struct backup_case backup_cases[] = {
+	{ "one page", 1 },
+	{ "one page, writeback", 1, .writeback = true },
+	{ "an order-4 allocation", 16, .multi_order = true },
+	{ "an order-4 allocation, DMA-mapped", 16, .dma = true, .multi_order = true },
+	{ "2 MiB + 3 pages, mixed orders", 512 + 3, .multi_order = true },
+	{ "2 MiB + 3 pages, mixed orders, writeback", 512 + 3, .writeback = true,
+	  .multi_order = true },
+	{ "37 pages, DMA-mapped", 37, .dma = true },
+};
+
+static void backup_case_desc(const struct backup_case *t, char *desc)
+{
+	strscpy(desc, t->description, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(backup, backup_cases, backup_case_desc);
+
+/* Back up, restore, compare every page; twice, to cover a reused tt. */
+static void ttm_backup_restore_identical(struct kunit *test)
+{
+	const struct backup_case *params = test->param_value;
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_tt *tt;
+	unsigned int round;
+	long freed;
+	int err;
+
+	tt = backup_test_tt(test, params->num_pages, params->dma);
+	if (params->multi_order)
+		KUNIT_ASSERT_NE_MSG(test, tt->pages[0]->private, 0,
+				    "the pool did not hand out a multi-order allocation");
+
+	for (round = 0; round < 2; ++round) {
+		fill_tt(tt, round);
+		attach_shmem_backup(test, tt);
+
+		freed = ttm_pool_backup(&priv->pool, tt, params->writeback);
+		KUNIT_ASSERT_EQ(test, freed, (long)tt->num_pages);
+		KUNIT_EXPECT_TRUE(test, ttm_tt_is_backed_up(tt));
+		KUNIT_EXPECT_EQ(test, count_handles(tt), tt->num_pages);
+
+		err = ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx);
+		KUNIT_ASSERT_EQ(test, err, 0);
+		KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
+		KUNIT_EXPECT_NULL(test, tt->backup);
+		expect_content(test, tt, round);
+	}
+	backup_test_tt_free(test, tt);
+}
+
+/*
+ * A backend that keeps copies in pages of its own and checks, at every call,
+ * that the page it copied on the previous call was freed since: the extra
+ * memory a backup holds at any time is then the copy in flight.
+ */
+struct counting_backup {
+	struct ttm_backup backup;
+	struct page **copies;
+	struct page *prev_original;
+	pgoff_t stored;
+	pgoff_t originals_freed;
+	long max_extra;
+};
+
+static struct counting_backup *to_counting(struct ttm_backup *backup)
+{
+	return container_of(backup, struct counting_backup, backup);
+}
+
+static s64 counting_backup_page(struct ttm_backup *backup, struct page *page,
+				bool writeback, pgoff_t idx, gfp_t gfp)
+{
+	struct counting_backup *cb = to_counting(backup);
+	struct page *copy;
+
+	/* A freed page has no references (nothing can reuse it in between). */
+	if (cb->prev_original && !page_ref_count(cb->prev_original))
+		cb->originals_freed++;
+
+	copy = alloc_page(gfp);
+	if (!copy)
+		return -ENOMEM;
+	copy_highpage(copy, page);
+	cb->copies[idx] = copy;
+	cb->stored++;
+	cb->prev_original = page;
+	cb->max_extra = max_t(long, cb->max_extra, cb->stored - cb->originals_freed);
+	return idx + 1;
+}
+
+static int counting_copy_page(struct ttm_backup *backup, struct page *dst,
+			      unsigned long handle, bool intr)
+{
+	copy_highpage(dst, to_counting(backup)->copies[handle - 1]);
+	return 0;
+}
+
+static void counting_drop(struct ttm_backup *backup, unsigned long handle)
+{
+	struct counting_backup *cb = to_counting(backup);
+
+	__free_page(cb->copies[handle - 1]);
+	cb->copies[handle - 1] = NULL;
+	cb->stored--;
+}
+
+static void counting_fini(struct ttm_backup *backup)
+{
+}
+
+static const struct ttm_backup_ops counting_backup_ops = {
+	.backup_page = counting_backup_page,
+	.copy_backed_up_page = counting_copy_page,
+	.drop = counting_drop,
+	.fini = counting_fini,
+};
+
+static void ttm_backup_page_by_page(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct counting_backup *cb;
+	struct ttm_tt *tt;
+	long freed;
+
+	tt = backup_test_tt(test, 1024, false);
+	fill_tt(tt, 7);
+
+	cb = kunit_kzalloc(test, sizeof(*cb), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cb);
+	cb->copies = kunit_kcalloc(test, tt->num_pages, sizeof(*cb->copies), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cb->copies);
+	cb->backup.ops = &counting_backup_ops;
+	tt->backup = &cb->backup;
+
+	freed = ttm_pool_backup(&priv->pool, tt, false);
+	KUNIT_ASSERT_EQ(test, freed, 1024);
+	KUNIT_EXPECT_EQ_MSG(test, cb->max_extra, 1,
+			    "pages held beyond the tt during backup");
+	KUNIT_EXPECT_EQ(test, cb->originals_freed, 1023);
+
+	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
+	KUNIT_EXPECT_EQ(test, cb->stored, 0);
+	expect_content(test, tt, 7);
+	backup_test_tt_free(test, tt);
+}
+
+#ifdef CONFIG_FAULT_INJECTION
+/* Make the @nth call of @attr's fault point fail, once. */
+static void fail_nth(struct fault_attr *attr, unsigned long nth)
+{
+	attr->probability = 100;
+	attr->interval = nth;
+	attr->count = 0;
+	attr->verbose = 0;
+	atomic_set(&attr->times, 1);
+}
+
+static void fail_never(struct fault_attr *attr)
+{
+	attr->probability = 0;
+	attr->interval = 1;
+	attr->count = 0;
+}
+#endif
+
+struct fault_case {
+	const char *description;
+	pgoff_t nth;
+};
+
+static const struct fault_case fault_cases[] = {
+	{ "first page", 1 },
+	{ "second page", 2 },
+	{ "middle page", 17 },
+	{ "last page", 33 },
+};
+
+static void fault_case_desc(const struct fault_case *t, char *desc)
+{
+	strscpy(desc, t->description, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(fault, fault_cases, fault_case_desc);
+
+/* The backup of the Nth page fails: the rest stays resident, all restores. */
+static void ttm_backup_fault_backup(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	const struct fault_case *params = test->param_value;
+	struct ttm_backup_test_priv *priv = test->priv;
+	long want = params->nth - 1;
+	struct ttm_tt *tt;
+	long freed;
+
+	tt = backup_test_tt(test, 33, true);
+	fill_tt(tt, 3);
+	attach_shmem_backup(test, tt);
+
+	fail_nth(&ttm_backup_page_fault, params->nth);
+	freed = ttm_pool_backup(&priv->pool, tt, false);
+	fail_never(&ttm_backup_page_fault);
+
+	KUNIT_EXPECT_EQ(test, freed, want ? want : -ENOMEM);
+	KUNIT_EXPECT_TRUE(test, ttm_tt_is_backed_up(tt));
+	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)want);
+
+	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
+	expect_content(test, tt, 3);
+	backup_test_tt_free(test, tt);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
+/* The restore of the Nth page fails: a later populate completes it. */
+static void ttm_backup_fault_restore(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	const struct fault_case *params = test->param_value;
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_tt *tt;
+	int err;
+
+	tt = backup_test_tt(test, 33, true);
+	fill_tt(tt, 5);
+	attach_shmem_backup(test, tt);
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, false), 33);
+
+	fail_nth(&ttm_restore_page_fault, params->nth);
+	err = ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx);
+	fail_never(&ttm_restore_page_fault);
+
+	KUNIT_EXPECT_EQ(test, err, -ENOMEM);
+	KUNIT_EXPECT_TRUE(test, ttm_tt_is_backed_up(tt));
+	KUNIT_EXPECT_EQ(test, count_handles(tt), 33 - (params->nth - 1));
+
+	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
+	expect_content(test, tt, 5);
+	backup_test_tt_free(test, tt);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
+/* A tt populated through the device, as drivers do. */
+static struct ttm_tt *device_tt(struct kunit *test, pgoff_t num_pages, u32 page_flags)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_buffer_object *bo;
+	struct ttm_tt *tt;
+
+	bo = ttm_bo_kunit_init(test, priv->devs, num_pages << PAGE_SHIFT, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, bo);
+	tt = kunit_kzalloc(test, sizeof(*tt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tt);
+	KUNIT_ASSERT_EQ(test, ttm_tt_init(tt, bo, page_flags, ttm_cached, 0), 0);
+	KUNIT_ASSERT_EQ(test, ttm_tt_populate(priv->devs->ttm_dev, tt, &backup_test_ctx), 0);
+	return tt;
+}
+
+static void device_tt_free(struct kunit *test, struct ttm_tt *tt)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+
+	ttm_tt_unpopulate(priv->devs->ttm_dev, tt);
+	ttm_tt_fini(tt);
+}
+
+/* Creating the backup storage fails: the tt is untouched. */
+static void ttm_backup_fault_alloc(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_backup_flags flags = {};
+	struct ttm_tt *tt;
+	long ret;
+
+	tt = device_tt(test, 8, 0);
+	fill_tt(tt, 11);
+
+	fail_nth(&ttm_backup_alloc_fault, 1);
+	ret = ttm_tt_backup(priv->devs->ttm_dev, tt, flags);
+	fail_never(&ttm_backup_alloc_fault);
+
+	KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
+	KUNIT_EXPECT_TRUE(test, ttm_tt_is_populated(tt));
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
+	expect_content(test, tt, 11);
+	device_tt_free(test, tt);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
+/* Through the device: back up, populate again, content identical. */
+static void ttm_backup_tt_roundtrip(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_backup_flags flags = { .writeback = true };
+	struct ttm_tt *tt;
+
+	tt = device_tt(test, 64, 0);
+	fill_tt(tt, 13);
+
+	KUNIT_ASSERT_EQ(test, ttm_tt_backup(priv->devs->ttm_dev, tt, flags), 64);
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_populated(tt));
+	KUNIT_EXPECT_TRUE(test, ttm_tt_is_backed_up(tt));
+	KUNIT_EXPECT_EQ(test, ttm_tt_backup(priv->devs->ttm_dev, tt, flags), -EINVAL);
+
+	KUNIT_ASSERT_EQ(test, ttm_tt_populate(priv->devs->ttm_dev, tt, &backup_test_ctx), 0);
+	KUNIT_EXPECT_TRUE(test, ttm_tt_is_populated(tt));
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
+	expect_content(test, tt, 13);
+	device_tt_free(test, tt);
+}
+
+/* A backed-up tt that is destroyed drops its backup and resident pages. */
+static void ttm_backup_unpopulate_backed_up(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_backup_flags flags = {};
+	struct ttm_tt *tt;
+
+	tt = device_tt(test, 16, 0);
+	KUNIT_ASSERT_EQ(test, ttm_tt_backup(priv->devs->ttm_dev, tt, flags), 16);
+	ttm_tt_unpopulate(priv->devs->ttm_dev, tt);
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
+	KUNIT_EXPECT_NULL(test, tt->backup);
+	ttm_tt_fini(tt);
+}
+
+/* Purgeable content is dropped, not backed up, and reported as purged. */
+static void ttm_backup_purge(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_backup_flags flags = { .purge = true };
+	struct ttm_tt *tt;
+
+	tt = device_tt(test, 16, TTM_TT_FLAG_PURGEABLE);
+	fill_tt(tt, 17);
+
+	KUNIT_ASSERT_EQ(test, ttm_tt_backup(priv->devs->ttm_dev, tt, flags), 16);
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_populated(tt));
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
+	KUNIT_EXPECT_NULL(test, tt->backup);
+	KUNIT_EXPECT_TRUE(test, tt->page_flags & TTM_TT_FLAG_PURGED);
+
+	KUNIT_ASSERT_EQ(test, ttm_tt_populate(priv->devs->ttm_dev, tt, &backup_test_ctx), 0);
+	device_tt_free(test, tt);
+}
+
+static struct kunit_case ttm_backup_test_cases[] = {
+	KUNIT_CASE_PARAM(ttm_backup_restore_identical, backup_gen_params),
+	KUNIT_CASE(ttm_backup_page_by_page),
+	KUNIT_CASE_PARAM(ttm_backup_fault_backup, fault_gen_params),
+	KUNIT_CASE_PARAM(ttm_backup_fault_restore, fault_gen_params),
+	KUNIT_CASE(ttm_backup_fault_alloc),
+	KUNIT_CASE(ttm_backup_tt_roundtrip),
+	KUNIT_CASE(ttm_backup_unpopulate_backed_up),
+	KUNIT_CASE(ttm_backup_purge),
+	{}
+};
+
+static struct kunit_suite ttm_backup_test_suite = {
+	.name = "ttm_backup",
+	.init = ttm_backup_test_init,
+	.exit = ttm_backup_test_fini,
+	.test_cases = ttm_backup_test_cases,
+};
+
+kunit_test_suites(&ttm_backup_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for TTM page backup and restore");
+MODULE_LICENSE("GPL and additional rights");

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * A shmem file as backup storage for TTM pages: the copy of the page at index
+ * i of a buffer lives at page i of the file, and reclaim (or an immediate
+ * writeback) moves it to swap like any other shmem page.
+ */
+
+#include <linux/export.h>
+#include <linux/page-flags.h>
+#include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/swap.h>
+#include <linux/writeback.h>
+
+#include <drm/ttm/ttm_backup.h>
+
+struct ttm_backup_shmem {
+	struct ttm_backup backup;
+	struct file *filp;
+};
+
+static struct ttm_backup_shmem *to_backup_shmem(struct ttm_backup *backup)
+{
+	return container_of(backup, struct ttm_backup_shmem, backup);
+}
+
+/* Handles are file page indices + 1, so that no handle is 0. */
+static pgoff_t handle_to_index(unsigned long handle)
+{
+	return handle - 1;
+}
+
+static void ttm_backup_shmem_drop(struct ttm_backup *backup, unsigned long handle)
+{
+	loff_t start = (loff_t)handle_to_index(handle) << PAGE_SHIFT;
+
+	shmem_truncate_range(file_inode(to_backup_shmem(backup)->filp), start,
+			     start + PAGE_SIZE - 1);
+}
+
+static int ttm_backup_shmem_copy_page(struct ttm_backup *backup,
+				      struct page *dst, unsigned long handle,
+				      bool intr)
+{
+	struct address_space *mapping = to_backup_shmem(backup)->filp->f_mapping;
+	pgoff_t idx = handle_to_index(handle);
+	struct folio *from;
+
+	/* shmem waits for swap-in uninterruptibly; @intr cannot help here. */
+	from = shmem_read_folio_gfp(mapping, idx, mapping_gfp_mask(mapping));
+	if (IS_ERR(from))
+		return PTR_ERR(from);
+
+	copy_highpage(dst, folio_file_page(from, idx));
+	folio_put(from);
+	return 0;
+}
+
+/* Start writing a locked, dirty shmem folio to swap, as reclaim would. */
+static void ttm_backup_shmem_writeback(struct folio *folio, pgoff_t idx)
+{
+	struct writeback_control wbc = {
+		.sync_mode = WB_SYNC_NONE,
+		.nr_to_write = SWAP_CLUSTER_MAX,
+		.range_start = 0,
+		.range_end = LLONG_MAX,
+		.for_reclaim = 1,
+	};
+	int ret;
+
+	if (folio_mapped(folio) || !folio_clear_dirty_for_io(folio)) {
+		folio_unlock(folio);
+		return;
+	}
+	folio_set_reclaim(folio);
+	ret = folio->mapping->a_ops->writepage(folio_file_page(folio, idx), &wbc);
+	if (!folio_test_writeback(folio))
+		folio_clear_reclaim(folio);
+	/* Not written (no swap, say): the folio stays dirty and locked. */
+	if (ret == AOP_WRITEPAGE_ACTIVATE)
+		folio_unlock(folio);
+}
+
+static s64 ttm_backup_shmem_backup_page(struct ttm_backup *backup,
+					struct page *page, bool writeback,
+					pgoff_t idx, gfp_t gfp)
+{
+	struct address_space *mapping = to_backup_shmem(backup)->filp->f_mapping;
+	struct folio *to;
+
+	to = shmem_read_folio_gfp(mapping, idx, gfp);
+	if (IS_ERR(to))
+		return PTR_ERR(to);
+
+	folio_mark_accessed(to);
+	folio_lock(to);
+	folio_mark_dirty(to);
+	copy_highpage(folio_file_page(to, idx), page);
+	if (writeback && !folio_test_large(to))
+		ttm_backup_shmem_writeback(to, idx);
+	else
+		folio_unlock(to);
+	folio_put(to);
+
+	return idx + 1;
+}
+
+static void ttm_backup_shmem_fini(struct ttm_backup *backup)
+{
+	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
+
+	fput(sbackup->filp);
+	kfree(sbackup);
+}
+
+static const struct ttm_backup_ops ttm_backup_shmem_ops = {
+	.backup_page = ttm_backup_shmem_backup_page,
+	.copy_backed_up_page = ttm_backup_shmem_copy_page,
+	.drop = ttm_backup_shmem_drop,
+	.fini = ttm_backup_shmem_fini,
+};
+
+/**
+ * ttm_backup_shmem_create() - Create a shmem-file backup backend
+ * @size: The size in bytes of the buffer it backs up.
+ *
+ * The file is an internal shmem file of @size bytes: pages backed up into
+ * it are shmem pages, reclaimed to swap.
+ *
+ * Return: The backend, or an ERR_PTR() on failure.
+ */
+struct ttm_backup *ttm_backup_shmem_create(loff_t size)
+{
+	struct ttm_backup_shmem *sbackup;
+	struct file *filp;
+
+	sbackup = kmalloc(sizeof(*sbackup), GFP_KERNEL);
+	if (!sbackup)
+		return ERR_PTR(-ENOMEM);
+
+	filp = shmem_file_setup("ttm shmem backup", size, 0);
+	if (IS_ERR(filp)) {
+		kfree(sbackup);
+		return ERR_CAST(filp);
+	}
+
+	sbackup->filp = filp;
+	sbackup->backup.ops = &ttm_backup_shmem_ops;
+	return &sbackup->backup;
+}
+EXPORT_SYMBOL_GPL(ttm_backup_shmem_create);
