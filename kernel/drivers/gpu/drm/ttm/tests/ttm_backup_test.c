@@ -2,13 +2,17 @@
 /*
  * KUnit tests of TTM's page-by-page backup and restore: content survives,
  * memory stays bounded, and every injected failure leaves a tt that still
- * restores to what was written.
+ * restores to what was written. And of the shrink helper built on them.
  */
+#include <linux/dma-resv.h>
 #include <linux/fault-inject.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 
+#include <drm/drm_gem.h>
 #include <drm/ttm/ttm_backup.h>
+#include <drm/ttm/ttm_bo.h>
+#include <drm/ttm/ttm_placement.h>
 #include <drm/ttm/ttm_pool.h>
 #include <drm/ttm/ttm_tt.h>
 
@@ -505,6 +509,187 @@ static void ttm_backup_purge(struct kunit *test)
 	device_tt_free(test, tt);
 }
 
+/* The shrink helper: LRU order, skipping pinned and busy bos, purging. */
+
+#define SHRINK_BO_PAGES 4
+
+static DEFINE_SPINLOCK(shrink_fence_lock);
+
+static const char *shrink_fence_name(struct dma_fence *f)
+{
+	return "ttm-bo-shrink-test";
+}
+
+static const struct dma_fence_ops shrink_fence_ops = {
+	.get_driver_name = shrink_fence_name,
+	.get_timeline_name = shrink_fence_name,
+};
+
+/* An idle bo in system memory with a populated tt; @flags go to its tt. */
+static struct ttm_buffer_object *shrink_test_bo(struct kunit *test, u32 flags)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_operation_ctx ctx = {};
+	struct ttm_placement *placement;
+	struct ttm_buffer_object *bo;
+	int err;
+
+	bo = kunit_kzalloc(test, sizeof(*bo), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bo);
+	placement = kunit_kzalloc(test, sizeof(*placement), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, placement);
+	placement->num_placement = 1;
+	placement->placement = ttm_place_kunit_init(test, TTM_PL_SYSTEM, 0);
+	drm_gem_private_object_init(priv->devs->drm, &bo->base,
+				    SHRINK_BO_PAGES << PAGE_SHIFT);
+
+	err = ttm_bo_init_reserved(priv->devs->ttm_dev, bo, ttm_bo_type_device,
+				   placement, PAGE_SIZE, &ctx, NULL, NULL,
+				   &dummy_ttm_bo_destroy);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	bo->ttm->page_flags |= flags;
+	err = ttm_tt_populate(priv->devs->ttm_dev, bo->ttm, &ctx);
+	dma_resv_unlock(bo->base.resv);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	fill_tt(bo->ttm, (unsigned long)bo);
+	return bo;
+}
+
+static bool shrunk(struct ttm_buffer_object *bo)
+{
+	return !ttm_tt_is_populated(bo->ttm);
+}
+
+static void expect_bo_content(struct kunit *test, struct ttm_buffer_object *bo)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_operation_ctx ctx = {};
+
+	dma_resv_lock(bo->base.resv, NULL);
+	KUNIT_ASSERT_EQ(test, ttm_tt_populate(priv->devs->ttm_dev, bo->ttm, &ctx), 0);
+	dma_resv_unlock(bo->base.resv);
+	expect_content(test, bo->ttm, (unsigned long)bo);
+}
+
+static s64 shrink(struct kunit *test, struct ttm_bo_shrink_walk *walk, s64 target)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_operation_ctx ctx = {};
+
+	walk->walk.ctx = &ctx;
+	return ttm_bo_shrink_lru(walk, priv->devs->ttm_dev, target);
+}
+
+static void ttm_bo_shrink_lru_order(struct kunit *test)
+{
+	struct ttm_bo_shrink_walk walk = {};
+	struct ttm_buffer_object *bo[5];
+	struct dma_fence *fence;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bo); ++i)
+		bo[i] = shrink_test_bo(test, 0);
+
+	/* bo[0] is pinned, bo[1] busy; bo[2] and bo[3] are the oldest idle. */
+	dma_resv_lock(bo[0]->base.resv, NULL);
+	ttm_bo_pin(bo[0]);
+	dma_resv_unlock(bo[0]->base.resv);
+
+	fence = kunit_kzalloc(test, sizeof(*fence), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fence);
+	dma_fence_init(fence, &shrink_fence_ops, &shrink_fence_lock, 0, 0);
+	dma_resv_lock(bo[1]->base.resv, NULL);
+	KUNIT_ASSERT_EQ(test, dma_resv_reserve_fences(bo[1]->base.resv, 1), 0);
+	dma_resv_add_fence(bo[1]->base.resv, fence, DMA_RESV_USAGE_WRITE);
+	dma_resv_unlock(bo[1]->base.resv);
+
+	KUNIT_EXPECT_EQ(test, shrink(test, &walk, 2 * SHRINK_BO_PAGES),
+			2 * SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, walk.backed_up, 2 * SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, walk.purged, 0);
+	KUNIT_EXPECT_FALSE(test, shrunk(bo[0]));
+	KUNIT_EXPECT_FALSE(test, shrunk(bo[1]));
+	KUNIT_EXPECT_TRUE(test, shrunk(bo[2]) && ttm_tt_is_backed_up(bo[2]->ttm));
+	KUNIT_EXPECT_TRUE(test, shrunk(bo[3]) && ttm_tt_is_backed_up(bo[3]->ttm));
+	KUNIT_EXPECT_FALSE(test, shrunk(bo[4]));
+
+	for (i = 0; i < ARRAY_SIZE(bo); ++i)
+		expect_bo_content(test, bo[i]);
+
+	dma_fence_signal(fence);
+	dma_resv_lock(bo[0]->base.resv, NULL);
+	ttm_bo_unpin(bo[0]);
+	dma_resv_unlock(bo[0]->base.resv);
+	for (i = 0; i < ARRAY_SIZE(bo); ++i)
+		ttm_bo_put(bo[i]);
+}
+
+static void ttm_bo_shrink_purge(struct kunit *test)
+{
+	struct ttm_bo_shrink_walk walk = { .purge_only = true };
+	struct ttm_buffer_object *keep, *purgeable;
+
+	keep = shrink_test_bo(test, 0);
+	purgeable = shrink_test_bo(test, TTM_TT_FLAG_PURGEABLE);
+
+	KUNIT_EXPECT_EQ(test, shrink(test, &walk, 100), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, walk.purged, SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, walk.backed_up, 0);
+	KUNIT_EXPECT_FALSE(test, shrunk(keep));
+	KUNIT_EXPECT_TRUE(test, shrunk(purgeable));
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(purgeable->ttm));
+	KUNIT_EXPECT_TRUE(test, purgeable->ttm->page_flags & TTM_TT_FLAG_PURGED);
+
+	/* Without purge_only, the rest is backed up. */
+	walk.purge_only = false;
+	KUNIT_EXPECT_EQ(test, shrink(test, &walk, 100), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, walk.backed_up, SHRINK_BO_PAGES);
+	expect_bo_content(test, keep);
+
+	ttm_bo_put(keep);
+	ttm_bo_put(purgeable);
+}
+
+static struct ttm_buffer_object *vetoed_bo;
+
+static bool veto_one(struct ttm_bo_shrink_walk *walk,
+		     struct ttm_buffer_object *bo, bool purge)
+{
+	return bo != vetoed_bo;
+}
+
+static void ttm_bo_shrink_veto(struct kunit *test)
+{
+	struct ttm_bo_shrink_walk walk = { .allow = veto_one };
+	struct ttm_buffer_object *first, *second;
+
+	first = shrink_test_bo(test, 0);
+	second = shrink_test_bo(test, 0);
+	vetoed_bo = first;
+
+	KUNIT_EXPECT_EQ(test, shrink(test, &walk, SHRINK_BO_PAGES), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_FALSE(test, shrunk(first));
+	KUNIT_EXPECT_TRUE(test, shrunk(second));
+	expect_bo_content(test, second);
+
+	ttm_bo_put(first);
+	ttm_bo_put(second);
+}
+
+static struct kunit_case ttm_bo_shrink_test_cases[] = {
+	KUNIT_CASE(ttm_bo_shrink_lru_order),
+	KUNIT_CASE(ttm_bo_shrink_purge),
+	KUNIT_CASE(ttm_bo_shrink_veto),
+	{}
+};
+
+static struct kunit_suite ttm_bo_shrink_test_suite = {
+	.name = "ttm_bo_shrink",
+	.init = ttm_backup_test_init,
+	.exit = ttm_backup_test_fini,
+	.test_cases = ttm_bo_shrink_test_cases,
+};
+
 static struct kunit_case ttm_backup_test_cases[] = {
 	KUNIT_CASE_PARAM(ttm_backup_restore_identical, backup_gen_params),
 	KUNIT_CASE(ttm_backup_page_by_page),
@@ -524,7 +709,7 @@ static struct kunit_suite ttm_backup_test_suite = {
 	.test_cases = ttm_backup_test_cases,
 };
 
-kunit_test_suites(&ttm_backup_test_suite);
+kunit_test_suites(&ttm_backup_test_suite, &ttm_bo_shrink_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for TTM page backup and restore");
 MODULE_LICENSE("GPL and additional rights");
