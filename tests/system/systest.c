@@ -61,15 +61,24 @@ void cg_remove(const char *name)
 		st_fail("rmdir %s: %s", path, strerror(errno));
 }
 
+/* Open cgroup NAME's FILE; its path is left in PATH for messages. */
+static FILE *cg_open(char *path, size_t len, const char *name,
+		     const char *file, const char *mode)
+{
+	FILE *f;
+
+	cg_path(path, len, name, file);
+	f = fopen(path, mode);
+	if (!f)
+		st_fail("open %s: %s", path, strerror(errno));
+	return f;
+}
+
 void cg_write(const char *name, const char *file, const char *value)
 {
 	char path[4096];
-	FILE *f;
+	FILE *f = cg_open(path, sizeof(path), name, file, "w");
 
-	cg_path(path, sizeof(path), name, file);
-	f = fopen(path, "w");
-	if (!f)
-		st_fail("open %s: %s", path, strerror(errno));
 	if (fputs(value, f) < 0 || fclose(f))
 		st_fail("write '%s' to %s: %s", value, path, strerror(errno));
 }
@@ -77,13 +86,9 @@ void cg_write(const char *name, const char *file, const char *value)
 uint64_t cg_read_key(const char *name, const char *file, const char *key)
 {
 	char path[4096], k[256];
+	FILE *f = cg_open(path, sizeof(path), name, file, "r");
 	uint64_t v;
-	FILE *f;
 
-	cg_path(path, sizeof(path), name, file);
-	f = fopen(path, "r");
-	if (!f)
-		st_fail("open %s: %s", path, strerror(errno));
 	while (fscanf(f, "%255s %" SCNu64, k, &v) == 2) {
 		if (!strcmp(k, key)) {
 			fclose(f);
@@ -97,13 +102,9 @@ uint64_t cg_read_key(const char *name, const char *file, const char *key)
 uint64_t cg_read_u64(const char *name, const char *file)
 {
 	char path[4096];
+	FILE *f = cg_open(path, sizeof(path), name, file, "r");
 	uint64_t v;
-	FILE *f;
 
-	cg_path(path, sizeof(path), name, file);
-	f = fopen(path, "r");
-	if (!f)
-		st_fail("open %s: %s", path, strerror(errno));
 	if (fscanf(f, "%" SCNu64, &v) != 1)
 		st_fail("%s does not hold a number", path);
 	fclose(f);
