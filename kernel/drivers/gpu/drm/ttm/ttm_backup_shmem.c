@@ -6,6 +6,7 @@
  */
 
 #include <linux/export.h>
+#include <linux/mm.h>
 #include <linux/page-flags.h>
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
@@ -126,7 +127,8 @@ static const struct ttm_backup_ops ttm_backup_shmem_ops = {
  * @size: The size in bytes of the buffer it backs up.
  *
  * The file is an internal shmem file of @size bytes: pages backed up into
- * it are shmem pages, reclaimed to swap.
+ * it are shmem pages, reclaimed to swap. If shmem hands out huge folios,
+ * each handle still names one page of them.
  *
  * Return: The backend, or an ERR_PTR() on failure.
  */
@@ -139,7 +141,11 @@ struct ttm_backup *ttm_backup_shmem_create(loff_t size)
 	if (!sbackup)
 		return ERR_PTR(-ENOMEM);
 
-	filp = shmem_file_setup("ttm shmem backup", size, 0);
+	/*
+	 * Often created from reclaim: no up-front commit of @size, the file's
+	 * pages are accounted one by one as they are backed up.
+	 */
+	filp = shmem_file_setup("ttm shmem backup", size, VM_NORESERVE);
 	if (IS_ERR(filp)) {
 		kfree(sbackup);
 		return ERR_CAST(filp);

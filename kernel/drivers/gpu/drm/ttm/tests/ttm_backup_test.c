@@ -129,6 +129,20 @@ static void expect_content(struct kunit *test, struct ttm_tt *tt, u32 seed)
 	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "pages with wrong content");
 }
 
+/* Every page of a resident @tt reads as zeroes. */
+static void expect_zero(struct kunit *test, struct ttm_tt *tt)
+{
+	pgoff_t i, bad = 0;
+
+	for (i = 0; i < tt->num_pages; ++i) {
+		void *vaddr = kmap_local_page(tt->pages[i]);
+
+		bad += !!memchr_inv(vaddr, 0, PAGE_SIZE);
+		kunmap_local(vaddr);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "pages not zeroed");
+}
+
 static pgoff_t count_handles(struct ttm_tt *tt)
 {
 	pgoff_t i, n = 0;
@@ -225,22 +239,32 @@ static struct counting_backup *to_counting(struct ttm_backup *backup)
 	return container_of(backup, struct counting_backup, backup);
 }
 
+/* The pool has freed the previous original if only our reference is left. */
+static void counting_check_prev_freed(struct counting_backup *cb)
+{
+	if (!cb->prev_original)
+		return;
+	if (page_ref_count(cb->prev_original) == 1)
+		cb->originals_freed++;
+	put_page(cb->prev_original);
+	cb->prev_original = NULL;
+}
+
 static s64 counting_backup_page(struct ttm_backup *backup, struct page *page,
 				bool writeback, pgoff_t idx, gfp_t gfp)
 {
 	struct counting_backup *cb = to_counting(backup);
 	struct page *copy;
 
-	/* A freed page has no references (nothing can reuse it in between). */
-	if (cb->prev_original && !page_ref_count(cb->prev_original))
-		cb->originals_freed++;
-
+	counting_check_prev_freed(cb);
 	copy = alloc_page(gfp);
 	if (!copy)
 		return -ENOMEM;
 	copy_highpage(copy, page);
 	cb->copies[idx] = copy;
 	cb->stored++;
+	/* Hold the original, so that it cannot be reused before the check. */
+	get_page(page);
 	cb->prev_original = page;
 	cb->max_extra = max_t(long, cb->max_extra, cb->stored - cb->originals_freed);
 	return idx + 1;
@@ -291,10 +315,11 @@ static void ttm_backup_page_by_page(struct kunit *test)
 	tt->backup = &cb->backup;
 
 	freed = ttm_pool_backup(&priv->pool, tt, false);
+	counting_check_prev_freed(cb);
 	KUNIT_ASSERT_EQ(test, freed, 1024);
 	KUNIT_EXPECT_EQ_MSG(test, cb->max_extra, 1,
 			    "pages held beyond the tt during backup");
-	KUNIT_EXPECT_EQ(test, cb->originals_freed, 1023);
+	KUNIT_EXPECT_EQ(test, cb->originals_freed, 1024);
 
 	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
 	KUNIT_EXPECT_EQ(test, cb->stored, 0);
@@ -506,6 +531,7 @@ static void ttm_backup_purge(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, tt->page_flags & TTM_TT_FLAG_PURGED);
 
 	KUNIT_ASSERT_EQ(test, ttm_tt_populate(priv->devs->ttm_dev, tt, &backup_test_ctx), 0);
+	expect_zero(test, tt);
 	device_tt_free(test, tt);
 }
 
