@@ -12,6 +12,7 @@
 #include <drm/drm_gem.h>
 #include <drm/ttm/ttm_backup.h>
 #include <drm/ttm/ttm_bo.h>
+#include <drm/ttm/ttm_device.h>
 #include <drm/ttm/ttm_placement.h>
 #include <drm/ttm/ttm_pool.h>
 #include <drm/ttm/ttm_tt.h>
@@ -702,10 +703,38 @@ static void ttm_bo_shrink_veto(struct kunit *test)
 	ttm_bo_put(second);
 }
 
+/* TTM's own swapout leaves the bos of a driver with a shrinker alone. */
+static void ttm_bo_shrink_not_swapped_out(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_operation_ctx ctx = {};
+	struct ttm_bo_shrink_walk walk = {};
+	struct ttm_buffer_object *plain, *managed;
+
+	plain = shrink_test_bo(test, 0);
+	managed = shrink_test_bo(test, TTM_TT_FLAG_SHRINKABLE);
+
+	KUNIT_EXPECT_EQ(test, ttm_device_swapout(priv->devs->ttm_dev, &ctx,
+						 GFP_KERNEL), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_TRUE(test, plain->ttm->page_flags & TTM_TT_FLAG_SWAPPED);
+	KUNIT_EXPECT_EQ(test, ttm_device_swapout(priv->devs->ttm_dev, &ctx,
+						 GFP_KERNEL), 0);
+	KUNIT_EXPECT_FALSE(test, shrunk(managed));
+
+	KUNIT_EXPECT_EQ(test, shrink(test, &walk, 100), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_TRUE(test, shrunk(managed));
+	expect_bo_content(test, managed);
+	expect_bo_content(test, plain);
+
+	ttm_bo_put(plain);
+	ttm_bo_put(managed);
+}
+
 static struct kunit_case ttm_bo_shrink_test_cases[] = {
 	KUNIT_CASE(ttm_bo_shrink_lru_order),
 	KUNIT_CASE(ttm_bo_shrink_purge),
 	KUNIT_CASE(ttm_bo_shrink_veto),
+	KUNIT_CASE(ttm_bo_shrink_not_swapped_out),
 	{}
 };
 
