@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "systest.h"
@@ -38,8 +41,10 @@ void st_ok(const char *fmt, ...)
 
 static void cg_path(char *buf, size_t len, const char *name, const char *file)
 {
-	if ((size_t)snprintf(buf, len, "%s/%s%s%s", CGROUP_ROOT, name,
-			     file ? "/" : "", file ? file : "") >= len)
+	bool root = !*name;
+
+	if ((size_t)snprintf(buf, len, "%s%s%s%s%s", CGROUP_ROOT, root ? "" : "/",
+			     name, file ? "/" : "", file ? file : "") >= len)
 		st_fail("cgroup path too long: %s/%s", name, file ? file : "");
 }
 
@@ -117,6 +122,157 @@ void cg_enter(const char *name, pid_t pid)
 
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	cg_write(name, "cgroup.procs", buf);
+}
+
+uint64_t cg_id(const char *name)
+{
+	char path[4096];
+	struct stat st;
+
+	cg_path(path, sizeof(path), name, NULL);
+	if (stat(path, &st))
+		st_fail("stat %s: %s", path, strerror(errno));
+	return st.st_ino;
+}
+
+uint64_t cg_poll_key(const char *name, const char *file, const char *key,
+		     uint64_t want)
+{
+	uint64_t v = cg_read_key(name, file, key);
+	int i;
+
+	for (i = 0; i < 50 && v != want; i++) {
+		st_sleep_ms(100);
+		v = cg_read_key(name, file, key);
+	}
+	return v;
+}
+
+void cg_expect_key(const char *name, const char *file, const char *key,
+		   uint64_t want)
+{
+	uint64_t v = cg_poll_key(name, file, key, want);
+
+	if (v != want)
+		st_fail("cgroup '%s': %s %s is %" PRIu64 ", want %" PRIu64 " (after 5 s)",
+			name, file, key, v, want);
+}
+
+void cg_expect_current(const char *name, uint64_t base, int64_t delta)
+{
+	int64_t stock = 64 * sysconf(_SC_PAGESIZE) * sysconf(_SC_NPROCESSORS_CONF);
+	int64_t got;
+	int i;
+
+	/* Polled too: memory may be freed by a worker (deferred destruction). */
+	for (i = 0; i < 50; i++) {
+		got = (int64_t)(cg_read_u64(name, "memory.current") - base);
+		if (got >= delta - stock && got <= delta + (int64_t)MiB)
+			return;
+		st_sleep_ms(100);
+	}
+	st_fail("cgroup '%s': memory.current moved by %" PRId64 " bytes, want %" PRId64
+		" (-%" PRId64 "/+1 MiB, after 5 s)", name, got, delta, stock);
+}
+
+pid_t st_fork(const char *name)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		st_fail("fork: %s", strerror(errno));
+	if (pid == 0 && name)
+		cg_enter(name, getpid());
+	return pid;
+}
+
+void st_wait(pid_t pid, const char *what)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		st_fail("waitpid %s: %s", what, strerror(errno));
+	if (WIFSIGNALED(status))
+		st_fail("%s killed by signal %d", what, WTERMSIG(status));
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		st_fail("%s failed (status %#x)", what, status);
+}
+
+void *st_shared(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		st_fail("mmap %zu shared bytes: %s", len, strerror(errno));
+	memset(p, 0, len);
+	return p;
+}
+
+uint64_t st_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void st_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+void st_send_fd(int sock, int fd, const void *data, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	memset(&u, 0, sizeof(u));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sock, &msg, 0) != (ssize_t)len)
+		st_fail("sendmsg: %s", strerror(errno));
+}
+
+int st_recv_fd(int sock, void *data, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = data, .iov_len = len };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *c;
+	ssize_t n = recvmsg(sock, &msg, MSG_WAITALL | MSG_CMSG_CLOEXEC);
+	int fd;
+
+	if (n != (ssize_t)len)
+		st_fail("recvmsg: got %zd of %zu bytes: %s", n, len,
+			n < 0 ? strerror(errno) : "short message");
+	c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(sizeof(int)))
+		st_fail("recvmsg: no file descriptor came with the message");
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
 }
 
 static int run(char *const argv[])

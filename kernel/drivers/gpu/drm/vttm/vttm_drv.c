@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The virtual TTM device: a DRM driver without hardware whose buffer objects
+ * live in system memory and take the paths of a GPU driver's: the TTM page
+ * pool, backup and restore, the memcg-aware TTM shrinker and the charging of
+ * their pages to the memory cgroup of their creator. It lets the whole stack
+ * be tested in a VM, as vgem does for GEM.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/highmem.h>
+#include <linux/memcontrol.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_ttm_helper.h>
+#include <drm/drm_ioctl.h>
+#include <drm/ttm/ttm_backup.h>
+#include <drm/ttm/ttm_bo.h>
+#include <drm/ttm/ttm_device.h>
+#include <drm/ttm/ttm_placement.h>
+#include <drm/ttm/ttm_shrinker.h>
+#include <drm/ttm/ttm_tt.h>
+#include <uapi/drm/vttm_drm.h>
+
+#define DRIVER_NAME	"vttm"
+#define DRIVER_DESC	"Virtual TTM device"
+#define DRIVER_MAJOR	1
+#define DRIVER_MINOR	0
+
+/* pwrite and pread go through a bounce buffer of this size (see vttm_bo_rw()). */
+#define VTTM_RW_CHUNK	SZ_64K
+
+static bool memcg_account = true;
+module_param(memcg_account, bool, 0444);
+MODULE_PARM_DESC(memcg_account,
+		 "Charge buffer object pages to their creator's memory cgroup (default: true)");
+
+struct vttm_device {
+	struct drm_device drm;
+	struct ttm_device ttm;
+	struct ttm_shrinker shrinker;
+	struct platform_device *pdev;
+};
+
+struct vttm_bo {
+	struct ttm_buffer_object tbo;
+	struct ttm_place place;
+	struct ttm_placement placement;
+};
+
+struct vttm_tt {
+	struct ttm_tt ttm;
+	struct ttm_buffer_object *tbo;
+};
+
+static struct vttm_device *vttm_device;
+
+static struct vttm_device *ttm_to_vttm(struct ttm_device *bdev)
+{
+	return container_of(bdev, struct vttm_device, ttm);
+}
+
+static struct vttm_bo *gem_to_vttm_bo(struct drm_gem_object *obj)
+{
+	return container_of(obj, struct vttm_bo, tbo.base);
+}
+
+static struct ttm_tt *vttm_tt_create(struct ttm_buffer_object *tbo,
+				     u32 page_flags)
+{
+	struct vttm_tt *tt = kzalloc(sizeof(*tt), GFP_KERNEL);
+
+	if (!tt)
+		return NULL;
+
+	tt->tbo = tbo;
+	/* Never show userspace what the pages held before. */
+	page_flags |= TTM_TT_FLAG_ZERO_ALLOC | TTM_TT_FLAG_SHRINKABLE;
+	if (ttm_tt_init(&tt->ttm, tbo, page_flags, ttm_cached, 0)) {
+		kfree(tt);
+		return NULL;
+	}
+	return &tt->ttm;
+}
+
+static int vttm_tt_populate(struct ttm_device *bdev, struct ttm_tt *tt,
+			    struct ttm_operation_ctx *ctx)
+{
+	int ret = ttm_pool_alloc(&bdev->pool, tt, ctx);
+
+	if (!ret)
+		ttm_shrinker_add(&ttm_to_vttm(bdev)->shrinker,
+				 container_of(tt, struct vttm_tt, ttm)->tbo);
+	return ret;
+}
+
+static void vttm_tt_unpopulate(struct ttm_device *bdev, struct ttm_tt *tt)
+{
+	ttm_shrinker_del(&ttm_to_vttm(bdev)->shrinker,
+			 container_of(tt, struct vttm_tt, ttm)->tbo);
+	ttm_pool_free(&bdev->pool, tt);
+}
+
+static void vttm_tt_destroy(struct ttm_device *bdev, struct ttm_tt *tt)
+{
+	ttm_tt_fini(tt);
+	kfree(container_of(tt, struct vttm_tt, ttm));
+}
+
+/* There is only system memory: nothing is ever evicted. */
+static void vttm_evict_flags(struct ttm_buffer_object *tbo,
+			     struct ttm_placement *placement)
+{
+	placement->num_placement = 0;
+}
+
+static int vttm_bo_move(struct ttm_buffer_object *tbo, bool evict,
+			struct ttm_operation_ctx *ctx,
+			struct ttm_resource *new_mem, struct ttm_place *hop)
+{
+	ttm_bo_move_null(tbo, new_mem);
+	return 0;
+}
+
+static const struct ttm_device_funcs vttm_ttm_funcs = {
+	.ttm_tt_create = vttm_tt_create,
+	.ttm_tt_populate = vttm_tt_populate,
+	.ttm_tt_unpopulate = vttm_tt_unpopulate,
+	.ttm_tt_destroy = vttm_tt_destroy,
+	.eviction_valuable = ttm_bo_eviction_valuable,
+	.evict_flags = vttm_evict_flags,
+	.move = vttm_bo_move,
+};
+
+static void vttm_bo_destroy(struct ttm_buffer_object *tbo)
+{
+	drm_gem_object_release(&tbo->base);
+	kfree(container_of(tbo, struct vttm_bo, tbo));
+}
+
+static void vttm_gem_free(struct drm_gem_object *obj)
+{
+	ttm_bo_put(&gem_to_vttm_bo(obj)->tbo);
+}
+
+static const struct drm_gem_object_funcs vttm_gem_funcs = {
+	.free = vttm_gem_free,
+	.mmap = drm_gem_ttm_mmap,
+};
+
+static int vttm_bo_create_ioctl(struct drm_device *dev, void *data,
+				struct drm_file *file)
+{
+	struct vttm_device *vdev = container_of(dev, struct vttm_device, drm);
+	struct ttm_operation_ctx ctx = { .interruptible = true };
+	struct drm_vttm_bo_create *args = data;
+	struct vttm_bo *bo;
+	int ret;
+
+	if (args->flags || !args->size || !PAGE_ALIGNED(args->size) ||
+	    args->size >> PAGE_SHIFT > U32_MAX)
+		return -EINVAL;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return -ENOMEM;
+
+	bo->tbo.base.funcs = &vttm_gem_funcs;
+	drm_gem_private_object_init(dev, &bo->tbo.base, args->size);
+	bo->place.mem_type = TTM_PL_SYSTEM;
+	bo->placement.num_placement = 1;
+	bo->placement.placement = &bo->place;
+
+	/* On failure, this puts the bo, which frees it. */
+	ret = ttm_bo_init_reserved(&vdev->ttm, &bo->tbo, ttm_bo_type_device,
+				   &bo->placement, 0, &ctx, NULL, NULL,
+				   vttm_bo_destroy);
+	if (ret)
+		return ret;
+	ret = ttm_shrinker_prepare_bo(&vdev->shrinker, &bo->tbo);
+	dma_resv_unlock(bo->tbo.base.resv);
+	if (!ret)
+		ret = drm_gem_handle_create(file, &bo->tbo.base, &args->handle);
+	/* The handle holds the bo now, or nothing does. */
+	drm_gem_object_put(&bo->tbo.base);
+	return ret;
+}
+
+/* Look a bo up and lock it with its pages made resident. */
+static int vttm_bo_lookup_resident(struct drm_file *file, u32 handle,
+				   struct vttm_bo **out)
+{
+	struct ttm_operation_ctx ctx = { .interruptible = true };
+	struct drm_gem_object *obj;
+	struct vttm_bo *bo;
+	int ret;
+
+	obj = drm_gem_object_lookup(file, handle);
+	if (!obj)
+		return -ENOENT;
+	bo = gem_to_vttm_bo(obj);
+
+	ret = dma_resv_lock_interruptible(bo->tbo.base.resv, NULL);
+	if (ret)
+		goto err_put;
+	ret = ttm_tt_populate(bo->tbo.bdev, bo->tbo.ttm, &ctx);
+	if (ret)
+		goto err_unlock;
+	*out = bo;
+	return 0;
+
+err_unlock:
+	dma_resv_unlock(bo->tbo.base.resv);
+err_put:
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+static void vttm_bo_unlock_put(struct vttm_bo *bo)
+{
+	dma_resv_unlock(bo->tbo.base.resv);
+	drm_gem_object_put(&bo->tbo.base);
+}
+
+/* Copy between a resident tt at @offset and @buf. */
+static void vttm_tt_copy(struct ttm_tt *tt, u64 offset, void *buf, size_t len,
+			 bool to_tt)
+{
+	while (len) {
+		pgoff_t i = offset >> PAGE_SHIFT;
+		size_t in_page = offset & ~PAGE_MASK;
+		size_t n = min_t(size_t, len, PAGE_SIZE - in_page);
+		void *vaddr = kmap_local_page(tt->pages[i]);
+
+		if (to_tt)
+			memcpy(vaddr + in_page, buf, n);
+		else
+			memcpy(buf, vaddr + in_page, n);
+		kunmap_local(vaddr);
+		offset += n;
+		buf += n;
+		len -= n;
+	}
+}
+
+/*
+ * User memory is copied outside the bo's lock, through a bounce buffer: a
+ * fault on user memory (which may be a mapping of this very bo) takes the
+ * mmap lock, which ranks above the reservation lock.
+ */
+static int vttm_bo_rw(struct drm_file *file, struct drm_vttm_bo_rw *args,
+		      bool write)
+{
+	void __user *user = u64_to_user_ptr(args->data_ptr);
+	u64 offset = args->offset, left = args->size;
+	struct drm_gem_object *obj;
+	struct vttm_bo *bo;
+	void *bounce;
+	int ret = 0;
+
+	if (args->pad)
+		return -EINVAL;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	if (args->offset > obj->size || args->size > obj->size - args->offset)
+		ret = -EINVAL;
+	drm_gem_object_put(obj);
+	if (ret || !args->size)
+		return ret;
+
+	bounce = kvmalloc(min_t(u64, left, VTTM_RW_CHUNK), GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+
+	while (left) {
+		size_t n = min_t(u64, left, VTTM_RW_CHUNK);
+
+		if (write && copy_from_user(bounce, user, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = vttm_bo_lookup_resident(file, args->handle, &bo);
+		if (ret)
+			break;
+		vttm_tt_copy(bo->tbo.ttm, offset, bounce, n, write);
+		vttm_bo_unlock_put(bo);
+		if (!write && copy_to_user(user, bounce, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		user += n;
+		offset += n;
+		left -= n;
+	}
+
+	kvfree(bounce);
+	return ret;
+}
+
+static int vttm_bo_pwrite_ioctl(struct drm_device *dev, void *data,
+				struct drm_file *file)
+{
+	return vttm_bo_rw(file, data, true);
+}
+
+static int vttm_bo_pread_ioctl(struct drm_device *dev, void *data,
+			       struct drm_file *file)
+{
+	return vttm_bo_rw(file, data, false);
+}
+
+static int vttm_bo_madvise_ioctl(struct drm_device *dev, void *data,
+				 struct drm_file *file)
+{
+	struct vttm_device *vdev = container_of(dev, struct vttm_device, drm);
+	struct drm_vttm_bo_madvise *args = data;
+	struct drm_gem_object *obj;
+	struct ttm_tt *tt;
+	bool dontneed;
+	int ret;
+
+	if (args->pad || (args->madv != DRM_VTTM_MADV_WILLNEED &&
+			  args->madv != DRM_VTTM_MADV_DONTNEED))
+		return -EINVAL;
+	dontneed = args->madv == DRM_VTTM_MADV_DONTNEED;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	ret = dma_resv_lock_interruptible(obj->resv, NULL);
+	if (ret)
+		goto out_put;
+
+	tt = gem_to_vttm_bo(obj)->tbo.ttm;
+	args->retained = !(tt->page_flags & TTM_TT_FLAG_PURGED);
+	ttm_shrinker_set_purgeable(&vdev->shrinker, &gem_to_vttm_bo(obj)->tbo,
+				   dontneed);
+	/* A backup of content nobody needs only takes up swap. */
+	if (dontneed && ttm_tt_is_backed_up(tt))
+		ttm_tt_backup(&vdev->ttm, tt,
+			      (struct ttm_backup_flags){ .purge = true });
+	dma_resv_unlock(obj->resv);
+out_put:
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+/* The cgroup v2 id of the memory cgroup that @objcg charges. */
+static u64 vttm_objcg_cgroup_id(struct obj_cgroup *objcg)
+{
+	u64 id = 0;
+
+#ifdef CONFIG_MEMCG
+	if (objcg) {
+		rcu_read_lock();
+		id = cgroup_id(obj_cgroup_memcg(objcg)->css.cgroup);
+		rcu_read_unlock();
+	}
+#endif
+	return id;
+}
+
+static int vttm_bo_info_ioctl(struct drm_device *dev, void *data,
+			      struct drm_file *file)
+{
+	struct drm_vttm_bo_info *args = data;
+	struct drm_gem_object *obj;
+	struct ttm_buffer_object *tbo;
+	u64 resident = 0, backed_up = 0;
+	struct ttm_tt *tt;
+	u32 i;
+	int ret;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	tbo = &gem_to_vttm_bo(obj)->tbo;
+	ret = dma_resv_lock_interruptible(obj->resv, NULL);
+	if (ret)
+		goto out_put;
+
+	tt = tbo->ttm;
+	if (ttm_tt_is_populated(tt)) {
+		resident = tt->num_pages;
+	} else if (ttm_tt_is_backed_up(tt)) {
+		for (i = 0; i < tt->num_pages; ++i) {
+			if (ttm_backup_page_ptr_is_handle(tt->pages[i]))
+				++backed_up;
+			else
+				++resident;
+		}
+	}
+	args->flags = 0;
+	if (tt->page_flags & TTM_TT_FLAG_PURGEABLE)
+		args->flags |= DRM_VTTM_BO_PURGEABLE;
+	if (tt->page_flags & TTM_TT_FLAG_PURGED)
+		args->flags |= DRM_VTTM_BO_PURGED;
+	args->size = obj->size;
+	args->resident = resident << PAGE_SHIFT;
+	args->backed_up = backed_up << PAGE_SHIFT;
+	args->owner_cgroup_id = vttm_objcg_cgroup_id(tbo->objcg);
+	dma_resv_unlock(obj->resv);
+out_put:
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+static int vttm_bo_mmap_offset_ioctl(struct drm_device *dev, void *data,
+				     struct drm_file *file)
+{
+	struct drm_vttm_bo_mmap_offset *args = data;
+	struct drm_gem_object *obj;
+
+	if (args->pad)
+		return -EINVAL;
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	args->offset = drm_vma_node_offset_addr(&obj->vma_node);
+	drm_gem_object_put(obj);
+	return 0;
+}
+
+static const struct drm_ioctl_desc vttm_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(VTTM_BO_CREATE, vttm_bo_create_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VTTM_BO_PWRITE, vttm_bo_pwrite_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VTTM_BO_PREAD, vttm_bo_pread_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VTTM_BO_MADVISE, vttm_bo_madvise_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VTTM_BO_INFO, vttm_bo_info_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VTTM_BO_MMAP_OFFSET, vttm_bo_mmap_offset_ioctl,
+			  DRM_RENDER_ALLOW),
+};
+
+DEFINE_DRM_GEM_FOPS(vttm_fops);
+
+static const struct drm_driver vttm_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.ioctls = vttm_ioctls,
+	.num_ioctls = ARRAY_SIZE(vttm_ioctls),
+	.fops = &vttm_fops,
+	.name = DRIVER_NAME,
+	.desc = DRIVER_DESC,
+	.major = DRIVER_MAJOR,
+	.minor = DRIVER_MINOR,
+};
+
+static int __init vttm_init(void)
+{
+	struct platform_device *pdev;
+	struct vttm_device *vdev;
+	int ret;
+
+	pdev = platform_device_register_simple(DRIVER_NAME, -1, NULL, 0);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+
+	if (!devres_open_group(&pdev->dev, NULL, GFP_KERNEL)) {
+		ret = -ENOMEM;
+		goto err_unregister;
+	}
+
+	vdev = devm_drm_dev_alloc(&pdev->dev, &vttm_driver, struct vttm_device,
+				  drm);
+	if (IS_ERR(vdev)) {
+		ret = PTR_ERR(vdev);
+		goto err_devres;
+	}
+	vdev->pdev = pdev;
+
+	ret = ttm_device_init(&vdev->ttm, &vttm_ttm_funcs, vdev->drm.dev,
+			      vdev->drm.anon_inode->i_mapping,
+			      vdev->drm.vma_offset_manager, false, false);
+	if (ret)
+		goto err_devres;
+	vdev->ttm.memcg_account = memcg_account;
+
+	ret = ttm_shrinker_init(&vdev->shrinker, &vdev->ttm, DRIVER_NAME);
+	if (ret)
+		goto err_ttm;
+
+	ret = drm_dev_register(&vdev->drm, 0);
+	if (ret)
+		goto err_shrinker;
+
+	vttm_device = vdev;
+	return 0;
+
+err_shrinker:
+	ttm_shrinker_fini(&vdev->shrinker);
+err_ttm:
+	ttm_device_fini(&vdev->ttm);
+err_devres:
+	devres_release_group(&pdev->dev, NULL);
+err_unregister:
+	platform_device_unregister(pdev);
+	return ret;
+}
+
+static void __exit vttm_exit(void)
+{
+	struct vttm_device *vdev = vttm_device;
+	struct platform_device *pdev = vdev->pdev;
+
+	drm_dev_unregister(&vdev->drm);
+	ttm_shrinker_fini(&vdev->shrinker);
+	ttm_device_fini(&vdev->ttm);
+	devres_release_group(&pdev->dev, NULL);
+	platform_device_unregister(pdev);
+}
+
+module_init(vttm_init);
+module_exit(vttm_exit);
+
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("Dual MIT/GPL");
