@@ -293,20 +293,37 @@ static int run(char *const argv[])
 
 void st_modprobe(const char *name)
 {
+	st_modprobe_params(name, NULL);
+}
+
+void st_modprobe_params(const char *name, const char *const params[])
+{
 	const char *dir = getenv("GPUMEM_MODDIR");
-	char *argv[] = { "modprobe", "-d", (char *)dir, (char *)name, NULL };
+	char *argv[32] = { "modprobe", "-d", (char *)dir, (char *)name };
+	size_t n = 4, i;
 
 	if (!dir)
 		st_fail("GPUMEM_MODDIR is not set: not running under tests/system/run?");
+	for (i = 0; params && params[i]; i++) {
+		if (n + 1 >= ARRAY_SIZE(argv))
+			st_fail("modprobe %s: too many parameters", name);
+		argv[n++] = (char *)params[i];
+	}
+	argv[n] = NULL;
 	if (run(argv))
 		st_fail("modprobe %s failed", name);
 }
 
-void st_rmmod(const char *name)
+int st_try_rmmod(const char *name)
 {
 	char *argv[] = { "rmmod", (char *)name, NULL };
 
-	if (run(argv))
+	return run(argv);
+}
+
+void st_rmmod(const char *name)
+{
+	if (st_try_rmmod(name))
 		st_fail("rmmod %s failed", name);
 }
 

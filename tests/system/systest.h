@@ -85,8 +85,15 @@ int st_recv_fd(int sock, void *data, size_t len);
 
 /* Load module NAME (and its dependencies) from the test kernel's modules. */
 void st_modprobe(const char *name);
+/*
+ * st_modprobe() with module parameters: PARAMS is a NULL-terminated list of
+ * "name=value" strings (NULL for none).
+ */
+void st_modprobe_params(const char *name, const char *const params[]);
 /* Unload module NAME. */
 void st_rmmod(const char *name);
+/* Try to unload module NAME: return rmmod's exit status. */
+int st_try_rmmod(const char *name);
 /* Whether module NAME is loaded. */
 bool st_module_loaded(const char *name);
 

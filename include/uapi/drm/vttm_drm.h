@@ -121,10 +121,9 @@ struct drm_vttm_bo_info {
 	/** @backed_up: Output: bytes held in backup (shmem or swap). */
 	__u64 backed_up;
 	/**
-	 * @owner_cgroup_id: Output: the cgroup v2 id of the memory cgroup
-	 * that the pages are charged to while resident: the creator's, or
-	 * once that is removed, its nearest live ancestor. 0 if they are not
-	 * charged at all (created from the root cgroup, or accounting off).
+	 * @owner_cgroup_id: Output: the cgroup v2 id of the memory cgroup the
+	 * pages are charged to (after reparenting, the nearest live ancestor
+	 * of the creator's), 0 when they are not charged.
 	 */
 	__u64 owner_cgroup_id;
 };

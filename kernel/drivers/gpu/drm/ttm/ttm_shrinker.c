@@ -210,8 +210,9 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
  * @writeback: Have backed-up pages written to swap at once.
  * @scanned: Incremented by the pages of the bos looked at.
  *
- * Purges purgeable bos, oldest first; then, if that was not enough and there
- * is swap, backs up the others, oldest first. Bos that are busy, pinned,
+ * Purges purgeable bos, oldest first; then, if that was not enough, the
+ * cgroup has no purgeable bo left (a busy one counts) and there is swap,
+ * backs up the others, oldest first. Bos that are busy, pinned,
  * locked by someone else or vetoed by &ttm_shrinker.allow are skipped.
  *
  * Return: The number of pages freed.
@@ -232,7 +233,10 @@ unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 
 	freed = ttm_shrinker_scan_list(ts, TTM_SHRINKER_PURGEABLE, memcg, &walk,
 				       nr_pages, scanned);
-	if (freed < nr_pages && get_nr_swap_pages() > 0)
+	/* Back up only once nothing of the cgroup is left to purge. */
+	if (freed < nr_pages && get_nr_swap_pages() > 0 &&
+	    !list_lru_count_one(&ts->lru[TTM_SHRINKER_PURGEABLE],
+				TTM_SHRINKER_NID, memcg))
 		freed += ttm_shrinker_scan_list(ts, TTM_SHRINKER_BACKUP, memcg,
 						&walk, nr_pages - freed,
 						scanned);
@@ -264,10 +268,15 @@ static unsigned long ttm_shrinker_count(struct shrinker *shrinker,
 	struct ttm_shrinker *ts = shrinker->private_data;
 	unsigned long pages;
 
+	/*
+	 * Purge first: while the cgroup has purgeable bos, reclaim is told of
+	 * those only, so that it does not go on to back up the others when
+	 * purging is enough. Without swap, a backup would only move the
+	 * pages into shmem.
+	 */
 	pages = ttm_shrinker_list_pages(ts, TTM_SHRINKER_PURGEABLE, sc);
-	/* Without swap, a backup would only move the pages into shmem. */
-	if (get_nr_swap_pages() > 0)
-		pages += ttm_shrinker_list_pages(ts, TTM_SHRINKER_BACKUP, sc);
+	if (!pages && get_nr_swap_pages() > 0)
+		pages = ttm_shrinker_list_pages(ts, TTM_SHRINKER_BACKUP, sc);
 	return pages ?: SHRINK_EMPTY;
 }
 
@@ -276,19 +285,17 @@ static unsigned long ttm_shrinker_scan(struct shrinker *shrinker,
 {
 	struct ttm_shrinker *ts = shrinker->private_data;
 	unsigned long freed, scanned = 0;
-	/*
-	 * A backup frees memory only once it is in swap: write it out at once
-	 * unless this is direct reclaim of the whole system, which must not
-	 * stall on I/O.
-	 */
-	bool writeback = current_is_kswapd() ||
-			 (sc->memcg && !mem_cgroup_is_root(sc->memcg));
 
-	freed = ttm_shrinker_shrink(ts, sc->memcg, sc->nr_to_scan, writeback,
+	/*
+	 * A backup frees memory only once it is in swap, and the memory that
+	 * reclaim is after is often a cgroup's, which the shmem copy is
+	 * charged to: start writing it out at once.
+	 */
+	freed = ttm_shrinker_shrink(ts, sc->memcg, sc->nr_to_scan, true,
 				    &scanned);
 	sc->nr_scanned = scanned;
-	/* Reclaim counts the pages it freed: these are freed, not slab. */
-	mm_account_reclaimed_pages(freed);
+	/* The pages were charged to sc->memcg: reclaim of it counts them. */
+	mm_account_reclaimed_memcg_pages(freed);
 	return freed ?: SHRINK_STOP;
 }
 

@@ -8,6 +8,7 @@
 #include <linux/fault-inject.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/swap.h>
 
 #include <drm/drm_gem.h>
 #include <drm/ttm/ttm_backup.h>
@@ -15,6 +16,7 @@
 #include <drm/ttm/ttm_device.h>
 #include <drm/ttm/ttm_placement.h>
 #include <drm/ttm/ttm_pool.h>
+#include <drm/ttm/ttm_shrinker.h>
 #include <drm/ttm/ttm_tt.h>
 
 #include "ttm_kunit_helpers.h"
@@ -730,6 +732,115 @@ static void ttm_bo_shrink_not_swapped_out(struct kunit *test)
 	ttm_bo_put(managed);
 }
 
+/* The memcg-aware shrinker, with bos charged to nobody (KUnit has no memcg). */
+
+static struct ttm_buffer_object *listed_bo(struct kunit *test,
+					   struct ttm_shrinker *ts, u32 flags)
+{
+	struct ttm_buffer_object *bo = shrink_test_bo(test, flags);
+
+	dma_resv_lock(bo->base.resv, NULL);
+	ttm_shrinker_add(ts, bo);
+	dma_resv_unlock(bo->base.resv);
+	return bo;
+}
+
+static void unlisted_put(struct ttm_shrinker *ts, struct ttm_buffer_object *bo)
+{
+	dma_resv_lock(bo->base.resv, NULL);
+	ttm_shrinker_del(ts, bo);
+	dma_resv_unlock(bo->base.resv);
+	ttm_bo_put(bo);
+}
+
+/* Purgeable bos go first, oldest first, and a scan looks at no more bos than it frees. */
+static void ttm_shrinker_purge_lru_order(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_buffer_object *keep, *bo[3];
+	struct ttm_shrinker ts = {};
+	unsigned long scanned = 0;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ttm_shrinker_init(&ts, priv->devs->ttm_dev, "kunit"), 0);
+	keep = listed_bo(test, &ts, 0);
+	for (i = 0; i < ARRAY_SIZE(bo); ++i)
+		bo[i] = listed_bo(test, &ts, TTM_TT_FLAG_PURGEABLE);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&ts.nr_bos[TTM_SHRINKER_PURGEABLE]), 3);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&ts.nr_pages[TTM_SHRINKER_BACKUP]),
+			SHRINK_BO_PAGES);
+
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, 2 * SHRINK_BO_PAGES,
+						  false, &scanned),
+			2 * SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, scanned, 2 * SHRINK_BO_PAGES);
+	KUNIT_EXPECT_TRUE(test, shrunk(bo[0]));
+	KUNIT_EXPECT_TRUE(test, shrunk(bo[1]));
+	KUNIT_EXPECT_FALSE(test, shrunk(bo[2]));
+	KUNIT_EXPECT_FALSE(test, shrunk(keep));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&ts.nr_bos[TTM_SHRINKER_PURGEABLE]), 1);
+
+	/* Without swap, there is nothing else to do: the other bo stays. */
+	if (get_nr_swap_pages() <= 0) {
+		KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, 100, false,
+							  &scanned),
+				SHRINK_BO_PAGES);
+		KUNIT_EXPECT_TRUE(test, shrunk(bo[2]));
+		KUNIT_EXPECT_FALSE(test, shrunk(keep));
+	}
+
+	unlisted_put(&ts, keep);
+	for (i = 0; i < ARRAY_SIZE(bo); ++i)
+		unlisted_put(&ts, bo[i]);
+	ttm_shrinker_fini(&ts);
+}
+
+/* A bo locked by someone else is skipped, and comes round after the others. */
+static void ttm_shrinker_skips_locked(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_buffer_object *bo[3];
+	struct ttm_shrinker ts = {};
+	unsigned long scanned = 0;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ttm_shrinker_init(&ts, priv->devs->ttm_dev, "kunit"), 0);
+	for (i = 0; i < ARRAY_SIZE(bo); ++i)
+		bo[i] = listed_bo(test, &ts, TTM_TT_FLAG_PURGEABLE);
+
+	dma_resv_lock(bo[0]->base.resv, NULL);
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES, false,
+						  &scanned), SHRINK_BO_PAGES);
+	dma_resv_unlock(bo[0]->base.resv);
+	KUNIT_EXPECT_FALSE(test, shrunk(bo[0]));
+	KUNIT_EXPECT_TRUE(test, shrunk(bo[1]));
+
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES, false,
+						  &scanned), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_TRUE(test, shrunk(bo[2]));
+	KUNIT_EXPECT_FALSE(test, shrunk(bo[0]));
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES, false,
+						  &scanned), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_TRUE(test, shrunk(bo[0]));
+
+	for (i = 0; i < ARRAY_SIZE(bo); ++i)
+		unlisted_put(&ts, bo[i]);
+	ttm_shrinker_fini(&ts);
+}
+
+static struct kunit_case ttm_shrinker_test_cases[] = {
+	KUNIT_CASE(ttm_shrinker_purge_lru_order),
+	KUNIT_CASE(ttm_shrinker_skips_locked),
+	{}
+};
+
+static struct kunit_suite ttm_shrinker_test_suite = {
+	.name = "ttm_shrinker",
+	.init = ttm_backup_test_init,
+	.exit = ttm_backup_test_fini,
+	.test_cases = ttm_shrinker_test_cases,
+};
+
 static struct kunit_case ttm_bo_shrink_test_cases[] = {
 	KUNIT_CASE(ttm_bo_shrink_lru_order),
 	KUNIT_CASE(ttm_bo_shrink_purge),
@@ -764,7 +875,8 @@ static struct kunit_suite ttm_backup_test_suite = {
 	.test_cases = ttm_backup_test_cases,
 };
 
-kunit_test_suites(&ttm_backup_test_suite, &ttm_bo_shrink_test_suite);
+kunit_test_suites(&ttm_backup_test_suite, &ttm_bo_shrink_test_suite,
+		  &ttm_shrinker_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for TTM page backup and restore");
 MODULE_LICENSE("GPL and additional rights");

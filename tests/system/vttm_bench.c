@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vttm's benchmark: not a test (no figure fails it), but a program run as the
+ * only job of a UML guest by scripts/bench. It prints one line per figure,
+ * each starting with "bench:"; lines starting with "note:" say what it is
+ * doing or what looked odd. What each figure means is in docs/benchmarks.md.
+ *
+ * 1. Reclaim throughput: memory.reclaim of a cgroup holding 64 MiB of buffer
+ *    objects, backed up to swap or, marked DONTNEED, purged; against two
+ *    baselines: write() of as many bytes into a tmpfs file, and
+ *    memory.reclaim of such a file (tmpfs to swap).
+ * 2. The cost of charging: create, fill and destroy buffer objects with the
+ *    module's memcg_account on and off.
+ * 3. The shrinker's work per freed buffer object with 1k, 10k and 100k
+ *    buffer objects of 4 KiB marked DONTNEED on the cgroup's LRU.
+ *
+ * The guest needs swap (512M is plenty) and memory for 100k buffer objects
+ * and their kernel overhead (1536M).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "systest.h"
+#include "vttm.h"
+
+/* Each measurement is repeated: one warm-up round, then ROUNDS counted. */
+#define ROUNDS 5
+#define MAX_ROUNDS 16
+
+/* 1. Reclaim throughput */
+#define R_CG "bench-reclaim"
+#define R_BOS 16
+#define R_BO_SIZE (4 * MiB)
+#define R_BYTES (R_BOS * R_BO_SIZE)
+#define R_CHUNK (256 * KiB)
+
+/* 2. Create + fill + destroy, charged or not */
+#define C_CG "bench-charge"
+#define C_BOS 256
+#define C_BO_SIZE (256 * KiB)
+#define C_ROUNDS 11
+
+/* 3. Shrinker scan work against the number of buffer objects */
+#define S_CG "bench-scan"
+#define S_BO_SIZE (4 * KiB)
+#define S_MAX_BOS 100000
+#define S_RECLAIM (256 * KiB)
+#define S_ROUNDS 11
+/* Non-purged entries looked at past the last purged one (see s_collect()). */
+#define S_WINDOW 64
+
+static const unsigned int s_populations[] = { 1000, 10000, 100000 };
+
+/* What the workers (children in a cgroup) hand back to the main process. */
+struct shared {
+	struct vttm_bo r[R_BOS];
+	uint64_t ns[MAX_ROUNDS];
+	uint64_t owner_cgroup_id;
+	struct vttm_bo s[S_MAX_BOS];
+};
+
+static struct shared *sh;
+
+/* One byte pattern for every write that does not need a verifiable one. */
+static uint64_t cbuf[C_BO_SIZE / 8];
+
+static void bench(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void bench(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("bench: ", stdout);
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+	fflush(stdout);
+}
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("note: ", stdout);
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+	fflush(stdout);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A series of measurements of one figure. */
+struct series {
+	double v[MAX_ROUNDS * 2];
+	int n;
+};
+
+static void add(struct series *s, double v)
+{
+	if (s->n < (int)ARRAY_SIZE(s->v))
+		s->v[s->n++] = v;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(const struct series *s)
+{
+	double v[ARRAY_SIZE(s->v)];
+
+	if (!s->n)
+		return 0;
+	memcpy(v, s->v, s->n * sizeof(v[0]));
+	qsort(v, s->n, sizeof(v[0]), cmp_double);
+	return s->n % 2 ? v[s->n / 2] : (v[s->n / 2 - 1] + v[s->n / 2]) / 2;
+}
+
+static double smin(const struct series *s)
+{
+	double m = s->n ? s->v[0] : 0;
+	int i;
+
+	for (i = 1; i < s->n; i++)
+		m = s->v[i] < m ? s->v[i] : m;
+	return m;
+}
+
+static double smax(const struct series *s)
+{
+	double m = s->n ? s->v[0] : 0;
+	int i;
+
+	for (i = 1; i < s->n; i++)
+		m = s->v[i] > m ? s->v[i] : m;
+	return m;
+}
+
+/* "median X UNIT (MIN..MAX)", with DECIMALS decimals. */
+static const char *fmt_series(char *buf, size_t len, const struct series *s,
+			      const char *unit, int decimals)
+{
+	snprintf(buf, len, "median %.*f %s (%.*f..%.*f)", decimals, median(s), unit,
+		 decimals, smin(s), decimals, smax(s));
+	return buf;
+}
+
+/* MB/s (10^6 bytes a second) of BYTES in NS nanoseconds. */
+static double mbps(uint64_t bytes, uint64_t ns)
+{
+	return ns ? (double)bytes * 1e3 / (double)ns : 0;
+}
+
+/*
+ * Write BYTES into cgroup CG's memory.reclaim and time the write in *NS.
+ * Returns 0 or the errno of the write (EAGAIN: not all of it reclaimed).
+ */
+static int reclaim(const char *cg, uint64_t bytes, uint64_t *ns)
+{
+	char path[256], buf[32];
+	ssize_t len;
+	uint64_t t0;
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), CGROUP_ROOT "/%s/memory.reclaim", cg);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		st_fail("open %s: %s", path, strerror(errno));
+	len = snprintf(buf, sizeof(buf), "%" PRIu64, bytes);
+	t0 = now_ns();
+	if (write(fd, buf, len) != len)
+		ret = errno;
+	*ns = now_ns() - t0;
+	close(fd);
+	return ret;
+}
+
+/* Wait (up to 5 s) for cgroup CG's gpu to drop to 0; say so if it does not. */
+static void settle_gpu(const char *cg)
+{
+	uint64_t v = cg_poll_key(cg, "memory.stat", "gpu", 0);
+
+	if (v)
+		note("cgroup %s: gpu still %" PRIu64 " bytes after 5 s", cg, v);
+}
+
+/* Say where cgroup CG's memory is, after WHAT. */
+static void cg_where(const char *cg, const char *what)
+{
+	note("%s: %s memory.current %" PRIu64 " KiB, gpu %" PRIu64 ", shmem %" PRIu64
+	     ", swapcached %" PRIu64 ", memory.swap.current %" PRIu64 " KiB", what, cg,
+	     cg_read_u64(cg, "memory.current") / KiB,
+	     cg_read_key(cg, "memory.stat", "gpu") / KiB,
+	     cg_read_key(cg, "memory.stat", "shmem") / KiB,
+	     cg_read_key(cg, "memory.stat", "swapcached") / KiB,
+	     cg_read_u64(cg, "memory.swap.current") / KiB);
+}
+
+/* The number in /proc/meminfo's line KEY, in KiB. */
+static uint64_t meminfo_kib(const char *key)
+{
+	char k[64];
+	uint64_t v = 0, x;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		st_fail("open /proc/meminfo: %s", strerror(errno));
+	while (fscanf(f, "%63s %" SCNu64 " %*[^\n]", k, &x) == 2) {
+		if (!strncmp(k, key, strlen(key)) && k[strlen(key)] == ':') {
+			v = x;
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+static void print_env(void)
+{
+	struct utsname u;
+
+	uname(&u);
+	bench("env: kernel %s %s, %ld cpu(s), MemTotal %" PRIu64 " MiB, SwapTotal %"
+	      PRIu64 " MiB", u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN),
+	      meminfo_kib("MemTotal") / 1024, meminfo_kib("SwapTotal") / 1024);
+}
+
+/*
+ * 1. Reclaim throughput
+ */
+
+/* A worker in R_CG creates and fills R_BOS buffer objects (marks them DONTNEED). */
+static void r_create(int fd, bool dontneed)
+{
+	pid_t pid = st_fork(R_CG);
+	int i;
+
+	if (pid) {
+		st_wait(pid, "the creator in " R_CG);
+		return;
+	}
+	vttm_prefault();
+	for (i = 0; i < R_BOS; i++) {
+		vttm_create(fd, &sh->r[i], R_BO_SIZE);
+		vttm_fill(fd, &sh->r[i]);
+		if (dontneed && !vttm_madvise(fd, &sh->r[i], DRM_VTTM_MADV_DONTNEED))
+			st_fail("a buffer object just filled was not retained");
+	}
+	exit(0);
+}
+
+/*
+ * One round: fill, reclaim R_BYTES, count the bytes moved (backed up, or
+ * purged); the content of the backed-up ones is verified when VERIFY; where
+ * the cgroup's memory is, before and after, is noted when WHERE.
+ * Returns MB/s, or -1 when nothing moved.
+ */
+static double r_round(int fd, bool dontneed, bool verify, bool where)
+{
+	struct drm_vttm_bo_info info;
+	uint64_t ns, moved = 0, other = 0;
+	int i, ret;
+
+	r_create(fd, dontneed);
+	cg_poll_key(R_CG, "memory.stat", "gpu", R_BYTES);
+	if (where)
+		cg_where(R_CG, dontneed ? "reclaim-purge: before" : "reclaim-backup: before");
+	ret = reclaim(R_CG, R_BYTES, &ns);
+	if (where)
+		cg_where(R_CG, dontneed ? "reclaim-purge: after" : "reclaim-backup: after");
+	for (i = 0; i < R_BOS; i++) {
+		vttm_info(fd, &sh->r[i], &info);
+		if (dontneed && (info.flags & DRM_VTTM_BO_PURGED))
+			moved += info.size - info.resident;
+		else
+			moved += info.backed_up;
+		other += dontneed ? info.backed_up : 0;
+	}
+	if (ret)
+		note("reclaim-%s: memory.reclaim %" PRIu64 ": %s", dontneed ? "purge" : "backup",
+		     R_BYTES, strerror(ret));
+	if (moved != R_BYTES)
+		note("reclaim-%s: %" PRIu64 " of %" PRIu64 " bytes moved in %.1f ms",
+		     dontneed ? "purge" : "backup", moved, R_BYTES, ns / 1e6);
+	if (other)
+		note("reclaim-purge: %" PRIu64 " bytes backed up, not purged", other);
+	if (verify) {
+		for (i = 0; i < R_BOS; i++)
+			vttm_verify(fd, &sh->r[i], "a buffer object after its backup");
+	}
+	for (i = 0; i < R_BOS; i++)
+		vttm_close(fd, &sh->r[i]);
+	settle_gpu(R_CG);
+	return moved ? mbps(moved, ns) : -1;
+}
+
+/*
+ * One baseline round: a worker in R_CG writes R_BYTES into a tmpfs file
+ * (timed: the copy baseline), then R_CG reclaims R_BYTES (timed: the
+ * tmpfs-to-swap baseline; the bytes moved are the growth of its
+ * memory.swap.current).
+ */
+static void r_tmpfs_round(double *copy, double *swap, bool where)
+{
+	static char path[512];
+	const char *tmp = getenv("TMPDIR");
+	uint64_t ns, swap0, swap1;
+	pid_t pid;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/bench-tmpfs", tmp ? tmp : "/tmp");
+	pid = st_fork(R_CG);
+	if (!pid) {
+		static char buf[R_CHUNK];
+		uint64_t off, t0;
+		int f;
+
+		memset(buf, 0x5a, sizeof(buf));
+		f = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (f < 0)
+			st_fail("open %s: %s", path, strerror(errno));
+		t0 = now_ns();
+		for (off = 0; off < R_BYTES; off += sizeof(buf)) {
+			if (write(f, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+				st_fail("write %s: %s", path, strerror(errno));
+		}
+		sh->ns[0] = now_ns() - t0;
+		if (close(f))
+			st_fail("close %s: %s", path, strerror(errno));
+		exit(0);
+	}
+	st_wait(pid, "the tmpfs writer in " R_CG);
+	*copy = mbps(R_BYTES, sh->ns[0]);
+
+	if (where)
+		cg_where(R_CG, "tmpfs-reclaim: before");
+	swap0 = cg_read_u64(R_CG, "memory.swap.current");
+	ret = reclaim(R_CG, R_BYTES, &ns);
+	swap1 = cg_read_u64(R_CG, "memory.swap.current");
+	if (where)
+		cg_where(R_CG, "tmpfs-reclaim: after");
+	if (ret)
+		note("tmpfs-reclaim: memory.reclaim %" PRIu64 ": %s", R_BYTES, strerror(ret));
+	if (swap1 - swap0 < R_BYTES)
+		note("tmpfs-reclaim: %" PRIu64 " of %" PRIu64 " bytes swapped out in %.1f ms",
+		     swap1 - swap0, R_BYTES, ns / 1e6);
+	*swap = swap1 > swap0 ? mbps(swap1 - swap0, ns) : -1;
+	if (unlink(path))
+		st_fail("unlink %s: %s", path, strerror(errno));
+}
+
+static void bench_reclaim(void)
+{
+	struct series bk = { 0 }, pg = { 0 }, copy = { 0 }, swap = { 0 };
+	char a[128], b[128];
+	double c, s, v;
+	int fd, i;
+
+	note("reclaim: %d rounds (after one warm-up) of %d MiB each: tmpfs, backup, purge",
+	     ROUNDS, (int)(R_BYTES / MiB));
+	cg_create(R_CG);
+	fd = vttm_open();
+	for (i = 0; i <= ROUNDS; i++) {
+		r_tmpfs_round(&c, &s, i == 1);
+		if (i && c > 0)
+			add(&copy, c);
+		if (i && s > 0)
+			add(&swap, s);
+	}
+	for (i = 0; i <= ROUNDS; i++) {
+		v = r_round(fd, false, i == ROUNDS, i == 1);
+		if (i && v > 0)
+			add(&bk, v);
+	}
+	for (i = 0; i <= ROUNDS; i++) {
+		v = r_round(fd, true, false, i == 1);
+		if (i && v > 0)
+			add(&pg, v);
+	}
+	close(fd);
+
+	bench("tmpfs-copy %d MiB: %s", (int)(R_BYTES / MiB),
+	      fmt_series(a, sizeof(a), &copy, "MB/s", 1));
+	bench("tmpfs-reclaim %d MiB: %s", (int)(R_BYTES / MiB),
+	      fmt_series(a, sizeof(a), &swap, "MB/s", 1));
+	bench("reclaim-backup %d MiB: %s, tmpfs-copy %.1f MB/s, ratio %.2f; "
+	      "tmpfs-reclaim %.1f MB/s, ratio %.2f", (int)(R_BYTES / MiB),
+	      fmt_series(a, sizeof(a), &bk, "MB/s", 1), median(&copy),
+	      median(&copy) ? median(&bk) / median(&copy) : 0, median(&swap),
+	      median(&swap) ? median(&bk) / median(&swap) : 0);
+	bench("reclaim-purge %d MiB: %s, tmpfs-copy %.1f MB/s, ratio %.2f; "
+	      "tmpfs-reclaim %.1f MB/s, ratio %.2f", (int)(R_BYTES / MiB),
+	      fmt_series(b, sizeof(b), &pg, "MB/s", 1), median(&copy),
+	      median(&copy) ? median(&pg) / median(&copy) : 0, median(&swap),
+	      median(&swap) ? median(&pg) / median(&swap) : 0);
+	settle_gpu(R_CG);
+	cg_remove(R_CG);
+}
+
+/*
+ * 2. Create + fill + destroy, charged or not
+ */
+
+/*
+ * A worker in C_CG runs one warm-up round and C_ROUNDS timed ones: create and
+ * fill C_BOS buffer objects, then destroy them. Returns the series of
+ * microseconds per buffer object.
+ */
+static void c_rounds(struct series *us)
+{
+	static struct vttm_bo bos[C_BOS];
+	pid_t pid;
+	int fd, r, i;
+
+	fd = vttm_open();
+	pid = st_fork(C_CG);
+	if (!pid) {
+		struct drm_vttm_bo_info info;
+
+		vttm_prefault();
+		for (r = 0; r <= C_ROUNDS; r++) {
+			uint64_t t0 = now_ns();
+
+			for (i = 0; i < C_BOS; i++) {
+				int ret;
+
+				vttm_create(fd, &bos[i], C_BO_SIZE);
+				ret = vttm_pwrite_raw(fd, bos[i].handle, 0, cbuf, C_BO_SIZE);
+				if (ret)
+					st_fail("fill a buffer object of %" PRIu64 " bytes: %s",
+						C_BO_SIZE, strerror(ret));
+			}
+			if (!r)
+				vttm_info(fd, &bos[0], &info);
+			for (i = 0; i < C_BOS; i++)
+				vttm_close(fd, &bos[i]);
+			sh->ns[r] = now_ns() - t0;
+			if (!r)
+				sh->owner_cgroup_id = info.owner_cgroup_id;
+		}
+		exit(0);
+	}
+	st_wait(pid, "the worker in " C_CG);
+	close(fd);
+	for (r = 1; r <= C_ROUNDS; r++)
+		add(us, sh->ns[r] / 1e3 / C_BOS);
+}
+
+/* Unload vttm (its last buffer objects may go a moment after their file). */
+static void c_unload(void)
+{
+	int i;
+
+	for (i = 0; st_try_rmmod("vttm"); i++) {
+		if (i == 50)
+			st_fail("rmmod vttm: still failing after 5 s");
+		st_sleep_ms(100);
+	}
+}
+
+/* Reload vttm with memcg_account=ACCOUNT, and check that it took. */
+static void c_reload(bool account)
+{
+	const char *params[] = { account ? "memcg_account=1" : "memcg_account=0", NULL };
+	char v = '?';
+	FILE *f;
+
+	c_unload();
+	st_modprobe_params("vttm", params);
+	vttm_load();
+	f = fopen("/sys/module/vttm/parameters/memcg_account", "r");
+	if (!f || fscanf(f, " %c", &v) != 1 || v != (account ? 'Y' : 'N'))
+		st_fail("vttm's memcg_account reads '%c', want %s", v, params[0]);
+	fclose(f);
+}
+
+static void bench_charge(void)
+{
+	struct series on = { 0 }, off = { 0 };
+	char a[128], b[128];
+	uint64_t id;
+
+	note("charge: %d rounds (after one warm-up) of %d buffer objects of %d KiB, "
+	     "memcg_account on, then off", C_ROUNDS, C_BOS, (int)(C_BO_SIZE / KiB));
+	memset(cbuf, 0xa5, sizeof(cbuf));
+	cg_create(C_CG);
+	id = cg_id(C_CG);
+
+	c_rounds(&on);
+	if (sh->owner_cgroup_id != id)
+		st_fail("memcg_account on: a buffer object's owner is cgroup %" PRIu64
+			", want %" PRIu64, sh->owner_cgroup_id, id);
+	settle_gpu(C_CG);
+
+	c_reload(false);
+	c_rounds(&off);
+	if (sh->owner_cgroup_id)
+		st_fail("memcg_account off: a buffer object is charged to cgroup %" PRIu64,
+			sh->owner_cgroup_id);
+	c_reload(true);
+
+	bench("bo-cycle %d x %d KiB (create+fill+destroy): charged %s, uncharged %s, "
+	      "ratio on/off %.2f", C_BOS, (int)(C_BO_SIZE / KiB),
+	      fmt_series(a, sizeof(a), &on, "us/BO", 1),
+	      fmt_series(b, sizeof(b), &off, "us/BO", 1),
+	      median(&off) ? median(&on) / median(&off) : 0);
+	cg_remove(C_CG);
+}
+
+/*
+ * 3. Shrinker scan work against the number of buffer objects
+ *
+ * The buffer objects of S_CG are all filled and marked DONTNEED, in the
+ * order of a queue that mirrors the shrinker's LRU: a reclaim purges the
+ * oldest ones, which s_collect() finds at the head of the queue, then fills
+ * and marks again, so that they go to the tail and the population stays.
+ */
+static uint32_t s_queue[S_MAX_BOS];
+static unsigned int s_head, s_count;
+
+static uint32_t *s_at(unsigned int i)
+{
+	return &s_queue[(s_head + i) % S_MAX_BOS];
+}
+
+static void s_push(uint32_t idx)
+{
+	*s_at(s_count++) = idx;
+}
+
+/* Make buffer objects [FROM, TO) in S_CG: filled, DONTNEED. */
+static void s_grow(int fd, unsigned int from, unsigned int to)
+{
+	uint64_t t0 = now_ns();
+	unsigned int i;
+	pid_t pid;
+
+	pid = st_fork(S_CG);
+	if (!pid) {
+		vttm_prefault();
+		for (i = from; i < to; i++) {
+			int ret;
+
+			vttm_create(fd, &sh->s[i], S_BO_SIZE);
+			ret = vttm_pwrite_raw(fd, sh->s[i].handle, 0, cbuf, S_BO_SIZE);
+			if (ret)
+				st_fail("fill buffer object %u: %s", i, strerror(ret));
+			vttm_madvise(fd, &sh->s[i], DRM_VTTM_MADV_DONTNEED);
+		}
+		exit(0);
+	}
+	st_wait(pid, "the creator in " S_CG);
+	for (i = from; i < to; i++)
+		s_push(i);
+	note("shrink-scan: %u more buffer objects of %d KiB made in %.1f s (%.0f us each); "
+	     "MemAvailable %" PRIu64 " MiB", to - from, (int)(S_BO_SIZE / KiB),
+	     (now_ns() - t0) / 1e9, (now_ns() - t0) / 1e3 / (to - from),
+	     meminfo_kib("MemAvailable") / 1024);
+}
+
+static bool s_purged(int fd, uint32_t idx)
+{
+	struct drm_vttm_bo_info info;
+
+	vttm_info(fd, &sh->s[idx], &info);
+	return info.flags & DRM_VTTM_BO_PURGED;
+}
+
+/*
+ * Fill a purged buffer object again and mark it DONTNEED: it goes to the tail
+ * of the LRU (the caller puts it at the tail of the queue).
+ */
+static void s_refill(int fd, uint32_t idx)
+{
+	int ret;
+
+	if (vttm_madvise(fd, &sh->s[idx], DRM_VTTM_MADV_WILLNEED))
+		st_fail("a purged buffer object reports retained=1");
+	ret = vttm_pwrite_raw(fd, sh->s[idx].handle, 0, cbuf, S_BO_SIZE);
+	if (ret)
+		st_fail("refill buffer object %u: %s", idx, strerror(ret));
+	vttm_madvise(fd, &sh->s[idx], DRM_VTTM_MADV_DONTNEED);
+}
+
+/*
+ * Count the buffer objects the last reclaim purged: from the head of the
+ * queue, until S_WINDOW were found not purged (a buffer object the shrinker
+ * skipped went behind the others: the purged ones need not be exactly the
+ * head). Refill them, put them at the tail, and return their number.
+ */
+static unsigned int s_collect(int fd)
+{
+	static uint32_t kept[S_WINDOW], purged[S_MAX_BOS];
+	unsigned int k = 0, nk = 0, np = 0, i;
+
+	while (k < s_count && nk < S_WINDOW) {
+		uint32_t idx = *s_at(k++);
+
+		if (s_purged(fd, idx)) {
+			purged[np++] = idx;
+			/* The ones skipped before it stay at the head. */
+			continue;
+		}
+		kept[nk++] = idx;
+	}
+	/* Keep the non-purged ones at the head, in their order. */
+	for (i = 0; i < nk; i++)
+		*s_at(k - nk + i) = kept[i];
+	s_head = (s_head + k - nk) % S_MAX_BOS;
+	s_count -= k - nk;
+	for (i = 0; i < np; i++) {
+		s_refill(fd, purged[i]);
+		s_push(purged[i]);
+	}
+	return np;
+}
+
+/*
+ * Purged buffer objects that s_collect() did not see: should be none. They
+ * are refilled where they stand in the queue.
+ */
+static unsigned int s_sweep(int fd, unsigned int n)
+{
+	unsigned int i, missed = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s_purged(fd, i)) {
+			missed++;
+			s_refill(fd, i);
+		}
+	}
+	return missed;
+}
+
+static void bench_scan(void)
+{
+	struct series per_bo[ARRAY_SIZE(s_populations)] = { 0 };
+	unsigned int p, r, n = 0, missed;
+	char a[128];
+	int fd;
+
+	note("shrink-scan: %d reclaims (after one warm-up) of %d KiB for each population",
+	     S_ROUNDS, (int)(S_RECLAIM / KiB));
+	memset(cbuf, 0xa5, sizeof(cbuf));
+	cg_create(S_CG);
+	fd = vttm_open();
+	for (p = 0; p < ARRAY_SIZE(s_populations); p++) {
+		struct series freed = { 0 };
+
+		s_grow(fd, n, s_populations[p]);
+		n = s_populations[p];
+		for (r = 0; r <= S_ROUNDS; r++) {
+			unsigned int nr;
+			uint64_t ns;
+			int ret;
+
+			ret = reclaim(S_CG, S_RECLAIM, &ns);
+			if (ret)
+				note("shrink-scan %u: memory.reclaim %" PRIu64 ": %s", n,
+				     S_RECLAIM, strerror(ret));
+			nr = s_collect(fd);
+			if (!nr) {
+				note("shrink-scan %u: a reclaim purged nothing", n);
+				continue;
+			}
+			if (r) {
+				add(&per_bo[p], ns / 1e3 / nr);
+				add(&freed, nr);
+			}
+		}
+		missed = s_sweep(fd, n);
+		if (missed)
+			note("shrink-scan %u: %u purged buffer objects were not counted", n, missed);
+		bench("shrink-scan %u BOs of %d KiB: %s per freed BO, %.0f BOs freed per "
+		      "reclaim of %d KiB (%.0f..%.0f)", n, (int)(S_BO_SIZE / KiB),
+		      fmt_series(a, sizeof(a), &per_bo[p], "us", 2), median(&freed),
+		      (int)(S_RECLAIM / KiB), smin(&freed), smax(&freed));
+	}
+	p = ARRAY_SIZE(s_populations) - 1;
+	bench("shrink-scan growth: per freed BO at %u BOs / at %u BOs: ratio %.2f",
+	      s_populations[p], s_populations[0],
+	      median(&per_bo[0]) ? median(&per_bo[p]) / median(&per_bo[0]) : 0);
+
+	/* Closing the file destroys them all at once. */
+	close(fd);
+	settle_gpu(S_CG);
+	cg_remove(S_CG);
+}
+
+int main(void)
+{
+	uint64_t t0 = now_ns();
+
+	sh = st_shared(sizeof(*sh));
+	print_env();
+	if (!meminfo_kib("SwapTotal"))
+		st_fail("the benchmark needs swap (scripts/bench boots the guest with it)");
+	vttm_load();
+
+	bench_charge();
+	bench_reclaim();
+	bench_scan();
+
+	note("done in %.0f s", (now_ns() - t0) / 1e9);
+	return 0;
+}
