@@ -12,7 +12,8 @@
  * 2. The cost of charging: create, fill and destroy buffer objects with the
  *    module's memcg_account on and off.
  * 3. The shrinker's work per freed buffer object with 1k, 10k and 100k
- *    buffer objects of 4 KiB marked DONTNEED on the cgroup's LRU.
+ *    buffer objects of 4 KiB marked DONTNEED on the cgroup's LRU, and with
+ *    1k in another cgroup beside the 100k (the control).
  *
  * The guest needs swap (512M is plenty) and memory for 100k buffer objects
  * and their kernel overhead (1536M).
@@ -50,10 +51,12 @@
 
 /* 3. Shrinker scan work against the number of buffer objects */
 #define S_CG "bench-scan"
+#define S_CONTROL_CG "bench-scan-control"
 #define S_BO_SIZE (4 * KiB)
-#define S_MAX_BOS 100000
+#define S_MAX_BOS 100000	/* in one population */
 #define S_RECLAIM (256 * KiB)
-#define S_ROUNDS 11
+#define S_ROUNDS 21
+#define S_WARMUP 2
 /* Non-purged entries looked at past the last purged one (see s_collect()). */
 #define S_WINDOW 64
 
@@ -64,7 +67,7 @@ struct shared {
 	struct vttm_bo r[R_BOS];
 	uint64_t ns[MAX_ROUNDS];
 	uint64_t owner_cgroup_id;
-	struct vttm_bo s[S_MAX_BOS];
+	struct vttm_bo s[S_MAX_BOS + 1000];	/* the populations, then the control */
 };
 
 static struct shared *sh;
@@ -269,25 +272,53 @@ static void r_create(int fd, bool dontneed)
 	exit(0);
 }
 
+/* What one reclaim round measured. */
+struct r_result {
+	double mbps;		/* bytes moved a second, -1 if none moved */
+	double drop;		/* MiB by which memory.current dropped */
+	double swapcached;	/* MiB of swap cache charged to the cgroup after */
+};
+
+/* Reclaim R_BYTES from R_CG, timed; note where the memory is when WHERE. */
+static int r_reclaim(const char *what, bool where, uint64_t *ns, struct r_result *res)
+{
+	uint64_t before, after;
+	char label[64];
+	int ret;
+
+	if (where) {
+		snprintf(label, sizeof(label), "%s: before", what);
+		cg_where(R_CG, label);
+	}
+	before = cg_read_u64(R_CG, "memory.current");
+	ret = reclaim(R_CG, R_BYTES, ns);
+	after = cg_read_u64(R_CG, "memory.current");
+	res->drop = before > after ? (double)(before - after) / MiB : 0;
+	res->swapcached = (double)cg_read_key(R_CG, "memory.stat", "swapcached") / MiB;
+	if (where) {
+		snprintf(label, sizeof(label), "%s: after", what);
+		cg_where(R_CG, label);
+	}
+	if (ret)
+		note("%s: memory.reclaim %" PRIu64 ": %s", what, R_BYTES, strerror(ret));
+	return ret;
+}
+
 /*
  * One round: fill, reclaim R_BYTES, count the bytes moved (backed up, or
  * purged); the content of the backed-up ones is verified when VERIFY; where
  * the cgroup's memory is, before and after, is noted when WHERE.
- * Returns MB/s, or -1 when nothing moved.
  */
-static double r_round(int fd, bool dontneed, bool verify, bool where)
+static void r_round(int fd, bool dontneed, bool verify, bool where, struct r_result *res)
 {
+	const char *what = dontneed ? "reclaim-purge" : "reclaim-backup";
 	struct drm_vttm_bo_info info;
 	uint64_t ns, moved = 0, other = 0;
-	int i, ret;
+	int i;
 
 	r_create(fd, dontneed);
 	cg_poll_key(R_CG, "memory.stat", "gpu", R_BYTES);
-	if (where)
-		cg_where(R_CG, dontneed ? "reclaim-purge: before" : "reclaim-backup: before");
-	ret = reclaim(R_CG, R_BYTES, &ns);
-	if (where)
-		cg_where(R_CG, dontneed ? "reclaim-purge: after" : "reclaim-backup: after");
+	r_reclaim(what, where, &ns, res);
 	for (i = 0; i < R_BOS; i++) {
 		vttm_info(fd, &sh->r[i], &info);
 		if (dontneed && (info.flags & DRM_VTTM_BO_PURGED))
@@ -296,14 +327,11 @@ static double r_round(int fd, bool dontneed, bool verify, bool where)
 			moved += info.backed_up;
 		other += dontneed ? info.backed_up : 0;
 	}
-	if (ret)
-		note("reclaim-%s: memory.reclaim %" PRIu64 ": %s", dontneed ? "purge" : "backup",
-		     R_BYTES, strerror(ret));
 	if (moved != R_BYTES)
-		note("reclaim-%s: %" PRIu64 " of %" PRIu64 " bytes moved in %.1f ms",
-		     dontneed ? "purge" : "backup", moved, R_BYTES, ns / 1e6);
+		note("%s: %" PRIu64 " of %" PRIu64 " bytes moved in %.1f ms", what, moved,
+		     R_BYTES, ns / 1e6);
 	if (other)
-		note("reclaim-purge: %" PRIu64 " bytes backed up, not purged", other);
+		note("%s: %" PRIu64 " bytes backed up, not purged", what, other);
 	if (verify) {
 		for (i = 0; i < R_BOS; i++)
 			vttm_verify(fd, &sh->r[i], "a buffer object after its backup");
@@ -311,22 +339,22 @@ static double r_round(int fd, bool dontneed, bool verify, bool where)
 	for (i = 0; i < R_BOS; i++)
 		vttm_close(fd, &sh->r[i]);
 	settle_gpu(R_CG);
-	return moved ? mbps(moved, ns) : -1;
+	res->mbps = moved ? mbps(moved, ns) : -1;
 }
 
 /*
  * One baseline round: a worker in R_CG writes R_BYTES into a tmpfs file
- * (timed: the copy baseline), then R_CG reclaims R_BYTES (timed: the
- * tmpfs-to-swap baseline; the bytes moved are the growth of its
+ * (timed: the copy baseline, returned in MB/s), then R_CG reclaims R_BYTES
+ * (timed: the tmpfs-to-swap baseline; the bytes moved are the growth of its
  * memory.swap.current).
  */
-static void r_tmpfs_round(double *copy, double *swap, bool where)
+static double r_tmpfs_round(bool where, struct r_result *res)
 {
 	static char path[512];
 	const char *tmp = getenv("TMPDIR");
 	uint64_t ns, swap0, swap1;
+	double copy;
 	pid_t pid;
-	int ret;
 
 	snprintf(path, sizeof(path), "%s/bench-tmpfs", tmp ? tmp : "/tmp");
 	pid = st_fork(R_CG);
@@ -350,30 +378,49 @@ static void r_tmpfs_round(double *copy, double *swap, bool where)
 		exit(0);
 	}
 	st_wait(pid, "the tmpfs writer in " R_CG);
-	*copy = mbps(R_BYTES, sh->ns[0]);
+	copy = mbps(R_BYTES, sh->ns[0]);
 
-	if (where)
-		cg_where(R_CG, "tmpfs-reclaim: before");
 	swap0 = cg_read_u64(R_CG, "memory.swap.current");
-	ret = reclaim(R_CG, R_BYTES, &ns);
+	r_reclaim("tmpfs-reclaim", where, &ns, res);
 	swap1 = cg_read_u64(R_CG, "memory.swap.current");
-	if (where)
-		cg_where(R_CG, "tmpfs-reclaim: after");
-	if (ret)
-		note("tmpfs-reclaim: memory.reclaim %" PRIu64 ": %s", R_BYTES, strerror(ret));
 	if (swap1 - swap0 < R_BYTES)
 		note("tmpfs-reclaim: %" PRIu64 " of %" PRIu64 " bytes swapped out in %.1f ms",
 		     swap1 - swap0, R_BYTES, ns / 1e6);
-	*swap = swap1 > swap0 ? mbps(swap1 - swap0, ns) : -1;
+	res->mbps = swap1 > swap0 ? mbps(swap1 - swap0, ns) : -1;
 	if (unlink(path))
 		st_fail("unlink %s: %s", path, strerror(errno));
+	return copy;
+}
+
+/* The series of one kind of reclaim round. */
+struct r_series {
+	struct series mbps, drop, swapcached;
+};
+
+static void r_add(struct r_series *s, const struct r_result *res)
+{
+	if (res->mbps > 0)
+		add(&s->mbps, res->mbps);
+	add(&s->drop, res->drop);
+	add(&s->swapcached, res->swapcached);
+}
+
+/* "NAME D (MIN..MAX), swapcached after S", in MiB, medians. */
+static const char *r_fmt_drop(char *buf, size_t len, const char *name,
+			      const struct r_series *s)
+{
+	snprintf(buf, len, "%s %.1f (%.1f..%.1f), swapcached after %.1f", name,
+		 median(&s->drop), smin(&s->drop), smax(&s->drop), median(&s->swapcached));
+	return buf;
 }
 
 static void bench_reclaim(void)
 {
-	struct series bk = { 0 }, pg = { 0 }, copy = { 0 }, swap = { 0 };
-	char a[128], b[128];
-	double c, s, v;
+	struct r_series tmpfs = { 0 }, bk = { 0 }, pg = { 0 };
+	struct series copy = { 0 };
+	struct r_result res;
+	char a[128], b[128], c[128];
+	double cp, sw;
 	int fd, i;
 
 	note("reclaim: %d rounds (after one warm-up) of %d MiB each: tmpfs, backup, purge",
@@ -381,38 +428,42 @@ static void bench_reclaim(void)
 	cg_create(R_CG);
 	fd = vttm_open();
 	for (i = 0; i <= ROUNDS; i++) {
-		r_tmpfs_round(&c, &s, i == 1);
-		if (i && c > 0)
-			add(&copy, c);
-		if (i && s > 0)
-			add(&swap, s);
+		cp = r_tmpfs_round(i == 1, &res);
+		if (i) {
+			add(&copy, cp);
+			r_add(&tmpfs, &res);
+		}
 	}
 	for (i = 0; i <= ROUNDS; i++) {
-		v = r_round(fd, false, i == ROUNDS, i == 1);
-		if (i && v > 0)
-			add(&bk, v);
+		r_round(fd, false, i == ROUNDS, i == 1, &res);
+		if (i)
+			r_add(&bk, &res);
 	}
 	for (i = 0; i <= ROUNDS; i++) {
-		v = r_round(fd, true, false, i == 1);
-		if (i && v > 0)
-			add(&pg, v);
+		r_round(fd, true, false, i == 1, &res);
+		if (i)
+			r_add(&pg, &res);
 	}
 	close(fd);
 
+	cp = median(&copy);
+	sw = median(&tmpfs.mbps);
 	bench("tmpfs-copy %d MiB: %s", (int)(R_BYTES / MiB),
 	      fmt_series(a, sizeof(a), &copy, "MB/s", 1));
 	bench("tmpfs-reclaim %d MiB: %s", (int)(R_BYTES / MiB),
-	      fmt_series(a, sizeof(a), &swap, "MB/s", 1));
+	      fmt_series(a, sizeof(a), &tmpfs.mbps, "MB/s", 1));
 	bench("reclaim-backup %d MiB: %s, tmpfs-copy %.1f MB/s, ratio %.2f; "
 	      "tmpfs-reclaim %.1f MB/s, ratio %.2f", (int)(R_BYTES / MiB),
-	      fmt_series(a, sizeof(a), &bk, "MB/s", 1), median(&copy),
-	      median(&copy) ? median(&bk) / median(&copy) : 0, median(&swap),
-	      median(&swap) ? median(&bk) / median(&swap) : 0);
+	      fmt_series(a, sizeof(a), &bk.mbps, "MB/s", 1), cp,
+	      cp ? median(&bk.mbps) / cp : 0, sw, sw ? median(&bk.mbps) / sw : 0);
 	bench("reclaim-purge %d MiB: %s, tmpfs-copy %.1f MB/s, ratio %.2f; "
 	      "tmpfs-reclaim %.1f MB/s, ratio %.2f", (int)(R_BYTES / MiB),
-	      fmt_series(b, sizeof(b), &pg, "MB/s", 1), median(&copy),
-	      median(&copy) ? median(&pg) / median(&copy) : 0, median(&swap),
-	      median(&swap) ? median(&pg) / median(&swap) : 0);
+	      fmt_series(a, sizeof(a), &pg.mbps, "MB/s", 1), cp,
+	      cp ? median(&pg.mbps) / cp : 0, sw, sw ? median(&pg.mbps) / sw : 0);
+	bench("reclaim %d MiB: memory.current drop in MiB: %s; %s; %s", (int)(R_BYTES / MiB),
+	      r_fmt_drop(a, sizeof(a), "tmpfs", &tmpfs),
+	      r_fmt_drop(b, sizeof(b), "backup", &bk),
+	      r_fmt_drop(c, sizeof(c), "purge", &pg));
 	settle_gpu(R_CG);
 	cg_remove(R_CG);
 }
@@ -530,32 +581,39 @@ static void bench_charge(void)
 /*
  * 3. Shrinker scan work against the number of buffer objects
  *
- * The buffer objects of S_CG are all filled and marked DONTNEED, in the
- * order of a queue that mirrors the shrinker's LRU: a reclaim purges the
- * oldest ones, which s_collect() finds at the head of the queue, then fills
- * and marks again, so that they go to the tail and the population stays.
+ * The buffer objects of a population are all in one cgroup, filled and
+ * marked DONTNEED, in the order of a queue that mirrors the shrinker's LRU
+ * of that cgroup: a reclaim purges the oldest ones, which s_collect() finds
+ * at the head of the queue, then fills and marks again, so that they go to
+ * the tail and the population stays the same.
  */
-static uint32_t s_queue[S_MAX_BOS];
-static unsigned int s_head, s_count;
+struct s_pop {
+	const char *cg;
+	unsigned int first, n;	/* its buffer objects: sh->s[first, first + n) */
+	uint32_t *queue;	/* S_MAX_BOS entries */
+	unsigned int head, count;
+};
 
-static uint32_t *s_at(unsigned int i)
+static uint32_t *s_at(struct s_pop *sp, unsigned int i)
 {
-	return &s_queue[(s_head + i) % S_MAX_BOS];
+	return &sp->queue[(sp->head + i) % S_MAX_BOS];
 }
 
-static void s_push(uint32_t idx)
+static void s_push(struct s_pop *sp, uint32_t idx)
 {
-	*s_at(s_count++) = idx;
+	*s_at(sp, sp->count++) = idx;
 }
 
-/* Make buffer objects [FROM, TO) in S_CG: filled, DONTNEED. */
-static void s_grow(int fd, unsigned int from, unsigned int to)
+/* Grow population SP to N buffer objects, made in its cgroup: filled, DONTNEED. */
+static void s_grow(int fd, struct s_pop *sp, unsigned int n)
 {
-	uint64_t t0 = now_ns();
-	unsigned int i;
+	unsigned int i, from = sp->first + sp->n, to = sp->first + n;
+	uint64_t t0 = now_ns(), t;
 	pid_t pid;
 
-	pid = st_fork(S_CG);
+	if (to > ARRAY_SIZE(sh->s))
+		st_fail("shrink-scan: %u buffer objects do not fit in the table", to);
+	pid = st_fork(sp->cg);
 	if (!pid) {
 		vttm_prefault();
 		for (i = from; i < to; i++) {
@@ -569,12 +627,14 @@ static void s_grow(int fd, unsigned int from, unsigned int to)
 		}
 		exit(0);
 	}
-	st_wait(pid, "the creator in " S_CG);
+	st_wait(pid, "a creator of buffer objects");
+	t = now_ns() - t0;
 	for (i = from; i < to; i++)
-		s_push(i);
-	note("shrink-scan: %u more buffer objects of %d KiB made in %.1f s (%.0f us each); "
-	     "MemAvailable %" PRIu64 " MiB", to - from, (int)(S_BO_SIZE / KiB),
-	     (now_ns() - t0) / 1e9, (now_ns() - t0) / 1e3 / (to - from),
+		s_push(sp, i);
+	sp->n = n;
+	note("shrink-scan: %u more buffer objects of %d KiB in %s made in %.1f s "
+	     "(%.0f us each); MemAvailable %" PRIu64 " MiB", to - from,
+	     (int)(S_BO_SIZE / KiB), sp->cg, t / 1e9, t / 1e3 / (to - from),
 	     meminfo_kib("MemAvailable") / 1024);
 }
 
@@ -608,42 +668,40 @@ static void s_refill(int fd, uint32_t idx)
  * skipped went behind the others: the purged ones need not be exactly the
  * head). Refill them, put them at the tail, and return their number.
  */
-static unsigned int s_collect(int fd)
+static unsigned int s_collect(int fd, struct s_pop *sp)
 {
 	static uint32_t kept[S_WINDOW], purged[S_MAX_BOS];
 	unsigned int k = 0, nk = 0, np = 0, i;
 
-	while (k < s_count && nk < S_WINDOW) {
-		uint32_t idx = *s_at(k++);
+	while (k < sp->count && nk < S_WINDOW) {
+		uint32_t idx = *s_at(sp, k++);
 
-		if (s_purged(fd, idx)) {
+		if (s_purged(fd, idx))
 			purged[np++] = idx;
-			/* The ones skipped before it stay at the head. */
-			continue;
-		}
-		kept[nk++] = idx;
+		else
+			kept[nk++] = idx;
 	}
-	/* Keep the non-purged ones at the head, in their order. */
+	/* The non-purged ones stay at the head, in their order. */
 	for (i = 0; i < nk; i++)
-		*s_at(k - nk + i) = kept[i];
-	s_head = (s_head + k - nk) % S_MAX_BOS;
-	s_count -= k - nk;
+		*s_at(sp, k - nk + i) = kept[i];
+	sp->head = (sp->head + k - nk) % S_MAX_BOS;
+	sp->count -= k - nk;
 	for (i = 0; i < np; i++) {
 		s_refill(fd, purged[i]);
-		s_push(purged[i]);
+		s_push(sp, purged[i]);
 	}
 	return np;
 }
 
 /*
- * Purged buffer objects that s_collect() did not see: should be none. They
- * are refilled where they stand in the queue.
+ * Purged buffer objects of SP that s_collect() did not see: should be none.
+ * They are refilled where they stand in the queue.
  */
-static unsigned int s_sweep(int fd, unsigned int n)
+static unsigned int s_sweep(int fd, struct s_pop *sp)
 {
 	unsigned int i, missed = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = sp->first; i < sp->first + sp->n; i++) {
 		if (s_purged(fd, i)) {
 			missed++;
 			s_refill(fd, i);
@@ -652,59 +710,88 @@ static unsigned int s_sweep(int fd, unsigned int n)
 	return missed;
 }
 
+/*
+ * Time S_WARMUP + S_ROUNDS reclaims of S_RECLAIM from SP's cgroup and print
+ * the figure, labelled LABEL. Returns the median of microseconds per freed
+ * buffer object.
+ */
+static double s_measure(int fd, struct s_pop *sp, const char *label)
+{
+	struct series per_bo = { 0 }, freed = { 0 };
+	unsigned int r, nr, missed;
+	char a[128];
+	uint64_t ns;
+	int ret;
+
+	for (r = 0; r < S_WARMUP + S_ROUNDS; r++) {
+		ret = reclaim(sp->cg, S_RECLAIM, &ns);
+		if (ret)
+			note("%s: memory.reclaim %" PRIu64 ": %s", label, S_RECLAIM,
+			     strerror(ret));
+		nr = s_collect(fd, sp);
+		if (!nr) {
+			note("%s: a reclaim purged nothing", label);
+			continue;
+		}
+		if (r >= S_WARMUP) {
+			add(&per_bo, ns / 1e3 / nr);
+			add(&freed, nr);
+		}
+	}
+	missed = s_sweep(fd, sp);
+	if (missed)
+		note("%s: %u purged buffer objects were not counted", label, missed);
+	bench("%s: %s per freed BO, %.0f BOs freed per reclaim of %d KiB (%.0f..%.0f)",
+	      label, fmt_series(a, sizeof(a), &per_bo, "us", 2), median(&freed),
+	      (int)(S_RECLAIM / KiB), smin(&freed), smax(&freed));
+	return median(&per_bo);
+}
+
 static void bench_scan(void)
 {
-	struct series per_bo[ARRAY_SIZE(s_populations)] = { 0 };
-	unsigned int p, r, n = 0, missed;
-	char a[128];
+	static uint32_t queue[S_MAX_BOS], control_queue[S_MAX_BOS];
+	struct s_pop sp = { .cg = S_CG, .queue = queue };
+	struct s_pop control = { .cg = S_CONTROL_CG, .queue = control_queue };
+	unsigned int p, last = ARRAY_SIZE(s_populations) - 1;
+	double first = 0, v = 0;
+	char label[128];
 	int fd;
 
-	note("shrink-scan: %d reclaims (after one warm-up) of %d KiB for each population",
-	     S_ROUNDS, (int)(S_RECLAIM / KiB));
+	note("shrink-scan: %d reclaims of %d KiB (after %d for warm-up) for each population",
+	     S_ROUNDS, (int)(S_RECLAIM / KiB), S_WARMUP);
 	memset(cbuf, 0xa5, sizeof(cbuf));
 	cg_create(S_CG);
 	fd = vttm_open();
-	for (p = 0; p < ARRAY_SIZE(s_populations); p++) {
-		struct series freed = { 0 };
-
-		s_grow(fd, n, s_populations[p]);
-		n = s_populations[p];
-		for (r = 0; r <= S_ROUNDS; r++) {
-			unsigned int nr;
-			uint64_t ns;
-			int ret;
-
-			ret = reclaim(S_CG, S_RECLAIM, &ns);
-			if (ret)
-				note("shrink-scan %u: memory.reclaim %" PRIu64 ": %s", n,
-				     S_RECLAIM, strerror(ret));
-			nr = s_collect(fd);
-			if (!nr) {
-				note("shrink-scan %u: a reclaim purged nothing", n);
-				continue;
-			}
-			if (r) {
-				add(&per_bo[p], ns / 1e3 / nr);
-				add(&freed, nr);
-			}
-		}
-		missed = s_sweep(fd, n);
-		if (missed)
-			note("shrink-scan %u: %u purged buffer objects were not counted", n, missed);
-		bench("shrink-scan %u BOs of %d KiB: %s per freed BO, %.0f BOs freed per "
-		      "reclaim of %d KiB (%.0f..%.0f)", n, (int)(S_BO_SIZE / KiB),
-		      fmt_series(a, sizeof(a), &per_bo[p], "us", 2), median(&freed),
-		      (int)(S_RECLAIM / KiB), smin(&freed), smax(&freed));
+	for (p = 0; p <= last; p++) {
+		s_grow(fd, &sp, s_populations[p]);
+		snprintf(label, sizeof(label), "shrink-scan %u BOs of %d KiB", sp.n,
+			 (int)(S_BO_SIZE / KiB));
+		v = s_measure(fd, &sp, label);
+		if (!p)
+			first = v;
 	}
-	p = ARRAY_SIZE(s_populations) - 1;
 	bench("shrink-scan growth: per freed BO at %u BOs / at %u BOs: ratio %.2f",
-	      s_populations[p], s_populations[0],
-	      median(&per_bo[0]) ? median(&per_bo[p]) / median(&per_bo[0]) : 0);
+	      s_populations[last], s_populations[0], first ? v / first : 0);
+
+	/*
+	 * The control: the smallest population again, in a cgroup of its own,
+	 * while the largest one is still there: if its figure is the largest
+	 * one's, what grew was the cost of a bigger kernel working set, not
+	 * that of a longer LRU.
+	 */
+	cg_create(S_CONTROL_CG);
+	control.first = sp.first + sp.n;
+	s_grow(fd, &control, s_populations[0]);
+	snprintf(label, sizeof(label), "shrink-scan %u BOs of %d KiB beside %u in another cgroup",
+		 control.n, (int)(S_BO_SIZE / KiB), sp.n);
+	s_measure(fd, &control, label);
 
 	/* Closing the file destroys them all at once. */
 	close(fd);
 	settle_gpu(S_CG);
+	settle_gpu(S_CONTROL_CG);
 	cg_remove(S_CG);
+	cg_remove(S_CONTROL_CG);
 }
 
 int main(void)
