@@ -5,12 +5,12 @@
  * each starting with "bench:"; lines starting with "note:" say what it is
  * doing or what looked odd. What each figure means is in docs/benchmarks.md.
  *
- * 1. Reclaim throughput: memory.reclaim of a cgroup holding 64 MiB of buffer
+ * 1. The cost of charging: create, fill and destroy buffer objects with the
+ *    module's memcg_account on and off.
+ * 2. Reclaim throughput: memory.reclaim of a cgroup holding 64 MiB of buffer
  *    objects, backed up to swap or, marked DONTNEED, purged; against two
  *    baselines: write() of as many bytes into a tmpfs file, and
  *    memory.reclaim of such a file (tmpfs to swap).
- * 2. The cost of charging: create, fill and destroy buffer objects with the
- *    module's memcg_account on and off.
  * 3. The shrinker's work per freed buffer object with 1k, 10k and 100k
  *    buffer objects of 4 KiB marked DONTNEED on the cgroup's LRU, and with
  *    1k in another cgroup beside the 100k (the control).
@@ -32,22 +32,22 @@
 #include "systest.h"
 #include "vttm.h"
 
-/* Each measurement is repeated: one warm-up round, then ROUNDS counted. */
+/* Each reclaim throughput is measured in one warm-up round, then ROUNDS. */
 #define ROUNDS 5
 #define MAX_ROUNDS 16
 
-/* 1. Reclaim throughput */
+/* 1. Create + fill + destroy, charged or not: a warm-up round, then C_ROUNDS */
+#define C_CG "bench-charge"
+#define C_BOS 256
+#define C_BO_SIZE (256 * KiB)
+#define C_ROUNDS 11
+
+/* 2. Reclaim throughput */
 #define R_CG "bench-reclaim"
 #define R_BOS 16
 #define R_BO_SIZE (4 * MiB)
 #define R_BYTES (R_BOS * R_BO_SIZE)
 #define R_CHUNK (256 * KiB)
-
-/* 2. Create + fill + destroy, charged or not */
-#define C_CG "bench-charge"
-#define C_BOS 256
-#define C_BO_SIZE (256 * KiB)
-#define C_ROUNDS 11
 
 /* 3. Shrinker scan work against the number of buffer objects */
 #define S_CG "bench-scan"
@@ -57,7 +57,7 @@
 #define S_RECLAIM (256 * KiB)
 #define S_ROUNDS 21
 #define S_WARMUP 2
-/* Non-purged entries looked at past the last purged one (see s_collect()). */
+/* s_collect() stops after this many buffer objects found not purged. */
 #define S_WINDOW 64
 
 static const unsigned int s_populations[] = { 1000, 10000, 100000 };
@@ -249,7 +249,7 @@ static void print_env(void)
 }
 
 /*
- * 1. Reclaim throughput
+ * 2. Reclaim throughput
  */
 
 /* A worker in R_CG creates and fills R_BOS buffer objects (marks them DONTNEED). */
@@ -469,7 +469,7 @@ static void bench_reclaim(void)
 }
 
 /*
- * 2. Create + fill + destroy, charged or not
+ * 1. Create + fill + destroy, charged or not
  */
 
 /*

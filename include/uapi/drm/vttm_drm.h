@@ -42,7 +42,10 @@ extern "C" {
  * Destroy it with &DRM_IOCTL_GEM_CLOSE.
  */
 struct drm_vttm_bo_create {
-	/** @size: Size in bytes, a non-zero multiple of the page size. */
+	/**
+	 * @size: Size in bytes, a non-zero multiple of the page size, no
+	 * larger than the system's memory.
+	 */
 	__u64 size;
 	/** @flags: MBZ */
 	__u32 flags;

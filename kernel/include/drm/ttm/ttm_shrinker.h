@@ -52,6 +52,18 @@ struct ttm_shrinker {
 		      struct ttm_buffer_object *bo, bool purge);
 };
 
+/**
+ * struct ttm_shrinker_stats - What ttm_shrinker_shrink() did
+ * @scanned: Pages of the bos it looked at.
+ * @purged: Pages it purged.
+ * @backed_up: Pages it backed up.
+ */
+struct ttm_shrinker_stats {
+	unsigned long scanned;
+	unsigned long purged;
+	unsigned long backed_up;
+};
+
 int ttm_shrinker_init(struct ttm_shrinker *ts, struct ttm_device *bdev,
 		      const char *name);
 void ttm_shrinker_fini(struct ttm_shrinker *ts);
@@ -64,6 +76,6 @@ void ttm_shrinker_set_purgeable(struct ttm_shrinker *ts,
 unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 				  struct mem_cgroup *memcg,
 				  unsigned long nr_pages, bool writeback,
-				  unsigned long *scanned);
+				  struct ttm_shrinker_stats *stats);
 
 #endif

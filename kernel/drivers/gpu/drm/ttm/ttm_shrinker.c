@@ -86,7 +86,10 @@ void ttm_shrinker_add(struct ttm_shrinker *ts, struct ttm_buffer_object *bo)
 			     ttm_shrinker_memcg_of(bo));
 	rcu_read_unlock();
 	if (added) {
-		atomic_long_add(bo->ttm->num_pages, &ts->nr_pages[l]);
+		/* Remembered: the tt may be gone or changed when it leaves. */
+		bo->shrink_list = l;
+		bo->shrink_pages = bo->ttm->num_pages;
+		atomic_long_add(bo->shrink_pages, &ts->nr_pages[l]);
 		atomic_long_inc(&ts->nr_bos[l]);
 	}
 }
@@ -97,23 +100,23 @@ EXPORT_SYMBOL(ttm_shrinker_add);
  * @ts: The shrinker.
  * @bo: The bo, locked. Nothing happens if it is on no list.
  *
- * Called by the driver before the bo's tt is unpopulated or destroyed.
+ * Called by the driver when the bo's tt is unpopulated or destroyed; the
+ * bo's tt need not be there any more.
  */
 void ttm_shrinker_del(struct ttm_shrinker *ts, struct ttm_buffer_object *bo)
 {
-	enum ttm_shrinker_list l;
+	enum ttm_shrinker_list l = bo->shrink_list;
 	bool deleted;
 
 	if (list_empty(&bo->shrink_link))
 		return;
 
-	l = ttm_shrinker_list_of(bo);
 	rcu_read_lock();
 	deleted = list_lru_del(&ts->lru[l], &bo->shrink_link, TTM_SHRINKER_NID,
 			       ttm_shrinker_memcg_of(bo));
 	rcu_read_unlock();
 	if (deleted) {
-		atomic_long_sub(bo->ttm->num_pages, &ts->nr_pages[l]);
+		atomic_long_sub(bo->shrink_pages, &ts->nr_pages[l]);
 		atomic_long_dec(&ts->nr_bos[l]);
 	}
 }
@@ -168,7 +171,7 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 					    struct mem_cgroup *memcg,
 					    struct ttm_bo_shrink_walk *walk,
 					    unsigned long target,
-					    unsigned long *scanned)
+					    struct ttm_shrinker_stats *stats)
 {
 	unsigned long nr_bos = list_lru_count_one(&ts->lru[l], TTM_SHRINKER_NID,
 						  memcg);
@@ -187,7 +190,7 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 
 		if (dma_resv_trylock(bo->base.resv)) {
 			if (bo->ttm) {
-				*scanned += bo->ttm->num_pages;
+				stats->scanned += bo->ttm->num_pages;
 				ret = ttm_bo_shrink(walk, bo);
 				if (ret > 0)
 					freed += ret;
@@ -208,11 +211,11 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
  * NULL or the root for the bos charged to no cgroup.
  * @nr_pages: How many pages to free.
  * @writeback: Have backed-up pages written to swap at once.
- * @scanned: Incremented by the pages of the bos looked at.
+ * @stats: Incremented by what was looked at, purged and backed up.
  *
  * Purges purgeable bos, oldest first; then, if that was not enough, the
- * cgroup has no purgeable bo left (a busy one counts) and there is swap,
- * backs up the others, oldest first. Bos that are busy, pinned,
+ * cgroup has no purgeable bo left (or none could be purged) and there is
+ * swap, backs up the others, oldest first. Bos that are busy, pinned,
  * locked by someone else or vetoed by &ttm_shrinker.allow are skipped.
  *
  * Return: The number of pages freed.
@@ -220,7 +223,7 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 				  struct mem_cgroup *memcg,
 				  unsigned long nr_pages, bool writeback,
-				  unsigned long *scanned)
+				  struct ttm_shrinker_stats *stats)
 {
 	/* Reclaim does not wait for the GPU. */
 	struct ttm_operation_ctx ctx = { .no_wait_gpu = true };
@@ -232,14 +235,19 @@ unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 	unsigned long freed;
 
 	freed = ttm_shrinker_scan_list(ts, TTM_SHRINKER_PURGEABLE, memcg, &walk,
-				       nr_pages, scanned);
-	/* Back up only once nothing of the cgroup is left to purge. */
+				       nr_pages, stats);
+	/*
+	 * Back up only once nothing of the cgroup is left to purge, or what
+	 * is left cannot be purged now (busy or pinned).
+	 */
 	if (freed < nr_pages && get_nr_swap_pages() > 0 &&
-	    !list_lru_count_one(&ts->lru[TTM_SHRINKER_PURGEABLE],
-				TTM_SHRINKER_NID, memcg))
+	    (!freed || !list_lru_count_one(&ts->lru[TTM_SHRINKER_PURGEABLE],
+					   TTM_SHRINKER_NID, memcg)))
 		freed += ttm_shrinker_scan_list(ts, TTM_SHRINKER_BACKUP, memcg,
 						&walk, nr_pages - freed,
-						scanned);
+						stats);
+	stats->purged += walk.purged;
+	stats->backed_up += walk.backed_up;
 	return freed;
 }
 EXPORT_SYMBOL(ttm_shrinker_shrink);
@@ -275,16 +283,24 @@ static unsigned long ttm_shrinker_count(struct shrinker *shrinker,
 	 * pages into shmem.
 	 */
 	pages = ttm_shrinker_list_pages(ts, TTM_SHRINKER_PURGEABLE, sc);
-	if (!pages && get_nr_swap_pages() > 0)
-		pages = ttm_shrinker_list_pages(ts, TTM_SHRINKER_BACKUP, sc);
-	return pages ?: SHRINK_EMPTY;
+	if (pages)
+		return pages;
+	pages = ttm_shrinker_list_pages(ts, TTM_SHRINKER_BACKUP, sc);
+	/*
+	 * Only "empty" clears the cgroup's shrinker bit: bos that wait for
+	 * swap must still be found once there is some.
+	 */
+	if (!pages)
+		return SHRINK_EMPTY;
+	return get_nr_swap_pages() > 0 ? pages : 0;
 }
 
 static unsigned long ttm_shrinker_scan(struct shrinker *shrinker,
 				       struct shrink_control *sc)
 {
 	struct ttm_shrinker *ts = shrinker->private_data;
-	unsigned long freed, scanned = 0;
+	struct ttm_shrinker_stats stats = {};
+	unsigned long freed;
 
 	/*
 	 * A backup frees memory only once it is in swap, and the memory that
@@ -292,10 +308,14 @@ static unsigned long ttm_shrinker_scan(struct shrinker *shrinker,
 	 * charged to: start writing it out at once.
 	 */
 	freed = ttm_shrinker_shrink(ts, sc->memcg, sc->nr_to_scan, true,
-				    &scanned);
-	sc->nr_scanned = scanned;
-	/* The pages were charged to sc->memcg: reclaim of it counts them. */
-	mm_account_reclaimed_memcg_pages(freed);
+				    &stats);
+	sc->nr_scanned = stats.scanned;
+	/*
+	 * Purged pages are gone, and were sc->memcg's: its reclaim counts
+	 * them. Backed-up ones became shmem pages of the same cgroup, which
+	 * LRU reclaim counts once it has written them out and freed them.
+	 */
+	mm_account_reclaimed_memcg_pages(stats.purged);
 	return freed ?: SHRINK_STOP;
 }
 

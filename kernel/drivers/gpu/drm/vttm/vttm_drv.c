@@ -74,7 +74,7 @@ static struct vttm_bo *gem_to_vttm_bo(struct drm_gem_object *obj)
 static struct ttm_tt *vttm_tt_create(struct ttm_buffer_object *tbo,
 				     u32 page_flags)
 {
-	struct vttm_tt *tt = kzalloc(sizeof(*tt), GFP_KERNEL);
+	struct vttm_tt *tt = kzalloc(sizeof(*tt), GFP_KERNEL_ACCOUNT);
 
 	if (!tt)
 		return NULL;
@@ -163,11 +163,12 @@ static int vttm_bo_create_ioctl(struct drm_device *dev, void *data,
 	struct vttm_bo *bo;
 	int ret;
 
+	/* No bo larger than the memory: its page array alone would be huge. */
 	if (args->flags || !args->size || !PAGE_ALIGNED(args->size) ||
-	    args->size >> PAGE_SHIFT > U32_MAX)
+	    args->size >> PAGE_SHIFT > totalram_pages())
 		return -EINVAL;
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL_ACCOUNT);
 	if (!bo)
 		return -ENOMEM;
 
@@ -192,40 +193,19 @@ static int vttm_bo_create_ioctl(struct drm_device *dev, void *data,
 	return ret;
 }
 
-/* Look a bo up and lock it with its pages made resident. */
-static int vttm_bo_lookup_resident(struct drm_file *file, u32 handle,
-				   struct vttm_bo **out)
+/* Lock a bo with its pages made resident. */
+static int vttm_bo_lock_resident(struct vttm_bo *bo)
 {
 	struct ttm_operation_ctx ctx = { .interruptible = true };
-	struct drm_gem_object *obj;
-	struct vttm_bo *bo;
 	int ret;
-
-	obj = drm_gem_object_lookup(file, handle);
-	if (!obj)
-		return -ENOENT;
-	bo = gem_to_vttm_bo(obj);
 
 	ret = dma_resv_lock_interruptible(bo->tbo.base.resv, NULL);
 	if (ret)
-		goto err_put;
+		return ret;
 	ret = ttm_tt_populate(bo->tbo.bdev, bo->tbo.ttm, &ctx);
 	if (ret)
-		goto err_unlock;
-	*out = bo;
-	return 0;
-
-err_unlock:
-	dma_resv_unlock(bo->tbo.base.resv);
-err_put:
-	drm_gem_object_put(obj);
+		dma_resv_unlock(bo->tbo.base.resv);
 	return ret;
-}
-
-static void vttm_bo_unlock_put(struct vttm_bo *bo)
-{
-	dma_resv_unlock(bo->tbo.base.resv);
-	drm_gem_object_put(&bo->tbo.base);
 }
 
 /* Copy between a resident tt at @offset and @buf. */
@@ -267,18 +247,21 @@ static int vttm_bo_rw(struct drm_file *file, struct drm_vttm_bo_rw *args,
 	if (args->pad)
 		return -EINVAL;
 
+	/* Held throughout: the handle may name another bo once we let go. */
 	obj = drm_gem_object_lookup(file, args->handle);
 	if (!obj)
 		return -ENOENT;
+	bo = gem_to_vttm_bo(obj);
 	if (args->offset > obj->size || args->size > obj->size - args->offset)
 		ret = -EINVAL;
-	drm_gem_object_put(obj);
 	if (ret || !args->size)
-		return ret;
+		goto out_put;
 
 	bounce = kvmalloc(min_t(u64, left, VTTM_RW_CHUNK), GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
+	if (!bounce) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
 
 	while (left) {
 		size_t n = min_t(u64, left, VTTM_RW_CHUNK);
@@ -287,11 +270,11 @@ static int vttm_bo_rw(struct drm_file *file, struct drm_vttm_bo_rw *args,
 			ret = -EFAULT;
 			break;
 		}
-		ret = vttm_bo_lookup_resident(file, args->handle, &bo);
+		ret = vttm_bo_lock_resident(bo);
 		if (ret)
 			break;
 		vttm_tt_copy(bo->tbo.ttm, offset, bounce, n, write);
-		vttm_bo_unlock_put(bo);
+		dma_resv_unlock(bo->tbo.base.resv);
 		if (!write && copy_to_user(user, bounce, n)) {
 			ret = -EFAULT;
 			break;
@@ -302,6 +285,8 @@ static int vttm_bo_rw(struct drm_file *file, struct drm_vttm_bo_rw *args,
 	}
 
 	kvfree(bounce);
+out_put:
+	drm_gem_object_put(obj);
 	return ret;
 }
 
@@ -510,6 +495,8 @@ static void __exit vttm_exit(void)
 	struct platform_device *pdev = vdev->pdev;
 
 	drm_dev_unregister(&vdev->drm);
+	/* Bos released late are freed from the device's workqueue. */
+	drain_workqueue(vdev->ttm.wq);
 	ttm_shrinker_fini(&vdev->shrinker);
 	ttm_device_fini(&vdev->ttm);
 	devres_release_group(&pdev->dev, NULL);

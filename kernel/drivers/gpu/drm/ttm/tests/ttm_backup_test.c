@@ -759,7 +759,7 @@ static void ttm_shrinker_purge_lru_order(struct kunit *test)
 	struct ttm_backup_test_priv *priv = test->priv;
 	struct ttm_buffer_object *keep, *bo[3];
 	struct ttm_shrinker ts = {};
-	unsigned long scanned = 0;
+	struct ttm_shrinker_stats stats = {};
 	int i;
 
 	KUNIT_ASSERT_EQ(test, ttm_shrinker_init(&ts, priv->devs->ttm_dev, "kunit"), 0);
@@ -771,9 +771,11 @@ static void ttm_shrinker_purge_lru_order(struct kunit *test)
 			SHRINK_BO_PAGES);
 
 	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, 2 * SHRINK_BO_PAGES,
-						  false, &scanned),
+						  false, &stats),
 			2 * SHRINK_BO_PAGES);
-	KUNIT_EXPECT_EQ(test, scanned, 2 * SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, stats.scanned, 2 * SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, stats.purged, 2 * SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, stats.backed_up, 0);
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[0]));
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[1]));
 	KUNIT_EXPECT_FALSE(test, shrunk(bo[2]));
@@ -783,7 +785,7 @@ static void ttm_shrinker_purge_lru_order(struct kunit *test)
 	/* Without swap, there is nothing else to do: the other bo stays. */
 	if (get_nr_swap_pages() <= 0) {
 		KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, 100, false,
-							  &scanned),
+							  &stats),
 				SHRINK_BO_PAGES);
 		KUNIT_EXPECT_TRUE(test, shrunk(bo[2]));
 		KUNIT_EXPECT_FALSE(test, shrunk(keep));
@@ -801,7 +803,7 @@ static void ttm_shrinker_skips_locked(struct kunit *test)
 	struct ttm_backup_test_priv *priv = test->priv;
 	struct ttm_buffer_object *bo[3];
 	struct ttm_shrinker ts = {};
-	unsigned long scanned = 0;
+	struct ttm_shrinker_stats stats = {};
 	int i;
 
 	KUNIT_ASSERT_EQ(test, ttm_shrinker_init(&ts, priv->devs->ttm_dev, "kunit"), 0);
@@ -810,17 +812,17 @@ static void ttm_shrinker_skips_locked(struct kunit *test)
 
 	dma_resv_lock(bo[0]->base.resv, NULL);
 	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES, false,
-						  &scanned), SHRINK_BO_PAGES);
+						  &stats), SHRINK_BO_PAGES);
 	dma_resv_unlock(bo[0]->base.resv);
 	KUNIT_EXPECT_FALSE(test, shrunk(bo[0]));
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[1]));
 
 	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES, false,
-						  &scanned), SHRINK_BO_PAGES);
+						  &stats), SHRINK_BO_PAGES);
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[2]));
 	KUNIT_EXPECT_FALSE(test, shrunk(bo[0]));
 	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES, false,
-						  &scanned), SHRINK_BO_PAGES);
+						  &stats), SHRINK_BO_PAGES);
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[0]));
 
 	for (i = 0; i < ARRAY_SIZE(bo); ++i)
