@@ -98,6 +98,7 @@ static void close_all(int fd, struct bos *b)
 /* The creator in P/A exits; its fd lives on in this process, in B. */
 static void creator_exits(void)
 {
+	struct drm_vttm_bo_info info;
 	struct bos b;
 	size_t i;
 	pid_t pid;
@@ -122,10 +123,29 @@ static void creator_exits(void)
 	for (i = 0; i < NR_BOS; i++)
 		expect_owner(fd, &b.bo[i], "P/A");
 	expect_gpu("P/A", b.total);
+	/* Purgeable while on P/A's list, to see that the list moves to P. */
+	vttm_madvise(fd, &b.bo[NR_BOS - 1], DRM_VTTM_MADV_DONTNEED);
 	cg_remove("P/A");
 	check_reparented(fd, &b, "created in the removed P/A");
 	st_ok("creator exited, P/A removed: %zu buffer objects of %" PRIu64
 	      " bytes owned by P, P's gpu unchanged, content intact", NR_BOS, b.total);
+
+	/* Reclaim of P finds it on P's list now, and nothing else goes. */
+	cg_write("P", "memory.reclaim", "1M");
+	vttm_info(fd, &b.bo[NR_BOS - 1], &info);
+	if (info.resident || !(info.flags & DRM_VTTM_BO_PURGED))
+		st_fail("after memory.reclaim of P: the DONTNEED buffer object of the removed"
+			" P/A has %" PRIu64 " bytes resident, flags %#x; want purged",
+			(uint64_t)info.resident, info.flags);
+	b.total -= b.bo[NR_BOS - 1].size;
+	expect_gpu(NULL, b.total);
+	if (vttm_madvise(fd, &b.bo[NR_BOS - 1], DRM_VTTM_MADV_WILLNEED))
+		st_fail("the purged buffer object reports its content retained");
+	b.bo[NR_BOS - 1].seed = 0;
+	for (i = 0; i < NR_BOS; i++)
+		vttm_verify(fd, &b.bo[i], "after memory.reclaim of P");
+	st_ok("memory.reclaim of P purged the DONTNEED one from the removed P/A (its list"
+	      " moved to P), the others intact");
 	close_all(fd, &b);
 	expect_gpu(NULL, 0);
 	close(fd);
