@@ -25,7 +25,7 @@
 /* What a worker keeps at most: more than its memory.max allows resident. */
 #define MAX_BOS 200
 #define MAX_BYTES (24 * MiB)
-#define RUN_MS 40000
+#define RUN_MS 60000
 /* Sizes: 1 to 512 pages, log-uniform-ish, so that most are small. */
 #define MAX_ORDER 10
 
