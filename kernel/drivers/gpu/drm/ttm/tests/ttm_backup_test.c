@@ -480,6 +480,33 @@ static void ttm_backup_fault_alloc(struct kunit *test)
 #endif
 }
 
+/* A backup that fails at its first page leaves the tt populated, as it was. */
+static void ttm_backup_fault_first_page(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_backup_flags flags = {};
+	struct ttm_tt *tt;
+	long ret;
+
+	tt = device_tt(test, 8, 0);
+	fill_tt(tt, 19);
+
+	fail_nth(&ttm_backup_page_fault, 1);
+	ret = ttm_tt_backup(priv->devs->ttm_dev, tt, flags);
+	fail_never(&ttm_backup_page_fault);
+
+	KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
+	KUNIT_EXPECT_TRUE(test, ttm_tt_is_populated(tt));
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
+	KUNIT_EXPECT_NULL(test, tt->backup);
+	expect_content(test, tt, 19);
+	device_tt_free(test, tt);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
 /* Through the device: back up, populate again, content identical. */
 static void ttm_backup_tt_roundtrip(struct kunit *test)
 {
@@ -864,6 +891,7 @@ static struct kunit_case ttm_backup_test_cases[] = {
 	KUNIT_CASE_PARAM(ttm_backup_fault_backup, fault_gen_params),
 	KUNIT_CASE_PARAM(ttm_backup_fault_restore, fault_gen_params),
 	KUNIT_CASE(ttm_backup_fault_alloc),
+	KUNIT_CASE(ttm_backup_fault_first_page),
 	KUNIT_CASE(ttm_backup_tt_roundtrip),
 	KUNIT_CASE(ttm_backup_unpopulate_backed_up),
 	KUNIT_CASE(ttm_backup_purge),
