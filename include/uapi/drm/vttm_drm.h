@@ -60,8 +60,10 @@ struct drm_vttm_bo_create {
  * Copies @size bytes between the buffer object at @offset and user memory
  * at @data_ptr. The buffer object's pages are made resident first (restored
  * from backup if they were backed up); if that needs memory its owner's
- * memory cgroup cannot give, the ioctl fails with -ENOMEM and the buffer
- * object is unchanged.
+ * memory cgroup cannot give, the ioctl fails with -ENOMEM. The copy goes in
+ * chunks of 64 KiB, between which reclaim may back the buffer object up
+ * again: a write that fails may have been done in part, but no content is
+ * ever lost.
  */
 struct drm_vttm_bo_rw {
 	/** @handle: The buffer object. */
