@@ -328,3 +328,26 @@ void vttm_info(int fd, const struct vttm_bo *bo, struct drm_vttm_bo_info *info)
 		st_fail("info of buffer object %u: size %" PRIu64 ", want %" PRIu64,
 			bo->handle, (uint64_t)info->size, bo->size);
 }
+
+void vttm_expect_info(int fd, const struct vttm_bo *bo, const char *what,
+		      uint32_t flags, uint64_t resident)
+{
+	struct drm_vttm_bo_info info;
+
+	vttm_info(fd, bo, &info);
+	if (info.flags != flags || info.resident != resident || info.backed_up)
+		st_fail("%s: flags %#x, %" PRIu64 " bytes resident, %" PRIu64
+			" backed up; want flags %#x, %" PRIu64 " resident, none backed up",
+			what, info.flags, (uint64_t)info.resident,
+			(uint64_t)info.backed_up, flags, resident);
+}
+
+void vttm_create_filled(int fd, struct vttm_bo *bos, int n, uint64_t size)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		vttm_create(fd, &bos[i], size);
+		vttm_fill(fd, &bos[i]);
+	}
+}

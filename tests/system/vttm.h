@@ -68,5 +68,14 @@ uint32_t vttm_madvise(int fd, const struct vttm_bo *bo, uint32_t madv);
 
 int vttm_info_raw(int fd, uint32_t handle, struct drm_vttm_bo_info *info);
 void vttm_info(int fd, const struct vttm_bo *bo, struct drm_vttm_bo_info *info);
+/*
+ * Fail the test (naming WHAT) unless BO_INFO says FLAGS, RESIDENT bytes in
+ * memory and nothing backed up.
+ */
+void vttm_expect_info(int fd, const struct vttm_bo *bo, const char *what,
+		      uint32_t flags, uint64_t resident);
+
+/* Create N buffer objects of SIZE bytes each and fill each with a fresh seed. */
+void vttm_create_filled(int fd, struct vttm_bo *bos, int n, uint64_t size);
 
 #endif

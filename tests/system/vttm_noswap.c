@@ -38,19 +38,6 @@ struct table {
 	struct vttm_bo x[X_MAX + 1];
 };
 
-static void expect_info(int fd, const struct vttm_bo *bo, const char *what,
-			uint32_t flags, uint64_t resident)
-{
-	struct drm_vttm_bo_info info;
-
-	vttm_info(fd, bo, &info);
-	if (info.flags != flags || info.resident != resident || info.backed_up)
-		st_fail("%s: flags %#x, %" PRIu64 " bytes resident, %" PRIu64
-			" backed up; want flags %#x, %" PRIu64 " resident, none backed up",
-			what, info.flags, (uint64_t)info.resident,
-			(uint64_t)info.backed_up, flags, resident);
-}
-
 /*
  * Runs in A. At the limit without swap, nothing of this process can be
  * reclaimed, and a page fault would invoke the OOM killer: so after the
@@ -69,10 +56,7 @@ static void creator(int fd, struct table *t)
 		if (!vttm_madvise(fd, &t->d[i], DRM_VTTM_MADV_DONTNEED))
 			st_fail("a buffer object just filled was not retained");
 	}
-	for (i = 0; i < N_BOS; i++) {
-		vttm_create(fd, &t->n[i], BO_SIZE);
-		vttm_fill(fd, &t->n[i]);
-	}
+	vttm_create_filled(fd, t->n, N_BOS, BO_SIZE);
 	for (i = 0; i <= X_MAX; i++) {
 		vttm_create(fd, &t->x[i], BO_SIZE);
 		ret = vttm_try_fill(fd, &t->x[i], vttm_new_seed());
@@ -102,10 +86,7 @@ int main(void)
 	pid = st_fork("B");
 	if (!pid) {
 		vttm_prefault();
-		for (i = 0; i < B_BOS; i++) {
-			vttm_create(fd, &t->b[i], BO_SIZE);
-			vttm_fill(fd, &t->b[i]);
-		}
+		vttm_create_filled(fd, t->b, B_BOS, BO_SIZE);
 		exit(0);
 	}
 	st_wait(pid, "the creator in B");
@@ -139,10 +120,10 @@ int main(void)
 	      t->nr_x, t->base / KiB);
 
 	failed = &t->x[t->nr_x];
-	expect_info(fd, failed, "the buffer object whose write failed", 0, 0);
+	vttm_expect_info(fd, failed, "the buffer object whose write failed", 0, 0);
 	vttm_close(fd, failed);
 	for (i = 0; i < D_BOS; i++)
-		expect_info(fd, &t->d[i], "a DONTNEED buffer object", purged, 0);
+		vttm_expect_info(fd, &t->d[i], "a DONTNEED buffer object", purged, 0);
 	cg_expect_key("A", "memory.stat", "gpu", (N_BOS + X_FIT) * BO_SIZE);
 	for (i = 0; i < D_BOS; i++) {
 		if (vttm_madvise(fd, &t->d[i], DRM_VTTM_MADV_WILLNEED))
@@ -150,11 +131,11 @@ int main(void)
 		t->d[i].seed = 0;
 	}
 	for (i = 0; i < N_BOS; i++) {
-		expect_info(fd, &t->n[i], "a normal buffer object of A's", 0, BO_SIZE);
+		vttm_expect_info(fd, &t->n[i], "a normal buffer object of A's", 0, BO_SIZE);
 		vttm_verify(fd, &t->n[i], "a normal buffer object of A's");
 	}
 	for (i = 0; i < X_FIT; i++) {
-		expect_info(fd, &t->x[i], "an extra buffer object of A's", 0, BO_SIZE);
+		vttm_expect_info(fd, &t->x[i], "an extra buffer object of A's", 0, BO_SIZE);
 		vttm_verify(fd, &t->x[i], "an extra buffer object of A's");
 	}
 	st_ok("A's DONTNEED ones were purged (retained=0), the failed one has no pages, "
@@ -162,7 +143,7 @@ int main(void)
 	      (N_BOS + X_FIT) * BO_SIZE);
 
 	for (i = 0; i < B_BOS; i++) {
-		expect_info(fd, &t->b[i], "a buffer object of B's", 0, BO_SIZE);
+		vttm_expect_info(fd, &t->b[i], "a buffer object of B's", 0, BO_SIZE);
 		vttm_verify(fd, &t->b[i], "a buffer object of B's");
 	}
 	cg_expect_key("B", "memory.stat", "gpu", B_BOS * BO_SIZE);

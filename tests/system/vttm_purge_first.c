@@ -29,19 +29,6 @@ struct table {
 	struct vttm_bo n[N_BOS];
 };
 
-static void expect_info(int fd, const struct vttm_bo *bo, const char *what,
-			uint32_t flags, uint64_t resident)
-{
-	struct drm_vttm_bo_info info;
-
-	vttm_info(fd, bo, &info);
-	if (info.flags != flags || info.resident != resident || info.backed_up)
-		st_fail("%s: flags %#x, %" PRIu64 " bytes resident, %" PRIu64
-			" backed up; want flags %#x, %" PRIu64 " resident, none backed up",
-			what, info.flags, (uint64_t)info.resident,
-			(uint64_t)info.backed_up, flags, resident);
-}
-
 int main(void)
 {
 	struct table *t = st_shared(sizeof(*t));
@@ -63,10 +50,7 @@ int main(void)
 			if (!vttm_madvise(fd, &t->d[i], DRM_VTTM_MADV_DONTNEED))
 				st_fail("a buffer object just filled was not retained");
 		}
-		for (i = 0; i < N_BOS; i++) {
-			vttm_create(fd, &t->n[i], BO_SIZE);
-			vttm_fill(fd, &t->n[i]);
-		}
+		vttm_create_filled(fd, t->n, N_BOS, BO_SIZE);
 		exit(0);
 	}
 	st_wait(pid, "the creator in A");
@@ -78,10 +62,10 @@ int main(void)
 	      (int)((N_BOS - N1_BOS) * BO_SIZE / MiB), t->base / KiB);
 
 	for (i = 0; i < D_BOS; i++)
-		expect_info(fd, &t->d[i], "a DONTNEED buffer object",
+		vttm_expect_info(fd, &t->d[i], "a DONTNEED buffer object",
 			    DRM_VTTM_BO_PURGEABLE | DRM_VTTM_BO_PURGED, 0);
 	for (i = 0; i < N_BOS; i++)
-		expect_info(fd, &t->n[i], "a normal buffer object", 0, BO_SIZE);
+		vttm_expect_info(fd, &t->n[i], "a normal buffer object", 0, BO_SIZE);
 	cg_expect_key("A", "memory.stat", "gpu", N_BOS * BO_SIZE);
 	if (!cg_read_key("A", "memory.events", "max"))
 		st_fail("A's memory.events max is 0");
@@ -91,7 +75,7 @@ int main(void)
 	for (i = 0; i < D_BOS; i++) {
 		if (vttm_madvise(fd, &t->d[i], DRM_VTTM_MADV_WILLNEED))
 			st_fail("a purged buffer object reports retained=1 on WILLNEED");
-		expect_info(fd, &t->d[i], "a purged one marked WILLNEED", 0, 0);
+		vttm_expect_info(fd, &t->d[i], "a purged one marked WILLNEED", 0, 0);
 		t->d[i].seed = 0;
 	}
 	for (i = 0; i < N_BOS; i++)

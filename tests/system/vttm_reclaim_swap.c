@@ -81,10 +81,7 @@ int main(void)
 	pid = st_fork("B");
 	if (!pid) {
 		vttm_prefault();
-		for (i = 0; i < B_BOS; i++) {
-			vttm_create(fd, &t->b[i], BO_SIZE);
-			vttm_fill(fd, &t->b[i]);
-		}
+		vttm_create_filled(fd, t->b, B_BOS, BO_SIZE);
 		exit(0);
 	}
 	st_wait(pid, "the creator in B");

@@ -454,10 +454,11 @@ static void device_tt_free(struct kunit *test, struct ttm_tt *tt)
 	ttm_tt_fini(tt);
 }
 
-/* Creating the backup storage fails: the tt is untouched. */
-static void ttm_backup_fault_alloc(struct kunit *test)
-{
 #ifdef CONFIG_FAULT_INJECTION
+/* A backup that fails at @attr before freeing anything leaves the tt as it was. */
+static void expect_backup_fails_untouched(struct kunit *test,
+					  struct fault_attr *attr)
+{
 	struct ttm_backup_test_priv *priv = test->priv;
 	struct ttm_backup_flags flags = {};
 	struct ttm_tt *tt;
@@ -466,42 +467,34 @@ static void ttm_backup_fault_alloc(struct kunit *test)
 	tt = device_tt(test, 8, 0);
 	fill_tt(tt, 11);
 
-	fail_nth(&ttm_backup_alloc_fault, 1);
+	fail_nth(attr, 1);
 	ret = ttm_tt_backup(priv->devs->ttm_dev, tt, flags);
-	fail_never(&ttm_backup_alloc_fault);
-
-	KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
-	KUNIT_EXPECT_TRUE(test, ttm_tt_is_populated(tt));
-	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
-	expect_content(test, tt, 11);
-	device_tt_free(test, tt);
-#else
-	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
-#endif
-}
-
-/* A backup that fails at its first page leaves the tt populated, as it was. */
-static void ttm_backup_fault_first_page(struct kunit *test)
-{
-#ifdef CONFIG_FAULT_INJECTION
-	struct ttm_backup_test_priv *priv = test->priv;
-	struct ttm_backup_flags flags = {};
-	struct ttm_tt *tt;
-	long ret;
-
-	tt = device_tt(test, 8, 0);
-	fill_tt(tt, 19);
-
-	fail_nth(&ttm_backup_page_fault, 1);
-	ret = ttm_tt_backup(priv->devs->ttm_dev, tt, flags);
-	fail_never(&ttm_backup_page_fault);
+	fail_never(attr);
 
 	KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
 	KUNIT_EXPECT_TRUE(test, ttm_tt_is_populated(tt));
 	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
 	KUNIT_EXPECT_NULL(test, tt->backup);
-	expect_content(test, tt, 19);
+	expect_content(test, tt, 11);
 	device_tt_free(test, tt);
+}
+#endif
+
+/* Creating the backup storage fails. */
+static void ttm_backup_fault_alloc(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	expect_backup_fails_untouched(test, &ttm_backup_alloc_fault);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
+/* The backup of the first page fails: nothing is freed, the tt is restored. */
+static void ttm_backup_fault_first_page(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	expect_backup_fails_untouched(test, &ttm_backup_page_fault);
 #else
 	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
 #endif
