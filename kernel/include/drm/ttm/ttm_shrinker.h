@@ -6,6 +6,7 @@
 #define _TTM_SHRINKER_H_
 
 #include <linux/atomic.h>
+#include <linux/gpumem.h>
 #include <linux/list_lru.h>
 #include <linux/types.h>
 
@@ -36,11 +37,12 @@ enum ttm_shrinker_list {
  * @nr_pages: Per list: the pages of the bos on it.
  * @nr_bos: Per list: the number of bos on it.
  * @allow: Optional veto, see &ttm_bo_shrink_walk.allow.
+ * @reclaimer: Reclaims the bos of a cgroup on request (gpumem).
  *
  * Reclaim in a memory cgroup walks that cgroup's lists only, so it frees the
  * pages of the bos its tasks created and nobody else's; reclaim without a
  * cgroup reaches everyone's through the cgroups' own lists. Purgeable bos
- * are purged first; the others are backed up only when there is swap.
+ * are purged and the others backed up as the cgroup's gpumem policy says.
  */
 struct ttm_shrinker {
 	struct ttm_device *bdev;
@@ -50,6 +52,7 @@ struct ttm_shrinker {
 	atomic_long_t nr_bos[TTM_SHRINKER_NUM_LISTS];
 	bool (*allow)(struct ttm_bo_shrink_walk *walk,
 		      struct ttm_buffer_object *bo, bool purge);
+	struct gpumem_reclaimer reclaimer;
 };
 
 /**
@@ -75,7 +78,7 @@ void ttm_shrinker_set_purgeable(struct ttm_shrinker *ts,
 				struct ttm_buffer_object *bo, bool purgeable);
 unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 				  struct mem_cgroup *memcg,
-				  unsigned long nr_pages, bool writeback,
+				  unsigned long nr_pages,
 				  struct ttm_shrinker_stats *stats);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <linux/dma-resv.h>
 #include <linux/export.h>
+#include <linux/gpumem.h>
 #include <linux/memcontrol.h>
 #include <linux/rcupdate.h>
 #include <linux/shrinker.h>
@@ -32,6 +33,15 @@ static struct mem_cgroup *ttm_shrinker_memcg_of(struct ttm_buffer_object *bo)
 		return obj_cgroup_memcg(bo->objcg);
 #endif
 	return NULL;
+}
+
+static struct obj_cgroup *ttm_shrinker_objcg_of(struct ttm_buffer_object *bo)
+{
+#ifdef CONFIG_MEMCG
+	return bo->objcg;
+#else
+	return NULL;
+#endif
 }
 
 static enum ttm_shrinker_list ttm_shrinker_list_of(struct ttm_buffer_object *bo)
@@ -91,6 +101,9 @@ void ttm_shrinker_add(struct ttm_shrinker *ts, struct ttm_buffer_object *bo)
 		bo->shrink_pages = bo->ttm->num_pages;
 		atomic_long_add(bo->shrink_pages, &ts->nr_pages[l]);
 		atomic_long_inc(&ts->nr_bos[l]);
+		if (l == TTM_SHRINKER_PURGEABLE)
+			gpumem_purgeable_add(ttm_shrinker_objcg_of(bo),
+					     bo->shrink_pages);
 	}
 }
 EXPORT_SYMBOL(ttm_shrinker_add);
@@ -118,6 +131,9 @@ void ttm_shrinker_del(struct ttm_shrinker *ts, struct ttm_buffer_object *bo)
 	if (deleted) {
 		atomic_long_sub(bo->shrink_pages, &ts->nr_pages[l]);
 		atomic_long_dec(&ts->nr_bos[l]);
+		if (l == TTM_SHRINKER_PURGEABLE)
+			gpumem_purgeable_add(ttm_shrinker_objcg_of(bo),
+					     -(long)bo->shrink_pages);
 	}
 }
 EXPORT_SYMBOL(ttm_shrinker_del);
@@ -210,42 +226,71 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
  * @memcg: The memory cgroup whose own lists to walk (not its descendants'),
  * NULL or the root for the bos charged to no cgroup.
  * @nr_pages: How many pages to free.
- * @writeback: Have backed-up pages written to swap at once.
  * @stats: Incremented by what was looked at, purged and backed up.
  *
- * Purges purgeable bos, oldest first; then, if that was not enough, the
- * cgroup has no purgeable bo left (or none could be purged) and there is
- * swap, backs up the others, oldest first. Bos that are busy, pinned,
- * locked by someone else or vetoed by &ttm_shrinker.allow are skipped.
+ * Frees as the cgroup's gpumem policy says (see gpumem_policy_of()), oldest
+ * bos first. With purge "first", purges purgeable bos, then, if that was not
+ * enough, the cgroup has no purgeable bo left (or none could be purged) and
+ * there is swap, backs up the others. With "last", backs up the other bos,
+ * then the purgeable ones, and purges only what backups could not free
+ * (budget spent, no swap). With "never", backs up both and purges nothing.
+ * A backup is made only within the owner's swap budgets and is written out
+ * at once if the writeback policy is "immediate". Bos that are busy,
+ * pinned, locked by someone else or vetoed by &ttm_shrinker.allow are
+ * skipped.
  *
  * Return: The number of pages freed.
  */
 unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 				  struct mem_cgroup *memcg,
-				  unsigned long nr_pages, bool writeback,
+				  unsigned long nr_pages,
 				  struct ttm_shrinker_stats *stats)
 {
 	/* Reclaim does not wait for the GPU. */
 	struct ttm_operation_ctx ctx = { .no_wait_gpu = true };
 	struct ttm_bo_shrink_walk walk = {
 		.walk.ctx = &ctx,
-		.writeback = writeback,
 		.allow = ts->allow,
 	};
-	unsigned long freed;
+	bool swap = get_nr_swap_pages() > 0;
+	struct gpumem_policy policy;
+	unsigned long freed = 0;
 
-	freed = ttm_shrinker_scan_list(ts, TTM_SHRINKER_PURGEABLE, memcg, &walk,
-				       nr_pages, stats);
-	/*
-	 * Back up only once nothing of the cgroup is left to purge, or what
-	 * is left cannot be purged now (busy or pinned).
-	 */
-	if (freed < nr_pages && get_nr_swap_pages() > 0 &&
-	    (!freed || !list_lru_count_one(&ts->lru[TTM_SHRINKER_PURGEABLE],
-					   TTM_SHRINKER_NID, memcg)))
-		freed += ttm_shrinker_scan_list(ts, TTM_SHRINKER_BACKUP, memcg,
-						&walk, nr_pages - freed,
-						stats);
+	gpumem_policy_of(memcg, &policy);
+	walk.writeback = policy.writeback == GPUMEM_WRITEBACK_IMMEDIATE;
+
+	if (policy.purge == GPUMEM_PURGE_FIRST) {
+		freed = ttm_shrinker_scan_list(ts, TTM_SHRINKER_PURGEABLE, memcg,
+					       &walk, nr_pages, stats);
+		/*
+		 * Back up only once nothing of the cgroup is left to purge, or
+		 * what is left cannot be purged now (busy or pinned).
+		 */
+		if (freed < nr_pages && swap &&
+		    (!freed ||
+		     !list_lru_count_one(&ts->lru[TTM_SHRINKER_PURGEABLE],
+					 TTM_SHRINKER_NID, memcg)))
+			freed += ttm_shrinker_scan_list(ts, TTM_SHRINKER_BACKUP,
+							memcg, &walk,
+							nr_pages - freed,
+							stats);
+	} else {
+		walk.keep_purgeable = true;
+		if (swap) {
+			freed = ttm_shrinker_scan_list(ts, TTM_SHRINKER_BACKUP,
+						       memcg, &walk, nr_pages,
+						       stats);
+			if (freed < nr_pages)
+				freed += ttm_shrinker_scan_list(ts,
+						TTM_SHRINKER_PURGEABLE, memcg,
+						&walk, nr_pages - freed, stats);
+		}
+		walk.keep_purgeable = false;
+		if (freed < nr_pages && policy.purge == GPUMEM_PURGE_LAST)
+			freed += ttm_shrinker_scan_list(ts,
+					TTM_SHRINKER_PURGEABLE, memcg, &walk,
+					nr_pages - freed, stats);
+	}
 	stats->purged += walk.purged;
 	stats->backed_up += walk.backed_up;
 	return freed;
@@ -274,25 +319,36 @@ static unsigned long ttm_shrinker_count(struct shrinker *shrinker,
 					struct shrink_control *sc)
 {
 	struct ttm_shrinker *ts = shrinker->private_data;
-	unsigned long pages;
+	unsigned long purgeable, others;
+	struct gpumem_policy policy;
+	bool swap = get_nr_swap_pages() > 0;
 
-	/*
-	 * Purge first: while the cgroup has purgeable bos, reclaim is told of
-	 * those only, so that it does not go on to back up the others when
-	 * purging is enough. Without swap, a backup would only move the
-	 * pages into shmem.
-	 */
-	pages = ttm_shrinker_list_pages(ts, TTM_SHRINKER_PURGEABLE, sc);
-	if (pages)
-		return pages;
-	pages = ttm_shrinker_list_pages(ts, TTM_SHRINKER_BACKUP, sc);
+	purgeable = ttm_shrinker_list_pages(ts, TTM_SHRINKER_PURGEABLE, sc);
+	others = ttm_shrinker_list_pages(ts, TTM_SHRINKER_BACKUP, sc);
 	/*
 	 * Only "empty" clears the cgroup's shrinker bit: bos that wait for
 	 * swap must still be found once there is some.
 	 */
-	if (!pages)
+	if (!purgeable && !others)
 		return SHRINK_EMPTY;
-	return get_nr_swap_pages() > 0 ? pages : 0;
+
+	gpumem_policy_of(sc->memcg, &policy);
+	switch (policy.purge) {
+	case GPUMEM_PURGE_FIRST:
+		/*
+		 * While the cgroup has purgeable bos, reclaim is told of those
+		 * only, so that it does not go on to back up the others when
+		 * purging is enough. Without swap, a backup would only move the
+		 * pages into shmem.
+		 */
+		if (purgeable)
+			return purgeable;
+		return swap ? others : 0;
+	case GPUMEM_PURGE_LAST:
+		return swap ? purgeable + others : purgeable;
+	default:
+		return swap ? purgeable + others : 0;
+	}
 }
 
 static unsigned long ttm_shrinker_scan(struct shrinker *shrinker,
@@ -302,13 +358,7 @@ static unsigned long ttm_shrinker_scan(struct shrinker *shrinker,
 	struct ttm_shrinker_stats stats = {};
 	unsigned long freed;
 
-	/*
-	 * A backup frees memory only once it is in swap, and the memory that
-	 * reclaim is after is often a cgroup's, which the shmem copy is
-	 * charged to: start writing it out at once.
-	 */
-	freed = ttm_shrinker_shrink(ts, sc->memcg, sc->nr_to_scan, true,
-				    &stats);
+	freed = ttm_shrinker_shrink(ts, sc->memcg, sc->nr_to_scan, &stats);
 	sc->nr_scanned = stats.scanned;
 	/*
 	 * Purged pages are gone, and were sc->memcg's: its reclaim counts
@@ -317,6 +367,23 @@ static unsigned long ttm_shrinker_scan(struct shrinker *shrinker,
 	 */
 	mm_account_reclaimed_memcg_pages(stats.purged);
 	return freed ?: SHRINK_STOP;
+}
+
+/* Proactive reclaim through gpumem: one cgroup's own bos. */
+static unsigned long ttm_shrinker_reclaim(struct gpumem_reclaimer *reclaimer,
+					  struct mem_cgroup *memcg,
+					  unsigned long nr_pages,
+					  struct gpumem_reclaim_stats *stats)
+{
+	struct ttm_shrinker *ts = container_of(reclaimer, struct ttm_shrinker,
+					       reclaimer);
+	struct ttm_shrinker_stats done = {};
+	unsigned long freed;
+
+	freed = ttm_shrinker_shrink(ts, memcg, nr_pages, &done);
+	stats->purged += done.purged;
+	stats->backed_up += done.backed_up;
+	return freed;
 }
 
 /**
@@ -352,6 +419,8 @@ int ttm_shrinker_init(struct ttm_shrinker *ts, struct ttm_device *bdev,
 	ts->shrinker->scan_objects = ttm_shrinker_scan;
 	ts->shrinker->private_data = ts;
 	shrinker_register(ts->shrinker);
+	ts->reclaimer.reclaim = ttm_shrinker_reclaim;
+	gpumem_register_reclaimer(&ts->reclaimer);
 	return 0;
 
 err_destroy:
@@ -370,6 +439,7 @@ void ttm_shrinker_fini(struct ttm_shrinker *ts)
 {
 	int i;
 
+	gpumem_unregister_reclaimer(&ts->reclaimer);
 	shrinker_free(ts->shrinker);
 	for (i = 0; i < TTM_SHRINKER_NUM_LISTS; ++i) {
 		WARN_ON(atomic_long_read(&ts->nr_bos[i]));

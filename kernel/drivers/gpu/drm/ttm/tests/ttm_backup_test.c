@@ -791,7 +791,7 @@ static void ttm_shrinker_purge_lru_order(struct kunit *test)
 			SHRINK_BO_PAGES);
 
 	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, 2 * SHRINK_BO_PAGES,
-						  false, &stats),
+						  &stats),
 			2 * SHRINK_BO_PAGES);
 	KUNIT_EXPECT_EQ(test, stats.scanned, 2 * SHRINK_BO_PAGES);
 	KUNIT_EXPECT_EQ(test, stats.purged, 2 * SHRINK_BO_PAGES);
@@ -804,8 +804,7 @@ static void ttm_shrinker_purge_lru_order(struct kunit *test)
 
 	/* Without swap, there is nothing else to do: the other bo stays. */
 	if (get_nr_swap_pages() <= 0) {
-		KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, 100, false,
-							  &stats),
+		KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, 100, &stats),
 				SHRINK_BO_PAGES);
 		KUNIT_EXPECT_TRUE(test, shrunk(bo[2]));
 		KUNIT_EXPECT_FALSE(test, shrunk(keep));
@@ -831,17 +830,17 @@ static void ttm_shrinker_skips_locked(struct kunit *test)
 		bo[i] = listed_bo(test, &ts, TTM_TT_FLAG_PURGEABLE);
 
 	dma_resv_lock(bo[0]->base.resv, NULL);
-	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES, false,
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES,
 						  &stats), SHRINK_BO_PAGES);
 	dma_resv_unlock(bo[0]->base.resv);
 	KUNIT_EXPECT_FALSE(test, shrunk(bo[0]));
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[1]));
 
-	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES, false,
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES,
 						  &stats), SHRINK_BO_PAGES);
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[2]));
 	KUNIT_EXPECT_FALSE(test, shrunk(bo[0]));
-	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES, false,
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES,
 						  &stats), SHRINK_BO_PAGES);
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[0]));
 

@@ -1,0 +1,733 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gpumem: per memory cgroup policy, swap budget and statistics of the system
+ * memory of GPU buffers, and the "gpumem" generic netlink family that reads
+ * and sets them (Documentation/netlink/specs/gpumem.yaml).
+ *
+ * Every online memory cgroup has a struct gpumem_memcg, created when the
+ * cgroup comes online and freed (after an RCU grace period) when it goes
+ * offline, found by cgroup id in an xarray. Its page counters are
+ * hierarchical, like memcg's own: a charge is made to the cgroup and all its
+ * ancestors. When a cgroup goes offline its buffers' object cgroup moves to
+ * the parent, so later uncharges land on the parent, which holds the charges
+ * of the whole subtree already; nothing needs to be moved.
+ *
+ * Drivers charge and count through the functions below; buffer memory is
+ * reclaimed proactively through the reclaimers they register (TTM's
+ * shrinker is one).
+ */
+
+#include <linux/capability.h>
+#include <linux/cgroup.h>
+#include <linux/gpumem.h>
+#include <linux/memcontrol.h>
+#include <linux/mutex.h>
+#include <linux/page_counter.h>
+#include <linux/ratelimit.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+#include <net/genetlink.h>
+
+#include "gpumem-nl-gen.h"
+
+/* Events of one kind and cgroup: a burst of this many per interval. */
+#define GPUMEM_EVENT_INTERVAL	HZ
+#define GPUMEM_EVENT_BURST	10
+
+/* A proactive reclaim walks the subtree at most this many times. */
+#define GPUMEM_RECLAIM_PASSES	5
+
+/**
+ * struct gpumem_memcg - The gpumem state of one memory cgroup
+ * @id: The cgroup's id (its key in gpumem_memcgs).
+ * @memcg: The memory cgroup; not referenced, the state lives while it is
+ * online.
+ * @parent: The parent's state, NULL for the root.
+ * @backup: Pages of the subtree's buffers in backup; its max is the swap
+ * budget.
+ * @purgeable: Resident pages of the subtree's purgeable buffers.
+ * @totals: Pages purged, backed up, restored in the subtree.
+ * @denials: Backups refused in the subtree because a budget was spent.
+ * @purge: The cgroup's own purge policy (enum gpumem_purge).
+ * @writeback: The cgroup's own writeback policy (enum gpumem_writeback).
+ * @purge_rs: Rate limit of purge events.
+ * @budget_rs: Rate limit of budget events.
+ * @rcu: For freeing after readers are done.
+ */
+struct gpumem_memcg {
+	u64 id;
+	struct mem_cgroup *memcg;
+	struct gpumem_memcg *parent;
+	struct page_counter backup;
+	struct page_counter purgeable;
+	atomic_long_t totals[GPUMEM_NR_TOTALS];
+	atomic_long_t denials;
+	u8 purge;
+	u8 writeback;
+	struct ratelimit_state purge_rs;
+	struct ratelimit_state budget_rs;
+	struct rcu_head rcu;
+};
+
+/* Cgroup id -> struct gpumem_memcg; read under RCU. */
+static DEFINE_XARRAY(gpumem_memcgs);
+/* Serializes policy changes with cgroups coming and going. */
+static DEFINE_MUTEX(gpumem_lock);
+
+static LIST_HEAD(gpumem_reclaimers);
+/* Held across a proactive reclaim, so a reclaimer is not removed mid-way. */
+static DEFINE_MUTEX(gpumem_reclaimers_lock);
+
+static u64 gpumem_memcg_id(struct mem_cgroup *memcg)
+{
+	return cgroup_id(memcg->css.cgroup);
+}
+
+/*
+ * The state of @memcg or, while @memcg goes offline, of its nearest ancestor
+ * that has one (which holds @memcg's charges too). Call under RCU.
+ */
+static struct gpumem_memcg *gpumem_find(struct mem_cgroup *memcg)
+{
+	struct gpumem_memcg *gm;
+
+	for (; memcg; memcg = parent_mem_cgroup(memcg)) {
+		gm = xa_load(&gpumem_memcgs, gpumem_memcg_id(memcg));
+		if (gm)
+			return gm;
+	}
+	return NULL;
+}
+
+/* The state that an object cgroup's charges go to; call under RCU. */
+static struct gpumem_memcg *gpumem_find_objcg(struct obj_cgroup *objcg)
+{
+	return objcg ? gpumem_find(obj_cgroup_memcg(objcg)) : NULL;
+}
+
+/**
+ * gpumem_memcg_online() - Set up the gpumem state of a new memory cgroup
+ * @memcg: The memory cgroup, coming online.
+ *
+ * Called by the memory controller before the cgroup can have tasks.
+ *
+ * Return: 0 on success, -ENOMEM on failure.
+ */
+int gpumem_memcg_online(struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *parent = parent_mem_cgroup(memcg);
+	struct gpumem_memcg *gm;
+	int ret;
+
+	gm = kzalloc(sizeof(*gm), GFP_KERNEL);
+	if (!gm)
+		return -ENOMEM;
+
+	gm->id = gpumem_memcg_id(memcg);
+	gm->memcg = memcg;
+	ratelimit_state_init(&gm->purge_rs, GPUMEM_EVENT_INTERVAL,
+			     GPUMEM_EVENT_BURST);
+	ratelimit_state_init(&gm->budget_rs, GPUMEM_EVENT_INTERVAL,
+			     GPUMEM_EVENT_BURST);
+	/* Dropped events are not worth a line in the kernel log. */
+	ratelimit_set_flags(&gm->purge_rs, RATELIMIT_MSG_ON_RELEASE);
+	ratelimit_set_flags(&gm->budget_rs, RATELIMIT_MSG_ON_RELEASE);
+
+	mutex_lock(&gpumem_lock);
+	/* The parent is online (it has an online child): its state is there. */
+	gm->parent = parent ? xa_load(&gpumem_memcgs,
+				      gpumem_memcg_id(parent)) : NULL;
+	page_counter_init(&gm->backup, gm->parent ? &gm->parent->backup : NULL,
+			  false);
+	page_counter_init(&gm->purgeable,
+			  gm->parent ? &gm->parent->purgeable : NULL, false);
+	ret = xa_err(xa_store(&gpumem_memcgs, gm->id, gm, GFP_KERNEL));
+	mutex_unlock(&gpumem_lock);
+	if (ret)
+		kfree(gm);
+	return ret;
+}
+
+/**
+ * gpumem_memcg_offline() - Drop the gpumem state of a memory cgroup
+ * @memcg: The memory cgroup, going offline, its object cgroups already
+ * moved to the parent.
+ *
+ * The charges of the cgroup are in its ancestors' counters too, where its
+ * buffers' later uncharges go; its policy is forgotten.
+ */
+void gpumem_memcg_offline(struct mem_cgroup *memcg)
+{
+	struct gpumem_memcg *gm;
+
+	mutex_lock(&gpumem_lock);
+	gm = xa_erase(&gpumem_memcgs, gpumem_memcg_id(memcg));
+	mutex_unlock(&gpumem_lock);
+	if (gm)
+		kfree_rcu(gm, rcu);
+}
+
+/* The most restrictive policy on the path from @gm to the root. */
+static void gpumem_effective(struct gpumem_memcg *gm,
+			     struct gpumem_policy *policy,
+			     unsigned long *budget)
+{
+	u8 purge = GPUMEM_PURGE_FIRST, writeback = GPUMEM_WRITEBACK_IMMEDIATE;
+	unsigned long max = PAGE_COUNTER_MAX;
+
+	/* The enums are ordered from least to most restrictive. */
+	for (; gm; gm = gm->parent) {
+		purge = max(purge, READ_ONCE(gm->purge));
+		writeback = max(writeback, READ_ONCE(gm->writeback));
+		max = min(max, READ_ONCE(gm->backup.max));
+	}
+	policy->purge = purge;
+	policy->writeback = writeback;
+	if (budget)
+		*budget = max;
+}
+
+/**
+ * gpumem_policy_of() - The policy in force for a memory cgroup's buffers
+ * @memcg: The memory cgroup, NULL for buffers charged to none.
+ * @policy: Set to the most restrictive policy on the path to the root.
+ */
+void gpumem_policy_of(struct mem_cgroup *memcg, struct gpumem_policy *policy)
+{
+	rcu_read_lock();
+	gpumem_effective(memcg ? gpumem_find(memcg) : NULL, policy, NULL);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(gpumem_policy_of);
+
+static void gpumem_notify_event(int cmd, u64 id, unsigned long nr_pages,
+				u64 budget_id);
+
+/**
+ * gpumem_backup_charge() - Charge a backup to its owner's swap budgets
+ * @objcg: The owner of the buffer, NULL for none.
+ * @nr_pages: The pages about to be backed up.
+ *
+ * Charges the owner's cgroup and its ancestors. A refusal is counted in the
+ * cgroup and its ancestors, and announced (rate-limited) naming the cgroup
+ * whose budget was spent.
+ *
+ * Return: 0 if the backup may be made, -ENOSPC if a budget is spent.
+ */
+int gpumem_backup_charge(struct obj_cgroup *objcg, unsigned long nr_pages)
+{
+	struct page_counter *fail;
+	struct gpumem_memcg *gm, *it;
+	int ret = 0;
+
+	rcu_read_lock();
+	gm = gpumem_find_objcg(objcg);
+	if (gm && !page_counter_try_charge(&gm->backup, nr_pages, &fail)) {
+		for (it = gm; it; it = it->parent)
+			atomic_long_inc(&it->denials);
+		if (__ratelimit(&gm->budget_rs))
+			gpumem_notify_event(GPUMEM_CMD_BUDGET_NTF, gm->id, nr_pages,
+					    container_of(fail, struct gpumem_memcg,
+							 backup)->id);
+		ret = -ENOSPC;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gpumem_backup_charge);
+
+/**
+ * gpumem_backup_uncharge() - Uncharge pages that left the backup
+ * @objcg: The owner of the buffer, NULL for none.
+ * @nr_pages: The pages restored or dropped.
+ */
+void gpumem_backup_uncharge(struct obj_cgroup *objcg, unsigned long nr_pages)
+{
+	struct gpumem_memcg *gm;
+
+	rcu_read_lock();
+	gm = gpumem_find_objcg(objcg);
+	if (gm)
+		page_counter_uncharge(&gm->backup, nr_pages);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(gpumem_backup_uncharge);
+
+/**
+ * gpumem_purgeable_add() - Count resident pages becoming (not) purgeable
+ * @objcg: The owner of the buffer, NULL for none.
+ * @nr_pages: Pages that became purgeable, negative for those that are no
+ * longer (made needed again, purged or freed).
+ */
+void gpumem_purgeable_add(struct obj_cgroup *objcg, long nr_pages)
+{
+	struct gpumem_memcg *gm;
+
+	rcu_read_lock();
+	gm = gpumem_find_objcg(objcg);
+	if (gm && nr_pages > 0)
+		page_counter_charge(&gm->purgeable, nr_pages);
+	else if (gm && nr_pages < 0)
+		page_counter_uncharge(&gm->purgeable, -nr_pages);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(gpumem_purgeable_add);
+
+/**
+ * gpumem_count() - Count pages purged, backed up or restored
+ * @objcg: The owner of the buffer, NULL for none.
+ * @total: What happened.
+ * @nr_pages: To how many pages.
+ *
+ * Counted in the owner's cgroup and its ancestors; a purge is announced
+ * (rate-limited).
+ */
+void gpumem_count(struct obj_cgroup *objcg, enum gpumem_total total,
+		  unsigned long nr_pages)
+{
+	struct gpumem_memcg *gm, *it;
+
+	rcu_read_lock();
+	gm = gpumem_find_objcg(objcg);
+	for (it = gm; it; it = it->parent)
+		atomic_long_add(nr_pages, &it->totals[total]);
+	if (gm && total == GPUMEM_PURGED && __ratelimit(&gm->purge_rs))
+		gpumem_notify_event(GPUMEM_CMD_PURGE_NTF, gm->id, nr_pages, 0);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(gpumem_count);
+
+/**
+ * gpumem_register_reclaimer() - Make buffer memory reclaimable on request
+ * @reclaimer: The reclaimer, its @reclaim set.
+ */
+void gpumem_register_reclaimer(struct gpumem_reclaimer *reclaimer)
+{
+	mutex_lock(&gpumem_reclaimers_lock);
+	list_add_tail(&reclaimer->link, &gpumem_reclaimers);
+	mutex_unlock(&gpumem_reclaimers_lock);
+}
+EXPORT_SYMBOL_GPL(gpumem_register_reclaimer);
+
+/**
+ * gpumem_unregister_reclaimer() - Remove a reclaimer
+ * @reclaimer: The reclaimer; waits for a reclaim using it to end.
+ */
+void gpumem_unregister_reclaimer(struct gpumem_reclaimer *reclaimer)
+{
+	mutex_lock(&gpumem_reclaimers_lock);
+	list_del(&reclaimer->link);
+	mutex_unlock(&gpumem_reclaimers_lock);
+}
+EXPORT_SYMBOL_GPL(gpumem_unregister_reclaimer);
+
+/*
+ * Free up to @nr_pages pages of buffer memory of @root's subtree. Each
+ * cgroup's own buffers go as its policy says; returns the pages freed.
+ */
+static unsigned long gpumem_reclaim(struct mem_cgroup *root,
+				    unsigned long nr_pages,
+				    struct gpumem_reclaim_stats *stats)
+{
+	struct gpumem_reclaimer *reclaimer;
+	unsigned long freed = 0, before;
+	struct mem_cgroup *memcg;
+	int pass;
+
+	mutex_lock(&gpumem_reclaimers_lock);
+	/* Busy buffers are skipped: another pass may find them idle. */
+	for (pass = 0; pass < GPUMEM_RECLAIM_PASSES && freed < nr_pages;
+	     ++pass) {
+		before = freed;
+		memcg = mem_cgroup_iter(root, NULL, NULL);
+		do {
+			list_for_each_entry(reclaimer, &gpumem_reclaimers, link)
+				freed += reclaimer->reclaim(reclaimer, memcg,
+							    nr_pages - freed,
+							    stats);
+			if (freed >= nr_pages || fatal_signal_pending(current)) {
+				mem_cgroup_iter_break(root, memcg);
+				break;
+			}
+			cond_resched();
+		} while ((memcg = mem_cgroup_iter(root, memcg, NULL)));
+		if (freed == before || fatal_signal_pending(current))
+			break;
+	}
+	mutex_unlock(&gpumem_reclaimers_lock);
+	return freed;
+}
+
+/* Netlink. */
+
+static u64 gpumem_bytes(unsigned long nr_pages)
+{
+	return (u64)nr_pages << PAGE_SHIFT;
+}
+
+/* A page counter's max in bytes; all ones for "no limit". */
+static u64 gpumem_max_bytes(unsigned long max)
+{
+	return max >= PAGE_COUNTER_MAX ? U64_MAX : gpumem_bytes(max);
+}
+
+static int gpumem_fill_policy(struct sk_buff *skb, struct gpumem_memcg *gm)
+{
+	struct gpumem_policy policy;
+	unsigned long budget;
+
+	gpumem_effective(gm, &policy, &budget);
+	if (nla_put_uint(skb, GPUMEM_A_CGROUP_ID, gm->id) ||
+	    nla_put_u32(skb, GPUMEM_A_CGROUP_PURGE, READ_ONCE(gm->purge)) ||
+	    nla_put_u32(skb, GPUMEM_A_CGROUP_WRITEBACK,
+			READ_ONCE(gm->writeback)) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_SWAP_BUDGET,
+			 gpumem_max_bytes(READ_ONCE(gm->backup.max))) ||
+	    nla_put_u32(skb, GPUMEM_A_CGROUP_EFFECTIVE_PURGE, policy.purge) ||
+	    nla_put_u32(skb, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
+			policy.writeback) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET,
+			 gpumem_max_bytes(budget)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Memory cgroup statistics are flushed by the caller. */
+static int gpumem_fill_stats(struct sk_buff *skb, struct gpumem_memcg *gm)
+{
+	struct gpumem_policy policy;
+	unsigned long budget;
+
+	gpumem_effective(gm, &policy, &budget);
+	if (nla_put_uint(skb, GPUMEM_A_CGROUP_ID, gm->id) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_RESIDENT,
+			 gpumem_bytes(memcg_page_state(gm->memcg, MEMCG_GPU))) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_PURGEABLE,
+			 gpumem_bytes(page_counter_read(&gm->purgeable))) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_BACKUP,
+			 gpumem_bytes(page_counter_read(&gm->backup))) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_SWAP_BUDGET,
+			 gpumem_max_bytes(READ_ONCE(gm->backup.max))) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET,
+			 gpumem_max_bytes(budget)) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_PURGED_TOTAL,
+			 gpumem_bytes(atomic_long_read(&gm->totals[GPUMEM_PURGED]))) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_BACKED_UP_TOTAL,
+			 gpumem_bytes(atomic_long_read(&gm->totals[GPUMEM_BACKED_UP]))) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_RESTORED_TOTAL,
+			 gpumem_bytes(atomic_long_read(&gm->totals[GPUMEM_RESTORED]))) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_BUDGET_DENIALS,
+			 atomic_long_read(&gm->denials)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * The memory cgroup named by attribute @attr of a request, with a reference,
+ * or an error with an extack message. Only a cgroup that has a memory
+ * controller of its own and is online has gpumem state.
+ */
+static struct mem_cgroup *gpumem_nl_memcg(struct genl_info *info,
+					  unsigned int attr)
+{
+	struct cgroup_subsys_state *css;
+	struct cgroup *cgrp;
+
+	if (GENL_REQ_ATTR_CHECK(info, attr))
+		return ERR_PTR(-EINVAL);
+
+	cgrp = cgroup_get_from_id(nla_get_uint(info->attrs[attr]));
+	if (IS_ERR(cgrp)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
+				    "no cgroup with this id");
+		return ERR_PTR(-ENOENT);
+	}
+	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
+	if (!css || css->cgroup != cgrp || css_is_dying(css)) {
+		if (css)
+			css_put(css);
+		cgroup_put(cgrp);
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
+				    "cgroup has no memory controller of its own");
+		return ERR_PTR(-ENOENT);
+	}
+	cgroup_put(cgrp);
+	return mem_cgroup_from_css(css);
+}
+
+static int gpumem_nl_get_doit(struct sk_buff *skb, struct genl_info *info,
+			      int (*fill)(struct sk_buff *skb,
+					  struct gpumem_memcg *gm))
+{
+	struct gpumem_memcg *gm;
+	struct mem_cgroup *memcg;
+	struct sk_buff *rsp;
+	void *hdr;
+	int ret;
+
+	memcg = gpumem_nl_memcg(info, GPUMEM_A_CGROUP_ID);
+	if (IS_ERR(memcg))
+		return PTR_ERR(memcg);
+
+	ret = -ENOMEM;
+	rsp = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!rsp)
+		goto out;
+	hdr = genlmsg_iput(rsp, info);
+	if (!hdr)
+		goto err_free;
+
+	mem_cgroup_flush_stats(memcg);
+	rcu_read_lock();
+	gm = xa_load(&gpumem_memcgs, gpumem_memcg_id(memcg));
+	ret = gm ? fill(rsp, gm) : -ENOENT;
+	rcu_read_unlock();
+	if (ret) {
+		if (ret == -ENOENT)
+			GENL_SET_ERR_MSG(info, "cgroup went away");
+		goto err_free;
+	}
+	genlmsg_end(rsp, hdr);
+	ret = genlmsg_reply(rsp, info);
+	goto out;
+
+err_free:
+	nlmsg_free(rsp);
+out:
+	mem_cgroup_put(memcg);
+	return ret;
+}
+
+/* Where a dump goes on: the id of the next cgroup. */
+struct gpumem_dump_ctx {
+	unsigned long next_id;
+};
+
+static int gpumem_nl_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb,
+				int (*fill)(struct sk_buff *skb,
+					    struct gpumem_memcg *gm))
+{
+	struct gpumem_dump_ctx *ctx = (void *)cb->ctx;
+	const struct genl_info *info = genl_info_dump(cb);
+	struct gpumem_memcg *gm;
+	unsigned long id;
+	int ret = 0;
+	void *hdr;
+
+	NL_ASSERT_DUMP_CTX_FITS(struct gpumem_dump_ctx);
+
+	if (!ctx->next_id)
+		mem_cgroup_flush_stats(root_mem_cgroup);
+
+	rcu_read_lock();
+	xa_for_each_start(&gpumem_memcgs, id, gm, ctx->next_id) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, info->family, NLM_F_MULTI,
+				  info->genlhdr->cmd);
+		if (!hdr) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		ret = fill(skb, gm);
+		if (ret) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		ctx->next_id = id + 1;
+	}
+	rcu_read_unlock();
+
+	/* A full message ends this part of the dump; the rest comes next. */
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret;
+}
+
+int gpumem_nl_policy_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return gpumem_nl_get_doit(skb, info, gpumem_fill_policy);
+}
+
+int gpumem_nl_policy_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	return gpumem_nl_get_dumpit(skb, cb, gpumem_fill_policy);
+}
+
+int gpumem_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return gpumem_nl_get_doit(skb, info, gpumem_fill_stats);
+}
+
+int gpumem_nl_stats_get_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	return gpumem_nl_get_dumpit(skb, cb, gpumem_fill_stats);
+}
+
+/* Changing policy and reclaiming are the administrator's, not a container's. */
+static int gpumem_nl_check_admin(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	GENL_SET_ERR_MSG(info, "needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
+static void gpumem_notify_policy(struct gpumem_memcg *gm)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&gpumem_nl_family, &init_net,
+				GPUMEM_NLGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &gpumem_nl_family, 0,
+			  GPUMEM_CMD_POLICY_NTF);
+	if (!hdr || gpumem_fill_policy(msg, gm)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&gpumem_nl_family, msg, 0, GPUMEM_NLGRP_EVENTS,
+			  GFP_KERNEL);
+}
+
+/* Called from reclaim, under RCU: nothing here may sleep. */
+static void gpumem_notify_event(int cmd, u64 id, unsigned long nr_pages,
+				u64 budget_id)
+{
+	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&gpumem_nl_family, &init_net,
+				GPUMEM_NLGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &gpumem_nl_family, 0, cmd);
+	if (!hdr ||
+	    nla_put_uint(msg, GPUMEM_A_EVENT_ID, id) ||
+	    nla_put_uint(msg, GPUMEM_A_EVENT_BYTES, gpumem_bytes(nr_pages)) ||
+	    (budget_id && nla_put_uint(msg, GPUMEM_A_EVENT_BUDGET_ID,
+				       budget_id))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&gpumem_nl_family, msg, 0, GPUMEM_NLGRP_EVENTS, gfp);
+}
+
+int gpumem_nl_policy_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *purge = info->attrs[GPUMEM_A_CGROUP_PURGE];
+	struct nlattr *writeback = info->attrs[GPUMEM_A_CGROUP_WRITEBACK];
+	struct nlattr *budget = info->attrs[GPUMEM_A_CGROUP_SWAP_BUDGET];
+	unsigned long max = PAGE_COUNTER_MAX;
+	struct gpumem_memcg *gm;
+	struct mem_cgroup *memcg;
+	int ret;
+
+	ret = gpumem_nl_check_admin(skb, info);
+	if (ret)
+		return ret;
+	if (!purge && !writeback && !budget) {
+		GENL_SET_ERR_MSG(info,
+				 "nothing to set: give purge, writeback or swap-budget");
+		return -EINVAL;
+	}
+	/* Bytes, rounded down to pages; beyond a page counter, no limit. */
+	if (budget && (nla_get_uint(budget) >> PAGE_SHIFT) < PAGE_COUNTER_MAX)
+		max = nla_get_uint(budget) >> PAGE_SHIFT;
+
+	memcg = gpumem_nl_memcg(info, GPUMEM_A_CGROUP_ID);
+	if (IS_ERR(memcg))
+		return PTR_ERR(memcg);
+
+	mutex_lock(&gpumem_lock);
+	gm = xa_load(&gpumem_memcgs, gpumem_memcg_id(memcg));
+	if (gm) {
+		if (purge)
+			WRITE_ONCE(gm->purge, nla_get_u32(purge));
+		if (writeback)
+			WRITE_ONCE(gm->writeback, nla_get_u32(writeback));
+		/*
+		 * Like memory.swap.max: a budget below what is in backup now
+		 * only refuses new backups.
+		 */
+		if (budget)
+			xchg(&gm->backup.max, max);
+		gpumem_notify_policy(gm);
+	} else {
+		GENL_SET_ERR_MSG(info, "cgroup went away");
+		ret = -ENOENT;
+	}
+	mutex_unlock(&gpumem_lock);
+	mem_cgroup_put(memcg);
+	return ret;
+}
+
+int gpumem_nl_reclaim_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gpumem_reclaim_stats stats = {};
+	struct mem_cgroup *memcg;
+	unsigned long nr_pages, freed;
+	struct sk_buff *rsp;
+	void *hdr;
+	u64 bytes;
+	int ret;
+
+	ret = gpumem_nl_check_admin(skb, info);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, GPUMEM_A_RECLAIM_BYTES))
+		return -EINVAL;
+	bytes = nla_get_uint(info->attrs[GPUMEM_A_RECLAIM_BYTES]);
+	nr_pages = min_t(u64, DIV_ROUND_UP_ULL(bytes, PAGE_SIZE), ULONG_MAX);
+
+	memcg = gpumem_nl_memcg(info, GPUMEM_A_RECLAIM_ID);
+	if (IS_ERR(memcg))
+		return PTR_ERR(memcg);
+
+	ret = -ENOMEM;
+	rsp = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!rsp)
+		goto out;
+	freed = gpumem_reclaim(memcg, nr_pages, &stats);
+
+	ret = -EMSGSIZE;
+	hdr = genlmsg_iput(rsp, info);
+	if (!hdr ||
+	    nla_put_uint(rsp, GPUMEM_A_RECLAIM_ID, gpumem_memcg_id(memcg)) ||
+	    nla_put_uint(rsp, GPUMEM_A_RECLAIM_FREED, gpumem_bytes(freed)) ||
+	    nla_put_uint(rsp, GPUMEM_A_RECLAIM_PURGED,
+			 gpumem_bytes(stats.purged)) ||
+	    nla_put_uint(rsp, GPUMEM_A_RECLAIM_BACKED_UP,
+			 gpumem_bytes(stats.backed_up))) {
+		nlmsg_free(rsp);
+		goto out;
+	}
+	genlmsg_end(rsp, hdr);
+	ret = genlmsg_reply(rsp, info);
+out:
+	mem_cgroup_put(memcg);
+	return ret;
+}
+
+static int __init gpumem_init(void)
+{
+	if (mem_cgroup_disabled())
+		return 0;
+	return genl_register_family(&gpumem_nl_family);
+}
+/* After the generic netlink core, a subsys_initcall of net/. */
+late_initcall(gpumem_init);
