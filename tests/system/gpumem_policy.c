@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Each gpumem policy value changes what reclaim does, driven through
+ * gpumemctl against the real kernel:
+ *
+ *   F  purge first               reclaim purges only
+ *   L  purge last, budget 6M     backs up to the budget, then purges
+ *   N  purge never               backs up purgeable ones too, purges none;
+ *                                with budget 0 frees nothing
+ *   P  budget 4M, P/K never      the parent's tighter budget bounds K's
+ *
+ * Reclaim frees what it says (memory.stat "gpu" drops by that much); the
+ * figures of `gpumemctl -j show` equal memory.stat and the device's own view;
+ * `gpumemctl monitor` hears the purge, budget and policy events; a user
+ * without CAP_SYS_ADMIN can read but not set.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "systest.h"
+#include "vttm.h"
+
+#define BO_SIZE (2 * MiB)
+#define NB 4	/* normal bos per cgroup */
+#define NP 4	/* purgeable bos per cgroup */
+
+struct group {
+	const char *name;	/* cgroup, relative to the root */
+	struct vttm_bo n[NB];
+	struct vttm_bo p[NP];
+};
+
+struct table {
+	struct group g[4];
+};
+
+static char out[65536];
+
+/* Run gpumemctl with ARGS through the shell; its output (and stderr) in out. */
+static int gm_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int gm_run(const char *fmt, ...)
+{
+	char args[1024], cmd[1200];
+	size_t len = 0, n;
+	va_list ap;
+	FILE *f;
+	int status;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", GPUMEMCTL, args);
+	fflush(stdout);
+	f = popen(cmd, "r");
+	if (!f)
+		st_fail("popen %s: %s", cmd, strerror(errno));
+	while ((n = fread(out + len, 1, sizeof(out) - 1 - len, f)) > 0)
+		len += n;
+	out[len] = 0;
+	status = pclose(f);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Run gpumemctl and fail the test unless it succeeds. */
+#define gm_ok(...) do {							\
+	if (gm_run(__VA_ARGS__))					\
+		st_fail("gpumemctl failed: %s", out);			\
+} while (0)
+
+/* A number from `gpumemctl -j ARGS`, picked with jq's FILTER. */
+static uint64_t gm_json(const char *filter, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static uint64_t gm_json(const char *filter, const char *fmt, ...)
+{
+	char args[512], cmd[1200], line[128];
+	uint64_t v;
+	va_list ap;
+	FILE *f;
+	int status;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s -j %s | jq -e -r '%s'", GPUMEMCTL, args,
+		 filter);
+	fflush(stdout);
+	f = popen(cmd, "r");
+	if (!f || !fgets(line, sizeof(line), f))
+		st_fail("no output from: %s", cmd);
+	status = pclose(f);
+	if (status || sscanf(line, "%" SCNu64, &v) != 1)
+		st_fail("'%s' gave '%s' (status %#x)", cmd, line, status);
+	return v;
+}
+
+static uint64_t stat_of(const char *cg, const char *key)
+{
+	char filter[128];
+
+	snprintf(filter, sizeof(filter), ".cgroups[0].%s", key);
+	return gm_json(filter, "show /%s", cg);
+}
+
+static void expect_eq(const char *what, uint64_t got, uint64_t want)
+{
+	if (got != want)
+		st_fail("%s: %" PRIu64 " (%" PRIu64 " KiB), want %" PRIu64
+			" (%" PRIu64 " KiB)", what, got, got / KiB, want,
+			want / KiB);
+}
+
+/* Reclaim SIZE from CG and check what it says against memory.stat. */
+static void reclaim(const char *cg, uint64_t size, uint64_t want_purged,
+		    uint64_t want_backed_up)
+{
+	uint64_t before = cg_read_key(cg, "memory.stat", "gpu");
+	uint64_t freed, purged, backed_up;
+
+	if (gm_run("-j reclaim /%s %" PRIu64, cg, size))
+		st_fail("gpumemctl reclaim /%s: %s", cg, out);
+	if (sscanf(strstr(out, "\"freed\"") ?: "", "\"freed\": %" SCNu64, &freed) != 1 ||
+	    sscanf(strstr(out, "\"purged\"") ?: "", "\"purged\": %" SCNu64, &purged) != 1 ||
+	    sscanf(strstr(out, "\"backed_up\"") ?: "", "\"backed_up\": %" SCNu64,
+		   &backed_up) != 1)
+		st_fail("reclaim /%s printed: %s", cg, out);
+	expect_eq("reclaim's purged", purged, want_purged);
+	expect_eq("reclaim's backed up", backed_up, want_backed_up);
+	expect_eq("reclaim's freed", freed, purged + backed_up);
+	cg_expect_key(cg, "memory.stat", "gpu", before - freed);
+	st_ok("reclaim /%s %" PRIu64 " MiB: purged %" PRIu64 " MiB, backed up %"
+	      PRIu64 " MiB; memory.stat gpu dropped by that", cg, size / MiB,
+	      purged / MiB, backed_up / MiB);
+}
+
+/* The device's view of a group's bos: resident and backed-up bytes. */
+static void device_view(int fd, struct group *g, uint64_t *resident,
+			uint64_t *backed_up)
+{
+	struct drm_vttm_bo_info info;
+	int i;
+
+	*resident = *backed_up = 0;
+	for (i = 0; i < NB + NP; i++) {
+		vttm_info(fd, i < NB ? &g->n[i] : &g->p[i - NB], &info);
+		*resident += info.resident;
+		*backed_up += info.backed_up;
+	}
+}
+
+/* gpumemctl's stats of G equal memory.stat and the device's own view. */
+static void expect_views_agree(int fd, struct group *g)
+{
+	uint64_t resident, backed_up;
+
+	device_view(fd, g, &resident, &backed_up);
+	expect_eq("show's resident vs memory.stat gpu",
+		  stat_of(g->name, "resident"),
+		  cg_read_key(g->name, "memory.stat", "gpu"));
+	expect_eq("show's resident vs the device", stat_of(g->name, "resident"),
+		  resident);
+	expect_eq("show's backup vs the device", stat_of(g->name, "backup"),
+		  backed_up);
+}
+
+static void fill_group(int fd, struct group *g)
+{
+	int i;
+
+	vttm_prefault();
+	vttm_create_filled(fd, g->n, NB, BO_SIZE);
+	vttm_create_filled(fd, g->p, NP, BO_SIZE);
+	for (i = 0; i < NP; i++)
+		if (!vttm_madvise(fd, &g->p[i], DRM_VTTM_MADV_DONTNEED))
+			st_fail("a buffer object just filled was not retained");
+}
+
+/* Start `gpumemctl -j monitor`, its output to FILE; wait until it listens. */
+static pid_t monitor_start(const char *file)
+{
+	char cmd[512];
+	pid_t pid;
+	int i;
+
+	snprintf(cmd, sizeof(cmd), "exec %s -j monitor >%s 2>%s.err", GPUMEMCTL,
+		 file, file);
+	pid = fork();
+	if (pid < 0)
+		st_fail("fork: %s", strerror(errno));
+	if (!pid) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	snprintf(cmd, sizeof(cmd), "grep -q monitoring %s.err", file);
+	for (i = 0; i < 100; i++) {
+		if (!system(cmd))
+			return pid;
+		st_sleep_ms(100);
+	}
+	st_fail("gpumemctl monitor did not start listening");
+}
+
+static void monitor_stop(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGINT);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		st_fail("gpumemctl monitor did not exit 0 on SIGINT (status %#x)",
+			status);
+}
+
+/* The monitor's output has a JSON line with EVENT for cgroup ID. */
+static void expect_event(const char *file, const char *event, uint64_t id)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd),
+		 "jq -e -s 'map(select(.event == \"%s\" and .id == %" PRIu64
+		 ")) | length > 0' %s >/dev/null", event, id, file);
+	if (system(cmd))
+		st_fail("gpumemctl monitor printed no %s event for id %" PRIu64,
+			event, id);
+}
+
+int main(void)
+{
+	const char *monitor_out = "/tmp/gpumem-monitor.json";
+	struct table *t = st_shared(sizeof(*t));
+	struct group *F = &t->g[0], *L = &t->g[1], *N = &t->g[2], *K = &t->g[3];
+	pid_t pid, monitor;
+	int fd, i;
+
+	vttm_load();
+	fd = vttm_open();
+	F->name = "F";
+	L->name = "L";
+	N->name = "N";
+	K->name = "P/K";
+	cg_create("F");
+	cg_create("L");
+	cg_create("N");
+	cg_create("P");
+	cg_write("P", "cgroup.subtree_control", "+memory");
+	cg_create("P/K");
+
+	monitor = monitor_start(monitor_out);
+	gm_ok("set /L purge last swap-budget 6M");
+	gm_ok("set /N purge never");
+	gm_ok("set /P swap-budget 4M");
+	gm_ok("set /P/K purge never");
+	expect_eq("K's effective swap budget",
+		  gm_json(".cgroups[0].effective_swap_budget", "show /P/K"),
+		  4 * MiB);
+	st_ok("policies set; K's effective budget is P's 4 MiB");
+
+	for (i = 0; i < 4; i++) {
+		pid = st_fork(t->g[i].name);
+		if (!pid) {
+			fill_group(fd, &t->g[i]);
+			exit(0);
+		}
+		st_wait(pid, "a creator");
+	}
+	for (i = 0; i < 4; i++) {
+		expect_eq("purgeable", stat_of(t->g[i].name, "purgeable"),
+			  NP * BO_SIZE);
+		expect_views_agree(fd, &t->g[i]);
+	}
+	st_ok("4 cgroups with %d MiB normal and %d MiB purgeable each; show agrees with memory.stat and the device",
+	      (int)(NB * BO_SIZE / MiB), (int)(NP * BO_SIZE / MiB));
+
+	/* first: purgeable ones go, nothing is backed up. */
+	reclaim("F", 3 * BO_SIZE, 3 * BO_SIZE, 0);
+	expect_eq("F's purgeable", stat_of("F", "purgeable"), BO_SIZE);
+	expect_eq("F's purged total", stat_of("F", "purged_total"), 3 * BO_SIZE);
+	expect_views_agree(fd, F);
+
+	/* last: backups up to the budget, then purges. */
+	reclaim("L", 6 * BO_SIZE, 3 * BO_SIZE, 3 * BO_SIZE);
+	expect_eq("L's backup", stat_of("L", "backup"), 6 * MiB);
+	if (!stat_of("L", "budget_denials"))
+		st_fail("L's budget denials are 0");
+	expect_views_agree(fd, L);
+	for (i = 0; i < NB; i++)
+		vttm_verify(fd, &L->n[i], "a normal bo of L");
+	expect_eq("L's backup after reading all back", stat_of("L", "backup"), 0);
+	expect_eq("L's restored total", stat_of("L", "restored_total"),
+		  3 * BO_SIZE);
+	st_ok("L's normal bos read back identical; its backup is empty again");
+
+	/* never: purgeable ones are backed up and keep their content. */
+	reclaim("N", (NB + NP) * BO_SIZE, 0, (NB + NP) * BO_SIZE);
+	expect_views_agree(fd, N);
+	for (i = 0; i < NP; i++) {
+		if (!vttm_madvise(fd, &N->p[i], DRM_VTTM_MADV_WILLNEED))
+			st_fail("purge never: a purgeable bo lost its content");
+		vttm_verify(fd, &N->p[i], "a purgeable bo of N");
+	}
+	st_ok("N's purgeable bos were retained and read back identical");
+	gm_ok("set /N swap-budget 0");
+	reclaim("N", BO_SIZE, 0, 0);
+	st_ok("with a budget of 0, N's bos are not backed up");
+
+	/* The parent's budget bounds the child's backups. */
+	reclaim("P/K", (NB + NP) * BO_SIZE, 0, 2 * BO_SIZE);
+	expect_eq("P's backup", stat_of("P", "backup"), 4 * MiB);
+	if (!stat_of("P", "budget_denials"))
+		st_fail("P's budget denials are 0");
+	expect_views_agree(fd, K);
+
+	monitor_stop(monitor);
+	expect_event(monitor_out, "purge", cg_id("F"));
+	expect_event(monitor_out, "budget", cg_id("L"));
+	expect_event(monitor_out, "budget", cg_id("P/K"));
+	expect_event(monitor_out, "policy", cg_id("P"));
+	st_ok("monitor heard F's purge, L's and K's budget and P's policy events");
+
+	pid = fork();
+	if (!pid) {
+		if (setgid(65534) || setuid(65534))
+			st_fail("setuid: %s", strerror(errno));
+		if (gm_run("show /F"))
+			st_fail("an unprivileged show failed: %s", out);
+		if (gm_run("set /F purge never") == 0)
+			st_fail("an unprivileged set succeeded");
+		if (!strstr(out, "CAP_SYS_ADMIN"))
+			st_fail("an unprivileged set said: %s", out);
+		st_ok("unprivileged: show works, set is refused: %s", out);
+		if (gm_run("reclaim /F 1M") == 0)
+			st_fail("an unprivileged reclaim succeeded");
+		exit(0);
+	}
+	st_wait(pid, "the unprivileged user");
+	if (gm_json(".cgroups[0].purge == \"first\" | if . then 1 else 0 end",
+		    "show /F") != 1)
+		st_fail("F's policy changed");
+
+	for (i = 0; i < 4; i++) {
+		int j;
+
+		for (j = 0; j < NB; j++)
+			vttm_close(fd, &t->g[i].n[j]);
+		for (j = 0; j < NP; j++)
+			vttm_close(fd, &t->g[i].p[j]);
+		cg_expect_key(t->g[i].name, "memory.stat", "gpu", 0);
+		expect_eq("backup after destroying all", stat_of(t->g[i].name,
+								  "backup"), 0);
+		expect_eq("purgeable after destroying all",
+			  stat_of(t->g[i].name, "purgeable"), 0);
+	}
+	st_ok("all destroyed: gpu, backup and purgeable back to 0");
+	close(fd);
+	cg_remove("P/K");
+	cg_remove("P");
+	cg_remove("N");
+	cg_remove("L");
+	cg_remove("F");
+	return 0;
+}
