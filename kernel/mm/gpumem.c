@@ -723,11 +723,11 @@ out:
 	return ret;
 }
 
+/* After the generic netlink core, which is a subsys_initcall of net/. */
 static int __init gpumem_init(void)
 {
 	if (mem_cgroup_disabled())
 		return 0;
 	return genl_register_family(&gpumem_nl_family);
 }
-/* After the generic netlink core, a subsys_initcall of net/. */
 late_initcall(gpumem_init);
