@@ -627,3 +627,145 @@ int gm_cgroup_resolve(const char *root, const char *spec,
 	}
 	return ret ? ret : finish(root, spec, cg, err);
 }
+
+/* ---- id -> path map -------------------------------------------------- */
+
+static size_t map_hash(uint64_t id, size_t cap)
+{
+	return (size_t)((id * 0x9e3779b97f4a7c15ULL) >> 17) & (cap - 1);
+}
+
+static struct gm_cgroup_slot *map_slot(struct gm_cgroup_slot *slots,
+				       size_t cap, uint64_t id)
+{
+	size_t i = map_hash(id, cap);
+
+	while (slots[i].id && slots[i].id != id)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static int map_grow(struct gm_cgroup_map *map)
+{
+	size_t cap = map->cap ? 2 * map->cap : 256, i;
+	struct gm_cgroup_slot *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < map->cap; i++)
+		if (map->slots[i].id)
+			*map_slot(slots, cap, map->slots[i].id) = map->slots[i];
+	free(map->slots);
+	map->slots = slots;
+	map->cap = cap;
+	return 0;
+}
+
+int gm_cgroup_map_add(struct gm_cgroup_map *map, uint64_t id,
+		      const char *path)
+{
+	struct gm_cgroup_slot *s;
+	char *copy;
+
+	if (!id)
+		return -EINVAL;
+	if (2 * (map->n + 1) > map->cap && map_grow(map))
+		return -ENOMEM;
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	s = map_slot(map->slots, map->cap, id);
+	if (s->id) {
+		free(s->path);
+	} else {
+		s->id = id;
+		map->n++;
+	}
+	s->path = copy;
+	return 0;
+}
+
+const char *gm_cgroup_map_find(const struct gm_cgroup_map *map, uint64_t id)
+{
+	const struct gm_cgroup_slot *s;
+
+	if (!map->cap || !id)
+		return NULL;
+	s = map_slot(map->slots, map->cap, id);
+	return s->id ? s->path : NULL;
+}
+
+void gm_cgroup_map_free(struct gm_cgroup_map *map)
+{
+	size_t i;
+
+	for (i = 0; i < map->cap; i++)
+		free(map->slots[i].path);
+	free(map->slots);
+	memset(map, 0, sizeof(*map));
+}
+
+static int map_one(int parentfd, const char *name, const char *rel,
+		   void *data)
+{
+	uint64_t id;
+
+	/* Gone since readdir(): skip it. */
+	if (gm_cgroup_id_at(parentfd, name, &id, NULL))
+		return WALK_SKIP;
+	return gm_cgroup_map_add(data, id, rel) ? -ENOMEM : WALK_CONTINUE;
+}
+
+int gm_cgroup_map_build(struct gm_cgroup_map *map, const char *root,
+			struct gm_err *err)
+{
+	int ret = walk(root, map_one, map);
+
+	if (ret)
+		gm_err_set(err, "reading the cgroup tree %s: %s", root,
+			   strerror(-ret));
+	return ret;
+}
+
+/* ---- interface files ------------------------------------------------- */
+
+/*
+ * These files are read directly rather than through libcgroup: libcgroup
+ * 2.0.2 (Debian 12) wants cgroup_init() to parse the mounts, a struct
+ * cgroup per group and cgroup_get_cgroup() reading every file of every
+ * controller; that is far more work than reading two small files, and it
+ * ignores GPUMEM_CGROUP_ROOT.
+ */
+int gm_cgroup_read_u64(const char *root, const char *rel, const char *file,
+		       uint64_t *v)
+{
+	char path[PATH_MAX], buf[32], *end;
+	ssize_t n;
+	int fd, ret;
+
+	if (join(path, sizeof(path), root, rel) ||
+	    strlen(path) + 1 + strlen(file) >= sizeof(path))
+		return -ENAMETOOLONG;
+	strcat(path, "/");
+	strcat(path, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	ret = n < 0 ? -errno : 0;
+	close(fd);
+	if (ret)
+		return ret;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = '\0';
+	if (!strcmp(buf, "max")) {
+		*v = UINT64_MAX;
+		return 0;
+	}
+	if (!n || buf[0] < '0' || buf[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(buf, &end, 10);
+	return (errno || *end) ? -EINVAL : 0;
+}

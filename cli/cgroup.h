@@ -92,4 +92,36 @@ int gm_cgroup_find_unit(const char *root, const char *unit, char *buf,
 int gm_cgroup_resolve(const char *root, const char *spec,
 		      struct gm_cgroup *cg, struct gm_err *err);
 
+/*
+ * id -> path of every cgroup under a root, built by walking the tree once
+ * (an open-addressing hash table: fine for tens of thousands of cgroups).
+ */
+struct gm_cgroup_map {
+	size_t n, cap;			/* cap: 0 or a power of two */
+	struct gm_cgroup_slot {
+		uint64_t id;		/* 0: empty (ids are never 0) */
+		char *path;		/* relative to the root, "/" for it */
+	} *slots;
+};
+
+/* Walk @root into @map (empty it first with gm_cgroup_map_free()). */
+int gm_cgroup_map_build(struct gm_cgroup_map *map, const char *root,
+			struct gm_err *err);
+/* Add one entry (replacing an older path of @id).  0 or -ENOMEM. */
+int gm_cgroup_map_add(struct gm_cgroup_map *map, uint64_t id,
+		      const char *path);
+/* The path of @id, NULL if not in the map. */
+const char *gm_cgroup_map_find(const struct gm_cgroup_map *map, uint64_t id);
+void gm_cgroup_map_free(struct gm_cgroup_map *map);
+
+/*
+ * Read a cgroup interface file holding one number or "max" (then
+ * UINT64_MAX), such as memory.current and memory.max, of the cgroup @rel
+ * under @root.  Returns 0, -ENOENT if there is no such file (the root
+ * cgroup has no memory.max), -EINVAL if it holds something else, or
+ * another negative errno.
+ */
+int gm_cgroup_read_u64(const char *root, const char *rel, const char *file,
+		       uint64_t *v);
+
 #endif

@@ -14,6 +14,7 @@ enum gm_exit {
 	GM_EXIT_FAILURE = 1,	/* runtime error: cgroup, kernel, I/O, ... */
 	GM_EXIT_USAGE = 2,	/* bad command line */
 	GM_EXIT_NO_GPUMEM = 3,	/* the kernel has no 'gpumem' genl family */
+	GM_EXIT_PERMISSION = 4,	/* the kernel said EPERM: needs CAP_SYS_ADMIN */
 };
 
 struct gm_err {

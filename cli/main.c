@@ -5,12 +5,24 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "cgroup.h"
 #include "cmdline.h"
 #include "err.h"
 #include "help.h"
 #include "nl.h"
+#include "output.h"
+
+/* What a command works with. */
+struct ctx {
+	const struct gm_cmdline *cl;
+	char root[PATH_MAX];		/* the cgroup2 mount */
+	struct gm_cgroup *cgs;		/* the resolved CGROUP operands */
+	struct gm_nl nl;
+	struct gm_err err;
+};
 
 static int fail(const struct gm_err *err, int status)
 {
@@ -18,49 +30,428 @@ static int fail(const struct gm_err *err, int status)
 	return status;
 }
 
-/* Resolve every CGROUP operand; only checks, for now, that they exist. */
-static int resolve_cgroups(const struct gm_cmdline *cl, struct gm_err *err)
+static int exit_status(int ret)
 {
-	char root[PATH_MAX];
-	struct gm_cgroup *cg;
+	switch (ret) {
+	case 0:
+		return GM_EXIT_OK;
+	case -EPERM:
+		return GM_EXIT_PERMISSION;
+	default:
+		return GM_EXIT_FAILURE;
+	}
+}
+
+static int out_of_memory(struct gm_err *err)
+{
+	gm_err_set(err, "out of memory");
+	return -ENOMEM;
+}
+
+/* Check that writing to stdout worked. */
+static int flush_stdout(struct gm_err *err)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		gm_err_set(err, "writing to standard output: %s",
+			   strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Resolve every CGROUP operand. */
+static int resolve_cgroups(struct ctx *c)
+{
 	size_t i;
 	int ret;
 
-	if (!cl->nargs)
+	if (!c->cl->nargs)
 		return 0;
-	ret = gm_cgroup_root(root, sizeof(root), err);
+	ret = gm_cgroup_root(c->root, sizeof(c->root), &c->err);
 	if (ret)
 		return ret;
-	cg = malloc(sizeof(*cg));
-	if (!cg) {
-		gm_err_set(err, "out of memory");
-		return -ENOMEM;
+	c->cgs = calloc(c->cl->nargs, sizeof(*c->cgs));
+	if (!c->cgs)
+		return out_of_memory(&c->err);
+	for (i = 0; i < c->cl->nargs; i++) {
+		ret = gm_cgroup_resolve(c->root, c->cl->args[i], &c->cgs[i],
+					&c->err);
+		if (ret)
+			return ret;
 	}
-	for (i = 0; i < cl->nargs && !ret; i++)
-		ret = gm_cgroup_resolve(root, cl->args[i], cg, err);
-	free(cg);
+	return 0;
+}
+
+/* ---- show ------------------------------------------------------------ */
+
+struct records {
+	struct gm_record *v;
+	size_t n, cap;
+	size_t sorted;		/* v[0..sorted) are sorted by id */
+};
+
+static int id_cmp(const void *pa, const void *pb)
+{
+	uint64_t a = gm_record_id(pa), b = gm_record_id(pb);
+
+	return a < b ? -1 : a > b;
+}
+
+static struct gm_record *records_find(struct records *r, uint64_t id)
+{
+	struct gm_record key;
+
+	key.a.val[GPUMEM_A_CGROUP_ID] = id;
+	return r->sorted ? bsearch(&key, r->v, r->sorted, sizeof(*r->v),
+				   id_cmp) : NULL;
+}
+
+/* A new zeroed record at the end, NULL if out of memory. */
+static struct gm_record *records_push(struct records *r)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		struct gm_record *v = realloc(r->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		r->v = v;
+		r->cap = cap;
+	}
+	memset(&r->v[r->n], 0, sizeof(r->v[r->n]));
+	return &r->v[r->n++];
+}
+
+/* Reply callback: join the reply into the record of its id. */
+static int collect(uint8_t cmd, const struct gm_attrs *a, void *arg)
+{
+	struct records *r = arg;
+	struct gm_record *rec;
+
+	(void)cmd;
+	rec = records_find(r, a->val[GPUMEM_A_CGROUP_ID]);
+	if (!rec)
+		rec = records_push(r);
+	if (!rec)
+		return -ENOMEM;
+	gm_record_merge(rec, a);
+	return 0;
+}
+
+static void records_free(struct records *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->v[i].path);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Stats then policy (of one cgroup, or all if @id is NULL), joined. */
+static int get_records(struct ctx *c, const char *what,
+		       const struct gm_nl_attr *id, struct records *r)
+{
+	bool dump = !id;
+	int ret;
+
+	ret = gm_nl_request(&c->nl, what, GPUMEM_CMD_STATS_GET, dump, id,
+			    !dump, collect, r, &c->err);
+	if (ret)
+		return ret;
+	qsort(r->v, r->n, sizeof(*r->v), id_cmp);
+	r->sorted = r->n;
+	return gm_nl_request(&c->nl, what, GPUMEM_CMD_POLICY_GET, dump, id,
+			     !dump, collect, r, &c->err);
+}
+
+/* The records of the CGROUP operands, one request each. */
+static int get_operands(struct ctx *c, struct records *r)
+{
+	char what[PATH_MAX + 16];
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < c->cl->nargs && !ret; i++) {
+		const struct gm_nl_attr id = {
+			GPUMEM_A_CGROUP_ID, false, c->cgs[i].id,
+		};
+		struct records one = { 0 };
+		struct gm_record *rec;
+
+		snprintf(what, sizeof(what), "show %s", c->cgs[i].path);
+		ret = get_records(c, what, &id, &one);
+		if (!ret && one.n) {
+			rec = records_push(r);
+			if (!rec || !(one.v[0].path = strdup(c->cgs[i].path)))
+				ret = out_of_memory(&c->err);
+			else
+				*rec = one.v[0], one.v[0].path = NULL;
+		}
+		records_free(&one);
+	}
 	return ret;
 }
+
+static bool in_operand_subtree(const struct ctx *c, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < c->cl->nargs; i++) {
+		const char *top = c->cgs[i].path;
+		size_t n = strlen(top);
+
+		if (!strcmp(top, "/") || !strcmp(path, top) ||
+		    (!strncmp(path, top, n) && path[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* All records, with paths; for --tree only the operands' subtrees. */
+static int get_all(struct ctx *c, struct records *r)
+{
+	struct gm_cgroup_map map = { 0 };
+	size_t i, kept = 0;
+	int ret;
+
+	ret = get_records(c, "show", NULL, r);
+	if (!ret)
+		ret = gm_cgroup_map_build(&map, c->root, &c->err);
+	for (i = 0; i < r->n && !ret; i++) {
+		const char *path = gm_cgroup_map_find(&map,
+						      gm_record_id(&r->v[i]));
+
+		if (path && !(r->v[i].path = strdup(path)))
+			ret = out_of_memory(&c->err);
+	}
+	gm_cgroup_map_free(&map);
+	if (ret || !c->cl->nargs)
+		return ret;
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].path && in_operand_subtree(c, r->v[i].path))
+			r->v[kept++] = r->v[i];
+		else
+			free(r->v[i].path);
+	}
+	r->n = kept;
+	return 0;
+}
+
+static void read_memory(const char *root, struct gm_record *rec)
+{
+	if (!rec->path)
+		return;
+	rec->has_mem_current = !gm_cgroup_read_u64(root, rec->path,
+						   "memory.current",
+						   &rec->mem_current);
+	rec->has_mem_max = !gm_cgroup_read_u64(root, rec->path, "memory.max",
+					       &rec->mem_max);
+}
+
+static int cmd_show(struct ctx *c)
+{
+	const struct gm_cmdline *cl = c->cl;
+	struct records r = { 0 };
+	size_t i;
+	int ret;
+
+	if (cl->nargs && !cl->tree)
+		ret = get_operands(c, &r);
+	else
+		ret = get_all(c, &r);
+	if (!ret) {
+		for (i = 0; i < r.n; i++)
+			read_memory(c->root, &r.v[i]);
+		if (!cl->nargs || cl->tree)
+			gm_records_sort(r.v, r.n);
+		gm_print_records(stdout, r.v, r.n, cl->format, cl->pretty,
+				 cl->tree);
+		ret = flush_stdout(&c->err);
+	}
+	records_free(&r);
+	return ret;
+}
+
+/* ---- set, reclaim ---------------------------------------------------- */
+
+static int cmd_set(struct ctx *c)
+{
+	const struct gm_policy_args *s = &c->cl->set;
+	struct gm_nl_attr attrs[4] = {
+		{ GPUMEM_A_CGROUP_ID, false, c->cgs[0].id },
+	};
+	char what[PATH_MAX + 16];
+	size_t n = 1;
+
+	if (s->has_purge)
+		attrs[n++] = (struct gm_nl_attr){
+			GPUMEM_A_CGROUP_PURGE, true, s->purge };
+	if (s->has_swap_budget)
+		attrs[n++] = (struct gm_nl_attr){
+			GPUMEM_A_CGROUP_SWAP_BUDGET, false, s->swap_budget };
+	if (s->has_writeback)
+		attrs[n++] = (struct gm_nl_attr){
+			GPUMEM_A_CGROUP_WRITEBACK, true, s->writeback };
+	snprintf(what, sizeof(what), "set %s", c->cgs[0].path);
+	return gm_nl_request(&c->nl, what, GPUMEM_CMD_POLICY_SET, false,
+			     attrs, n, NULL, NULL, &c->err);
+}
+
+static int keep_attrs(uint8_t cmd, const struct gm_attrs *a, void *arg)
+{
+	(void)cmd;
+	*(struct gm_attrs *)arg = *a;
+	return 0;
+}
+
+static int cmd_reclaim(struct ctx *c)
+{
+	const struct gm_nl_attr attrs[] = {
+		{ GPUMEM_A_RECLAIM_ID, false, c->cgs[0].id },
+		{ GPUMEM_A_RECLAIM_BYTES, false, c->cl->reclaim_bytes },
+	};
+	struct gm_attrs reply = { 0 };
+	char what[PATH_MAX + 16];
+	int ret;
+
+	snprintf(what, sizeof(what), "reclaim %s", c->cgs[0].path);
+	ret = gm_nl_request(&c->nl, what, GPUMEM_CMD_RECLAIM, false, attrs,
+			    2, keep_attrs, &reply, &c->err);
+	if (ret)
+		return ret;
+	gm_print_reclaim(stdout, &reply, c->cl->format, c->cl->pretty);
+	return flush_stdout(&c->err);
+}
+
+/* ---- monitor --------------------------------------------------------- */
+
+struct monitor {
+	struct ctx *c;
+	struct gm_cgroup_map map;
+	time_t mapped;		/* when the map was built */
+};
+
+/*
+ * The path of @id.  Cgroups come and go while monitoring: on a miss the
+ * tree is walked again, at most once a second.
+ */
+static const char *monitor_path(struct monitor *m, uint64_t id)
+{
+	const char *path = gm_cgroup_map_find(&m->map, id);
+	time_t now = time(NULL);
+	struct gm_err err;
+
+	if (path || now == m->mapped)
+		return path;
+	gm_cgroup_map_free(&m->map);
+	gm_cgroup_map_build(&m->map, m->c->root, &err);
+	m->mapped = now;
+	return gm_cgroup_map_find(&m->map, id);
+}
+
+static bool monitor_wants(const struct ctx *c, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < c->cl->nargs; i++)
+		if (c->cgs[i].id == id)
+			return true;
+	return !c->cl->nargs;
+}
+
+static int on_event(uint8_t cmd, const struct gm_attrs *a, void *arg)
+{
+	struct monitor *m = arg;
+	struct gm_event ev = { .cmd = cmd, .a = *a };
+
+	/* Policy events carry GPUMEM_A_CGROUP_ID, the same number. */
+	_Static_assert((int)GPUMEM_A_EVENT_ID == (int)GPUMEM_A_CGROUP_ID,
+		       "id attrs");
+	if (!gm_event_name(cmd) ||
+	    !monitor_wants(m->c, a->val[GPUMEM_A_EVENT_ID]))
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &ev.time);
+	ev.path = monitor_path(m, a->val[GPUMEM_A_EVENT_ID]);
+	if (cmd == GPUMEM_CMD_BUDGET_NTF &&
+	    gm_has(a, GPUMEM_A_EVENT_BUDGET_ID))
+		ev.budget_path = monitor_path(m,
+					      a->val[GPUMEM_A_EVENT_BUDGET_ID]);
+	gm_print_event(stdout, &ev, m->c->cl->format == GM_FORMAT_JSON);
+	return flush_stdout(&m->c->err);
+}
+
+static int cmd_monitor(struct ctx *c)
+{
+	static volatile sig_atomic_t stop;
+	struct monitor m = { .c = c, .mapped = time(NULL) };
+	int ret;
+
+	ret = gm_cgroup_map_build(&m.map, c->root, &c->err);
+	if (!ret)
+		ret = gm_nl_subscribe(&c->nl, &c->err);
+	if (!ret) {
+		if (c->cl->nargs)
+			fprintf(stderr, "monitoring gpumem events of %zu cgroup%s\n",
+				c->cl->nargs, c->cl->nargs > 1 ? "s" : "");
+		else
+			fputs("monitoring gpumem events of all cgroups\n",
+			      stderr);
+		ret = gm_nl_listen(&c->nl, on_event, &m, &stop, &c->err);
+	}
+	gm_cgroup_map_free(&m.map);
+	return ret;
+}
+
+/* ---- main ------------------------------------------------------------ */
 
 /* show, set, reclaim, monitor */
 static int run_kernel_command(const struct gm_cmdline *cl)
 {
-	struct gm_nl nl;
-	struct gm_err err;
-	int ret;
+	struct ctx *c = calloc(1, sizeof(*c));
+	int ret, status;
 
-	ret = resolve_cgroups(cl, &err);
-	if (ret)
-		return fail(&err, GM_EXIT_FAILURE);
-	ret = gm_nl_open(&nl, &err);
-	if (ret)
-		return fail(&err, ret == -ENOENT ? GM_EXIT_NO_GPUMEM :
-			    GM_EXIT_FAILURE);
-	gm_nl_close(&nl);
-	gm_err_set(&err,
-		   "%s: not implemented yet (the kernel has the '%s' generic netlink family, id %d, but this gpumemctl cannot talk to it yet)",
-		   gm_command_name(cl->cmd), GM_GENL_FAMILY, nl.family);
-	return fail(&err, GM_EXIT_FAILURE);
+	if (!c) {
+		fputs("gpumemctl: out of memory\n", stderr);
+		return GM_EXIT_FAILURE;
+	}
+	c->cl = cl;
+	/* Arguments first, then the kernel. */
+	ret = resolve_cgroups(c);
+	if (ret) {
+		status = fail(&c->err, GM_EXIT_FAILURE);
+		goto out;
+	}
+	ret = gm_nl_open(&c->nl, &c->err);
+	if (ret) {
+		status = fail(&c->err, ret == -ENOENT ? GM_EXIT_NO_GPUMEM :
+			      GM_EXIT_FAILURE);
+		goto out;
+	}
+	if (!c->root[0])
+		ret = gm_cgroup_root(c->root, sizeof(c->root), &c->err);
+	if (!ret) {
+		switch (cl->cmd) {
+		case GM_CMD_SHOW:
+			ret = cmd_show(c);
+			break;
+		case GM_CMD_SET:
+			ret = cmd_set(c);
+			break;
+		case GM_CMD_RECLAIM:
+			ret = cmd_reclaim(c);
+			break;
+		default:
+			ret = cmd_monitor(c);
+			break;
+		}
+	}
+	gm_nl_close(&c->nl);
+	status = ret ? fail(&c->err, exit_status(ret)) : GM_EXIT_OK;
+out:
+	free(c->cgs);
+	free(c);
+	return status;
 }
 
 static int not_implemented(const struct gm_cmdline *cl)

@@ -1,0 +1,613 @@
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "output.h"
+#include "size.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The command line's enums are the kernel's values. */
+_Static_assert((int)GM_PURGE_FIRST == (int)GPUMEM_PURGE_FIRST &&
+	       (int)GM_PURGE_LAST == (int)GPUMEM_PURGE_LAST &&
+	       (int)GM_PURGE_NEVER == (int)GPUMEM_PURGE_NEVER, "purge values");
+_Static_assert((int)GM_WRITEBACK_IMMEDIATE == (int)GPUMEM_WRITEBACK_IMMEDIATE &&
+	       (int)GM_WRITEBACK_DEFERRED == (int)GPUMEM_WRITEBACK_DEFERRED,
+	       "writeback values");
+
+#define VAL_LEN 32
+
+void gm_record_merge(struct gm_record *dst, const struct gm_attrs *src)
+{
+	unsigned int t;
+
+	for (t = 0; t < GM_ATTR_SLOTS; t++)
+		if (gm_has(src, t))
+			dst->a.val[t] = src->val[t];
+	dst->a.has |= src->has;
+}
+
+/* ---- sorting --------------------------------------------------------- */
+
+/* Compare paths with '/' below every other byte: depth-first order. */
+static int path_cmp(const char *a, const char *b)
+{
+	for (; *a && *a == *b; a++, b++)
+		;
+	if (*a == *b)
+		return 0;
+	if (*a == '/' || *b == '/')
+		return *a == '/' ? (*b ? -1 : 1) : (*a ? 1 : -1);
+	return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+}
+
+static int record_cmp(const void *pa, const void *pb)
+{
+	const struct gm_record *a = pa, *b = pb;
+
+	if (a->path && b->path)
+		return path_cmp(a->path, b->path);
+	if (a->path || b->path)
+		return a->path ? -1 : 1;
+	return gm_record_id(a) < gm_record_id(b) ? -1 :
+	       gm_record_id(a) > gm_record_id(b);
+}
+
+void gm_records_sort(struct gm_record *recs, size_t n)
+{
+	qsort(recs, n, sizeof(*recs), record_cmp);
+}
+
+/* ---- values ---------------------------------------------------------- */
+
+/* Name of an enum value, its number if unknown, "-" if absent. */
+static const char *enum_text(const struct gm_attrs *a, unsigned int type,
+			     const char *(*name)(int), char buf[VAL_LEN])
+{
+	const char *s;
+
+	if (!gm_has(a, type))
+		return "-";
+	s = a->val[type] <= 2 ? name((int)a->val[type]) : "?";
+	if (strcmp(s, "?"))
+		return s;
+	snprintf(buf, VAL_LEN, "%" PRIu64, a->val[type]);
+	return buf;
+}
+
+static const char *purge_name(int v)
+{
+	return gm_purge_name(v);
+}
+
+static const char *writeback_name(int v)
+{
+	return gm_writeback_name(v);
+}
+
+static const char *purge_text(const struct gm_attrs *a, unsigned int type,
+			      char buf[VAL_LEN])
+{
+	return enum_text(a, type, purge_name, buf);
+}
+
+static const char *writeback_text(const struct gm_attrs *a, unsigned int type,
+				  char buf[VAL_LEN])
+{
+	return enum_text(a, type, writeback_name, buf);
+}
+
+static const char *size_text(bool has, uint64_t v, char buf[VAL_LEN])
+{
+	return has ? gm_size_human(v, buf) : "-";
+}
+
+static const char *attr_size_text(const struct gm_attrs *a, unsigned int type,
+				  char buf[VAL_LEN])
+{
+	return size_text(gm_has(a, type), a->val[type], buf);
+}
+
+/* ---- table ----------------------------------------------------------- */
+
+enum {
+	COL_CGROUP, COL_RESIDENT, COL_PURGEABLE, COL_BACKUP, COL_BUDGET,
+	COL_PURGE, COL_WRITEBACK, COL_MEM_CUR, COL_MEM_MAX, NCOLS
+};
+
+static const struct column {
+	const char *title;
+	bool left;
+} columns[NCOLS] = {
+	[COL_CGROUP] = { "CGROUP", true },
+	[COL_RESIDENT] = { "RESIDENT", false },
+	[COL_PURGEABLE] = { "PURGEABLE", false },
+	[COL_BACKUP] = { "BACKUP", false },
+	[COL_BUDGET] = { "BUDGET", false },
+	[COL_PURGE] = { "PURGE", true },
+	[COL_WRITEBACK] = { "WRITEBACK", true },
+	[COL_MEM_CUR] = { "MEM.CUR", false },
+	[COL_MEM_MAX] = { "MEM.MAX", false },
+};
+
+struct row {
+	const char *cell[NCOLS];
+	char buf[NCOLS][VAL_LEN];
+	int indent;			/* tree depth of the CGROUP cell */
+};
+
+/* The CGROUP cell: the path, or in a tree the part below @parent. */
+static const char *cgroup_cell(const struct gm_record *r, const char *parent,
+			       char buf[VAL_LEN])
+{
+	if (!r->path) {
+		snprintf(buf, VAL_LEN, "id:%" PRIu64, gm_record_id(r));
+		return buf;
+	}
+	if (!parent)
+		return r->path;
+	return r->path + strlen(parent) + (strcmp(parent, "/") ? 1 : 0);
+}
+
+static void fill_row(struct row *row, const struct gm_record *r,
+		     const char *parent)
+{
+	const struct gm_attrs *a = &r->a;
+
+	row->cell[COL_CGROUP] = cgroup_cell(r, parent, row->buf[COL_CGROUP]);
+	row->cell[COL_RESIDENT] = attr_size_text(a, GPUMEM_A_CGROUP_RESIDENT,
+						 row->buf[COL_RESIDENT]);
+	row->cell[COL_PURGEABLE] = attr_size_text(a, GPUMEM_A_CGROUP_PURGEABLE,
+						  row->buf[COL_PURGEABLE]);
+	row->cell[COL_BACKUP] = attr_size_text(a, GPUMEM_A_CGROUP_BACKUP,
+					       row->buf[COL_BACKUP]);
+	row->cell[COL_BUDGET] =
+		attr_size_text(a, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET,
+			       row->buf[COL_BUDGET]);
+	row->cell[COL_PURGE] = purge_text(a, GPUMEM_A_CGROUP_EFFECTIVE_PURGE,
+					  row->buf[COL_PURGE]);
+	row->cell[COL_WRITEBACK] =
+		writeback_text(a, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
+			       row->buf[COL_WRITEBACK]);
+	row->cell[COL_MEM_CUR] = size_text(r->has_mem_current, r->mem_current,
+					   row->buf[COL_MEM_CUR]);
+	row->cell[COL_MEM_MAX] = size_text(r->has_mem_max, r->mem_max,
+					   row->buf[COL_MEM_MAX]);
+}
+
+/* Is @path inside the subtree of @anc (and not @anc itself)? */
+static bool is_below(const char *path, const char *anc)
+{
+	size_t n = strlen(anc);
+
+	if (!strcmp(anc, "/"))
+		return strcmp(path, "/") != 0;
+	return !strncmp(path, anc, n) && path[n] == '/';
+}
+
+/* Tree depth of each record: the number of its ancestors shown before. */
+static void tree_rows(struct row *rows, const struct gm_record *recs,
+		      size_t n)
+{
+	const char **stack = calloc(n + 1, sizeof(*stack));
+	size_t depth = 0, i;
+
+	for (i = 0; i < n; i++) {
+		const char *path = recs[i].path;
+
+		if (!stack || !path) {
+			depth = 0;
+			fill_row(&rows[i], &recs[i], NULL);
+			continue;
+		}
+		while (depth && !is_below(path, stack[depth - 1]))
+			depth--;
+		fill_row(&rows[i], &recs[i], depth ? stack[depth - 1] : NULL);
+		rows[i].indent = (int)depth;
+		stack[depth++] = path;
+	}
+	free(stack);
+}
+
+static void print_row(FILE *f, const char *const *cell, int indent,
+		      const size_t *width)
+{
+	int c;
+
+	for (c = 0; c < NCOLS; c++) {
+		int w = (int)width[c];
+
+		if (c)
+			fputs("  ", f);
+		if (c == COL_CGROUP)
+			fprintf(f, "%*s%-*s", 2 * indent, "", w - 2 * indent,
+				cell[c]);
+		else if (columns[c].left && c + 1 < NCOLS)
+			fprintf(f, "%-*s", w, cell[c]);
+		else
+			fprintf(f, "%*s", w, cell[c]);
+	}
+	fputc('\n', f);
+}
+
+static void print_table(FILE *f, const struct gm_record *recs, size_t n,
+			bool tree)
+{
+	const char *titles[NCOLS];
+	size_t width[NCOLS], i;
+	struct row *rows;
+	int c;
+
+	rows = calloc(n ? n : 1, sizeof(*rows));
+	if (!rows)
+		return;
+	if (tree) {
+		tree_rows(rows, recs, n);
+	} else {
+		for (i = 0; i < n; i++)
+			fill_row(&rows[i], &recs[i], NULL);
+	}
+	for (c = 0; c < NCOLS; c++) {
+		titles[c] = columns[c].title;
+		width[c] = strlen(titles[c]);
+		for (i = 0; i < n; i++) {
+			size_t w = strlen(rows[i].cell[c]) +
+				   (c == COL_CGROUP ? 2 * rows[i].indent : 0);
+
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	print_row(f, titles, 0, width);
+	for (i = 0; i < n; i++)
+		print_row(f, rows[i].cell, rows[i].indent, width);
+	free(rows);
+}
+
+/* ---- JSON ------------------------------------------------------------ */
+
+static void json_attr(struct gm_json *j, const char *key,
+		      const struct gm_attrs *a, unsigned int type)
+{
+	gm_json_key(j, key);
+	if (gm_has(a, type))
+		gm_json_u64(j, a->val[type]);
+	else
+		gm_json_null(j);
+}
+
+/* A byte count where all ones means "max": null. */
+static void json_limit(struct gm_json *j, const char *key, bool has,
+		       uint64_t v)
+{
+	gm_json_key(j, key);
+	if (has && v != GM_SIZE_MAX)
+		gm_json_u64(j, v);
+	else
+		gm_json_null(j);
+}
+
+static void json_attr_limit(struct gm_json *j, const char *key,
+			    const struct gm_attrs *a, unsigned int type)
+{
+	json_limit(j, key, gm_has(a, type), a->val[type]);
+}
+
+static void json_enum(struct gm_json *j, const char *key, const char *text)
+{
+	gm_json_key(j, key);
+	gm_json_string(j, strcmp(text, "-") ? text : NULL);
+}
+
+/* The policy keys, shared by "show" and policy events. */
+static void json_policy(struct gm_json *j, const struct gm_attrs *a)
+{
+	char buf[VAL_LEN];
+
+	json_attr_limit(j, "swap_budget", a, GPUMEM_A_CGROUP_SWAP_BUDGET);
+	json_attr_limit(j, "effective_swap_budget", a,
+			GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET);
+	json_enum(j, "purge", purge_text(a, GPUMEM_A_CGROUP_PURGE, buf));
+	json_enum(j, "effective_purge",
+		  purge_text(a, GPUMEM_A_CGROUP_EFFECTIVE_PURGE, buf));
+	json_enum(j, "writeback",
+		  writeback_text(a, GPUMEM_A_CGROUP_WRITEBACK, buf));
+	json_enum(j, "effective_writeback",
+		  writeback_text(a, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK, buf));
+}
+
+static void json_record(struct gm_json *j, const struct gm_record *r)
+{
+	const struct gm_attrs *a = &r->a;
+
+	gm_json_begin_object(j);
+	gm_json_key(j, "path");
+	gm_json_string(j, r->path);
+	json_attr(j, "id", a, GPUMEM_A_CGROUP_ID);
+	json_attr(j, "resident", a, GPUMEM_A_CGROUP_RESIDENT);
+	json_attr(j, "purgeable", a, GPUMEM_A_CGROUP_PURGEABLE);
+	json_attr(j, "backup", a, GPUMEM_A_CGROUP_BACKUP);
+	json_policy(j, a);
+	json_attr(j, "purged_total", a, GPUMEM_A_CGROUP_PURGED_TOTAL);
+	json_attr(j, "backed_up_total", a, GPUMEM_A_CGROUP_BACKED_UP_TOTAL);
+	json_attr(j, "restored_total", a, GPUMEM_A_CGROUP_RESTORED_TOTAL);
+	json_attr(j, "budget_denials", a, GPUMEM_A_CGROUP_BUDGET_DENIALS);
+	gm_json_key(j, "memory_current");
+	if (r->has_mem_current)
+		gm_json_u64(j, r->mem_current);
+	else
+		gm_json_null(j);
+	json_limit(j, "memory_max", r->has_mem_max, r->mem_max);
+	gm_json_end_object(j);
+}
+
+static void print_json(FILE *f, const struct gm_record *recs, size_t n,
+		       bool pretty)
+{
+	struct gm_json j;
+	size_t i;
+
+	gm_json_init(&j, f, pretty);
+	gm_json_begin_object(&j);
+	gm_json_key(&j, "cgroups");
+	gm_json_begin_array(&j);
+	for (i = 0; i < n; i++)
+		json_record(&j, &recs[i]);
+	gm_json_end_array(&j);
+	gm_json_end_object(&j);
+	fputc('\n', f);
+}
+
+/* ---- Prometheus ------------------------------------------------------ */
+
+static const struct metric {
+	const char *name;
+	const char *type;
+	const char *help;
+	unsigned int attr;
+	bool limit;		/* no series for "max" */
+} metrics[] = {
+	{ "gpumem_resident_bytes", "gauge",
+	  "GPU buffer memory resident in system memory.",
+	  GPUMEM_A_CGROUP_RESIDENT, false },
+	{ "gpumem_purgeable_bytes", "gauge",
+	  "Resident GPU buffer memory marked purgeable.",
+	  GPUMEM_A_CGROUP_PURGEABLE, false },
+	{ "gpumem_backup_bytes", "gauge",
+	  "GPU buffer content held in backup (shmem or swap).",
+	  GPUMEM_A_CGROUP_BACKUP, false },
+	{ "gpumem_swap_budget_bytes", "gauge",
+	  "The cgroup's own swap budget (no series when unlimited).",
+	  GPUMEM_A_CGROUP_SWAP_BUDGET, true },
+	{ "gpumem_effective_swap_budget_bytes", "gauge",
+	  "The smallest swap budget on the path to the root (no series when unlimited).",
+	  GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET, true },
+	{ "gpumem_purged_bytes_total", "counter",
+	  "GPU buffer memory purged.",
+	  GPUMEM_A_CGROUP_PURGED_TOTAL, false },
+	{ "gpumem_backed_up_bytes_total", "counter",
+	  "GPU buffer memory backed up.",
+	  GPUMEM_A_CGROUP_BACKED_UP_TOTAL, false },
+	{ "gpumem_restored_bytes_total", "counter",
+	  "GPU buffer memory restored from backup.",
+	  GPUMEM_A_CGROUP_RESTORED_TOTAL, false },
+	{ "gpumem_budget_denials_total", "counter",
+	  "Backups not made because a swap budget on the path was spent.",
+	  GPUMEM_A_CGROUP_BUDGET_DENIALS, false },
+};
+
+void gm_prom_escape(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '"')
+			fputs("\\\"", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void print_prometheus(FILE *f, const struct gm_record *recs, size_t n)
+{
+	size_t m, i;
+
+	for (m = 0; m < ARRAY_SIZE(metrics); m++) {
+		const struct metric *mt = &metrics[m];
+
+		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", mt->name, mt->help,
+			mt->name, mt->type);
+		for (i = 0; i < n; i++) {
+			const struct gm_attrs *a = &recs[i].a;
+
+			if (!gm_has(a, mt->attr) ||
+			    (mt->limit && a->val[mt->attr] == GM_SIZE_MAX))
+				continue;
+			fprintf(f, "%s{cgroup=\"", mt->name);
+			gm_prom_escape(f, recs[i].path ? recs[i].path : "");
+			fprintf(f, "\",id=\"%" PRIu64 "\"} %" PRIu64 "\n",
+				gm_record_id(&recs[i]), a->val[mt->attr]);
+		}
+	}
+}
+
+void gm_print_records(FILE *f, const struct gm_record *recs, size_t n,
+		      enum gm_format format, bool pretty, bool tree)
+{
+	switch (format) {
+	case GM_FORMAT_TABLE:
+		print_table(f, recs, n, tree);
+		break;
+	case GM_FORMAT_JSON:
+		print_json(f, recs, n, pretty);
+		break;
+	case GM_FORMAT_PROMETHEUS:
+		print_prometheus(f, recs, n);
+		break;
+	}
+}
+
+/* ---- reclaim --------------------------------------------------------- */
+
+static const struct {
+	const char *key;	/* JSON */
+	const char *label;	/* text */
+	unsigned int attr;
+} reclaim_keys[] = {
+	{ "freed", "freed", GPUMEM_A_RECLAIM_FREED },
+	{ "purged", "purged", GPUMEM_A_RECLAIM_PURGED },
+	{ "backed_up", "backed up", GPUMEM_A_RECLAIM_BACKED_UP },
+};
+
+void gm_print_reclaim(FILE *f, const struct gm_attrs *a,
+		      enum gm_format format, bool pretty)
+{
+	char buf[VAL_LEN];
+	struct gm_json j;
+	size_t i;
+
+	if (format != GM_FORMAT_JSON) {
+		for (i = 0; i < ARRAY_SIZE(reclaim_keys); i++) {
+			unsigned int t = reclaim_keys[i].attr;
+
+			if (gm_has(a, t))
+				fprintf(f, "%-10s %s (%" PRIu64 " bytes)\n",
+					reclaim_keys[i].label,
+					gm_size_human(a->val[t], buf),
+					a->val[t]);
+			else
+				fprintf(f, "%-10s -\n", reclaim_keys[i].label);
+		}
+		return;
+	}
+	gm_json_init(&j, f, pretty);
+	gm_json_begin_object(&j);
+	for (i = 0; i < ARRAY_SIZE(reclaim_keys); i++)
+		json_attr(&j, reclaim_keys[i].key, a, reclaim_keys[i].attr);
+	gm_json_end_object(&j);
+	fputc('\n', f);
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+const char *gm_event_name(uint8_t cmd)
+{
+	switch (cmd) {
+	case GPUMEM_CMD_PURGE_NTF:
+		return "purge";
+	case GPUMEM_CMD_BUDGET_NTF:
+		return "budget";
+	case GPUMEM_CMD_POLICY_NTF:
+		return "policy";
+	}
+	return NULL;
+}
+
+/* "2025-01-31T12:00:00.123+0100" */
+static void format_time(const struct timespec *ts, char *buf, size_t len)
+{
+	char date[32], zone[8];
+	struct tm tm;
+
+	localtime_r(&ts->tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);
+	snprintf(buf, len, "%s.%03ld%s", date, ts->tv_nsec / 1000000, zone);
+}
+
+static const char *cgroup_text(const char *path, const struct gm_attrs *a,
+			       unsigned int type, char buf[VAL_LEN])
+{
+	if (path)
+		return path;
+	snprintf(buf, VAL_LEN, "id:%" PRIu64, a->val[type]);
+	return buf;
+}
+
+static void text_size(FILE *f, const char *key, const struct gm_attrs *a,
+		      unsigned int type)
+{
+	char buf[GM_SIZE_STRLEN];
+
+	if (gm_has(a, type))
+		fprintf(f, " %s=%s", key, gm_size_format(a->val[type], buf));
+}
+
+static void text_word(FILE *f, const char *key, const char *word)
+{
+	if (strcmp(word, "-"))
+		fprintf(f, " %s=%s", key, word);
+}
+
+static void text_event(FILE *f, const struct gm_event *ev, const char *time)
+{
+	const struct gm_attrs *a = &ev->a;
+	char buf[VAL_LEN];
+
+	fprintf(f, "%s %s %s", time, gm_event_name(ev->cmd),
+		cgroup_text(ev->path, a, GPUMEM_A_EVENT_ID, buf));
+	if (ev->cmd == GPUMEM_CMD_POLICY_NTF) {
+		text_word(f, "purge", purge_text(a, GPUMEM_A_CGROUP_PURGE, buf));
+		text_size(f, "swap-budget", a, GPUMEM_A_CGROUP_SWAP_BUDGET);
+		text_word(f, "writeback",
+			  writeback_text(a, GPUMEM_A_CGROUP_WRITEBACK, buf));
+		text_word(f, "effective-purge",
+			  purge_text(a, GPUMEM_A_CGROUP_EFFECTIVE_PURGE, buf));
+		text_size(f, "effective-swap-budget", a,
+			  GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET);
+		text_word(f, "effective-writeback",
+			  writeback_text(a, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
+					 buf));
+	} else {
+		text_size(f, "bytes", a, GPUMEM_A_EVENT_BYTES);
+		if (gm_has(a, GPUMEM_A_EVENT_BUDGET_ID))
+			fprintf(f, " budget=%s",
+				cgroup_text(ev->budget_path, a,
+					    GPUMEM_A_EVENT_BUDGET_ID, buf));
+	}
+	fputc('\n', f);
+}
+
+static void json_event(FILE *f, const struct gm_event *ev, const char *time)
+{
+	const struct gm_attrs *a = &ev->a;
+	struct gm_json j;
+
+	gm_json_init(&j, f, false);
+	gm_json_begin_object(&j);
+	gm_json_key(&j, "event");
+	gm_json_string(&j, gm_event_name(ev->cmd));
+	gm_json_key(&j, "time");
+	gm_json_string(&j, time);
+	json_attr(&j, "id", a, GPUMEM_A_EVENT_ID);
+	gm_json_key(&j, "path");
+	gm_json_string(&j, ev->path);
+	if (ev->cmd == GPUMEM_CMD_POLICY_NTF) {
+		json_policy(&j, a);
+	} else {
+		json_attr(&j, "bytes", a, GPUMEM_A_EVENT_BYTES);
+		if (ev->cmd == GPUMEM_CMD_BUDGET_NTF) {
+			json_attr(&j, "budget_id", a, GPUMEM_A_EVENT_BUDGET_ID);
+			gm_json_key(&j, "budget_path");
+			gm_json_string(&j, ev->budget_path);
+		}
+	}
+	gm_json_end_object(&j);
+	fputc('\n', f);
+}
+
+void gm_print_event(FILE *f, const struct gm_event *ev, bool json)
+{
+	char time[64];
+
+	if (!gm_event_name(ev->cmd))
+		return;
+	format_time(&ev->time, time, sizeof(time));
+	if (json)
+		json_event(f, ev, time);
+	else
+		text_event(f, ev, time);
+}
