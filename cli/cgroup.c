@@ -709,10 +709,11 @@ static int map_one(int parentfd, const char *name, const char *rel,
 		   void *data)
 {
 	uint64_t id;
+	int ret = gm_cgroup_id_at(parentfd, name, &id, NULL);
 
-	/* Gone since readdir(): skip it. */
-	if (gm_cgroup_id_at(parentfd, name, &id, NULL))
-		return WALK_SKIP;
+	/* A cgroup gone since readdir() is skipped; a missing root is not. */
+	if (ret)
+		return parentfd == AT_FDCWD ? ret : WALK_SKIP;
 	return gm_cgroup_map_add(data, id, rel) ? -ENOMEM : WALK_CONTINUE;
 }
 

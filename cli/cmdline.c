@@ -474,6 +474,12 @@ static int parse_command(struct parser *p)
 		return -EINVAL;
 	}
 	cl->tree = p->tree;
+	if (cl->format == GM_FORMAT_PROMETHEUS && cl->cmd != GM_CMD_SHOW) {
+		gm_err_set(p->err,
+			   "%s: output format 'prometheus' is only valid with show",
+			   gm_command_name(cl->cmd));
+		return -EINVAL;
+	}
 	switch (cl->cmd) {
 	case GM_CMD_SHOW:
 	case GM_CMD_MONITOR:

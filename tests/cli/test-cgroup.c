@@ -421,6 +421,110 @@ static void test_real_cgroup2(void)
 	CHECK_STR(cg.path, "/");
 }
 
+/* Every directory of the fake tree is in the map, by inode, once. */
+static void test_map(void)
+{
+	struct gm_cgroup_map map = { 0 };
+	size_t i;
+
+	CHECK_INT(gm_cgroup_map_build(&map, root, &err), 0);
+	CHECK_STR(gm_cgroup_map_find(&map, inode_of("/")), "/");
+	for (i = 0; i < sizeof(tree_dirs) / sizeof(tree_dirs[0]); i++) {
+		char rel[PATH_MAX];
+
+		snprintf(rel, sizeof(rel), "/%s", tree_dirs[i]);
+		CHECK_STR(gm_cgroup_map_find(&map, inode_of(rel)), rel);
+	}
+	/* files and symlinks are not cgroups */
+	CHECK(!gm_cgroup_map_find(&map, inode_of("/system.slice/cgroup.procs")));
+	CHECK(!gm_cgroup_map_find(&map, 0));
+	CHECK(!gm_cgroup_map_find(&map, 1ULL << 60));
+	/* all directories, the root and user@ subtrees included */
+	CHECK_U64(map.n, 27);
+	/* adding an id again replaces its path */
+	CHECK_INT(gm_cgroup_map_add(&map, inode_of("/init.scope"), "/moved"), 0);
+	CHECK_STR(gm_cgroup_map_find(&map, inode_of("/init.scope")), "/moved");
+	CHECK_U64(map.n, 27);
+	CHECK_INT(gm_cgroup_map_add(&map, 0, "/zero"), -EINVAL);
+	gm_cgroup_map_free(&map);
+	CHECK(!gm_cgroup_map_find(&map, inode_of("/")));
+	CHECK_INT(gm_cgroup_map_build(&map, "/nonexistent/gpumemctl", &err),
+		  -ENOENT);
+	CHECK_HAS(err.msg, "reading the cgroup tree /nonexistent/gpumemctl");
+	gm_cgroup_map_free(&map);
+}
+
+/* 10000 cgroups: one walk, every id found. */
+static void test_map_large(void)
+{
+	struct gm_cgroup_map map = { 0 };
+	char big[PATH_MAX], rel[64];
+	int i, j, missing = 0;
+
+	snprintf(big, sizeof(big), "%s/big.slice", root);
+	CHECK_INT(tree_mkdir(root, "big.slice"), 0);
+	for (i = 0; i < 100; i++)
+		for (j = 0; j < 100; j++) {
+			snprintf(rel, sizeof(rel), "g%d/c%d", i, j);
+			if (tree_mkdir(big, rel)) {
+				CHECK_FAIL("mkdir %s: %s", rel, strerror(errno));
+				return;
+			}
+		}
+	CHECK_INT(gm_cgroup_map_build(&map, big, &err), 0);
+	CHECK_U64(map.n, 1 + 100 + 10000);
+	for (i = 0; i < 100; i++)
+		for (j = 0; j < 100; j += 7) {
+			char path[PATH_MAX], want[64];
+			struct stat st;
+			const char *got;
+
+			snprintf(path, sizeof(path), "%s/g%d/c%d", big, i, j);
+			snprintf(want, sizeof(want), "/g%d/c%d", i, j);
+			if (stat(path, &st))
+				continue;
+			got = gm_cgroup_map_find(&map, st.st_ino);
+			if (!got || strcmp(got, want))
+				missing++;
+		}
+	CHECK_INT(missing, 0);
+	gm_cgroup_map_free(&map);
+	tree_remove(big);
+}
+
+static void write_rel(const char *rel, const char *text)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s%s", root, rel);
+	if (write_file(path, text))
+		CHECK_FAIL("%s: %s", path, strerror(errno));
+}
+
+static void test_read_u64(void)
+{
+	uint64_t v = 7;
+
+	write_rel("/init.scope/memory.current", "1234567\n");
+	write_rel("/init.scope/memory.max", "max\n");
+	write_rel("/init.scope/memory.low", "12x\n");
+	write_rel("/init.scope/memory.high", "");
+	CHECK_INT(gm_cgroup_read_u64(root, "/init.scope", "memory.current",
+				     &v), 0);
+	CHECK_U64(v, 1234567);
+	CHECK_INT(gm_cgroup_read_u64(root, "/init.scope", "memory.max", &v),
+		  0);
+	CHECK_U64(v, UINT64_MAX);
+	CHECK_INT(gm_cgroup_read_u64(root, "/init.scope", "memory.low", &v),
+		  -EINVAL);
+	CHECK_INT(gm_cgroup_read_u64(root, "/init.scope", "memory.high", &v),
+		  -EINVAL);
+	CHECK_INT(gm_cgroup_read_u64(root, "/", "memory.max", &v), -ENOENT);
+	write_rel("/memory.current", "0\n");
+	CHECK_INT(gm_cgroup_read_u64(root, "/", "memory.current", &v), 0);
+	CHECK_U64(v, 0);
+}
+
 static const struct check_case cases[] = {
 	CASE(test_check_kinds),
 	CASE(test_slice_path),
@@ -434,6 +538,9 @@ static const struct check_case cases[] = {
 	CASE(test_root_env),
 	CASE(test_root_trailing_slash),
 	CASE(test_real_cgroup2),
+	CASE(test_map),
+	CASE(test_map_large),
+	CASE(test_read_u64),
 };
 
 int main(void)

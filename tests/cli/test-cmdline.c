@@ -346,6 +346,12 @@ static void test_formats_bad(void)
 	CHECK_USAGE("option '--json' takes no value", "--json=1", "show");
 	CHECK_USAGE("option '--tree' takes no value", "show", "--tree=1");
 	CHECK_USAGE("unknown option '--js'", "--js", "show");
+	CHECK_USAGE("monitor: output format 'prometheus' is only valid with show",
+		    "-o", "prometheus", "monitor");
+	CHECK_USAGE("reclaim: output format 'prometheus' is only valid with show",
+		    "reclaim", "/a", "1G", "-oprometheus");
+	CHECK_USAGE("set: output format 'prometheus' is only valid with show",
+		    "set", "/a", "purge", "last", "--output=prometheus");
 }
 
 static void test_option_placement(void)

@@ -104,7 +104,8 @@ static void test_help(void)
 		"reclaim CGROUP SIZE", "monitor [CGROUP...]", "apply [FILE...]",
 		"oci-hook", "--json", "--pretty", "--output", "--version",
 		"id:N", "Exit status", "GPUMEM_CGROUP_ROOT",
-		"not implemented yet",
+		"not implemented yet", "4  permission denied", "CAP_SYS_ADMIN",
+		"MEM.CUR", "monitoring ...", "prometheus (show only)",
 	};
 	struct result r;
 	size_t i;
@@ -162,6 +163,9 @@ static void test_usage_errors(void)
 	check_error(&r, GM_EXIT_USAGE, "unknown output format 'xml'");
 	RUN(&r, NULL, "show", "foo");
 	check_error(&r, GM_EXIT_USAGE, "show: cgroup 'foo': not a cgroup");
+	RUN(&r, NULL, "-o", "prometheus", "monitor");
+	check_error(&r, GM_EXIT_USAGE,
+		    "monitor: output format 'prometheus' is only valid with show");
 }
 
 static void test_no_family(void)
