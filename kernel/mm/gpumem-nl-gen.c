@@ -53,7 +53,7 @@ static const struct genl_split_ops gpumem_nl_ops[] = {
 		.doit		= gpumem_nl_policy_set_doit,
 		.policy		= gpumem_policy_set_nl_policy,
 		.maxattr	= GPUMEM_A_CGROUP_SWAP_BUDGET,
-		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.flags		= GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= GPUMEM_CMD_STATS_GET,
@@ -72,7 +72,7 @@ static const struct genl_split_ops gpumem_nl_ops[] = {
 		.doit		= gpumem_nl_reclaim_doit,
 		.policy		= gpumem_reclaim_nl_policy,
 		.maxattr	= GPUMEM_A_RECLAIM_BYTES,
-		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.flags		= GENL_CMD_CAP_DO,
 	},
 };
 

@@ -435,8 +435,10 @@ static struct mem_cgroup *gpumem_nl_memcg(struct genl_info *info,
 	struct cgroup_subsys_state *css;
 	struct cgroup *cgrp;
 
-	if (GENL_REQ_ATTR_CHECK(info, attr))
+	if (GENL_REQ_ATTR_CHECK(info, attr)) {
+		GENL_SET_ERR_MSG(info, "the cgroup id is missing");
 		return ERR_PTR(-EINVAL);
+	}
 
 	cgrp = cgroup_get_from_id(nla_get_uint(info->attrs[attr]));
 	if (IS_ERR(cgrp)) {
@@ -569,7 +571,11 @@ int gpumem_nl_stats_get_dumpit(struct sk_buff *skb,
 	return gpumem_nl_get_dumpit(skb, cb, gpumem_fill_stats);
 }
 
-/* Changing policy and reclaiming are the administrator's, not a container's. */
+/*
+ * Changing policy and reclaiming are the administrator's, not a container's:
+ * CAP_SYS_ADMIN in the initial user namespace, checked here rather than by
+ * the core's GENL_ADMIN_PERM, which checks CAP_NET_ADMIN.
+ */
 static int gpumem_nl_check_admin(struct sk_buff *skb, struct genl_info *info)
 {
 	if (netlink_capable(skb, CAP_SYS_ADMIN))
@@ -640,18 +646,18 @@ int gpumem_nl_policy_set_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = gpumem_nl_check_admin(skb, info);
 	if (ret)
 		return ret;
+	memcg = gpumem_nl_memcg(info, GPUMEM_A_CGROUP_ID);
+	if (IS_ERR(memcg))
+		return PTR_ERR(memcg);
 	if (!purge && !writeback && !budget) {
 		GENL_SET_ERR_MSG(info,
 				 "nothing to set: give purge, writeback or swap-budget");
+		mem_cgroup_put(memcg);
 		return -EINVAL;
 	}
 	/* Bytes, rounded down to pages; beyond a page counter, no limit. */
 	if (budget && (nla_get_uint(budget) >> PAGE_SHIFT) < PAGE_COUNTER_MAX)
 		max = nla_get_uint(budget) >> PAGE_SHIFT;
-
-	memcg = gpumem_nl_memcg(info, GPUMEM_A_CGROUP_ID);
-	if (IS_ERR(memcg))
-		return PTR_ERR(memcg);
 
 	mutex_lock(&gpumem_lock);
 	gm = xa_load(&gpumem_memcgs, gpumem_memcg_id(memcg));
@@ -689,8 +695,10 @@ int gpumem_nl_reclaim_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = gpumem_nl_check_admin(skb, info);
 	if (ret)
 		return ret;
-	if (GENL_REQ_ATTR_CHECK(info, GPUMEM_A_RECLAIM_BYTES))
+	if (GENL_REQ_ATTR_CHECK(info, GPUMEM_A_RECLAIM_BYTES)) {
+		GENL_SET_ERR_MSG(info, "how many bytes to reclaim is missing");
 		return -EINVAL;
+	}
 	bytes = nla_get_uint(info->attrs[GPUMEM_A_RECLAIM_BYTES]);
 	nr_pages = min_t(u64, DIV_ROUND_UP_ULL(bytes, PAGE_SIZE), ULONG_MAX);
 
