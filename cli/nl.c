@@ -269,6 +269,13 @@ static int catch_signals(volatile sig_atomic_t *stop, sigset_t *waitmask)
 	return 0;
 }
 
+static int accept_any_seq(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 int gm_nl_listen(struct gm_nl *nl, gm_nl_reply_fn fn, void *arg,
 		 volatile sig_atomic_t *stop, struct gm_err *err)
 {
@@ -290,6 +297,8 @@ int gm_nl_listen(struct gm_nl *nl, gm_nl_reply_fn fn, void *arg,
 		gm_err_set(err, "monitor: out of memory");
 		return -ENOMEM;
 	}
+	/* Events are not answers to our requests: no sequence numbers. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, accept_any_seq, NULL);
 	while (!*stop) {
 		ret = ppoll(&pfd, 1, NULL, &waitmask);
 		if (ret < 0 && errno == EINTR)

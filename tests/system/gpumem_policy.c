@@ -184,7 +184,7 @@ static void fill_group(int fd, struct group *g)
 /* Start `gpumemctl -j monitor`, its output to FILE; wait until it listens. */
 static pid_t monitor_start(const char *file)
 {
-	char cmd[512];
+	char cmd[1024];
 	pid_t pid;
 	int i;
 
@@ -206,21 +206,26 @@ static pid_t monitor_start(const char *file)
 	st_fail("gpumemctl monitor did not start listening");
 }
 
-static void monitor_stop(pid_t pid)
+static void monitor_stop(pid_t pid, const char *file)
 {
+	char cmd[1024];
 	int status;
 
 	kill(pid, SIGINT);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status))
+	    WEXITSTATUS(status)) {
+		snprintf(cmd, sizeof(cmd), "cat %s.err", file);
+		if (system(cmd))
+			printf("(no stderr)\n");
 		st_fail("gpumemctl monitor did not exit 0 on SIGINT (status %#x)",
 			status);
+	}
 }
 
 /* The monitor's output has a JSON line with EVENT for cgroup ID. */
 static void expect_event(const char *file, const char *event, uint64_t id)
 {
-	char cmd[512];
+	char cmd[1024];
 
 	snprintf(cmd, sizeof(cmd),
 		 "jq -e -s 'map(select(.event == \"%s\" and .id == %" PRIu64
@@ -232,12 +237,15 @@ static void expect_event(const char *file, const char *event, uint64_t id)
 
 int main(void)
 {
-	const char *monitor_out = "/tmp/gpumem-monitor.json";
+	char monitor_out[256];
 	struct table *t = st_shared(sizeof(*t));
 	struct group *F = &t->g[0], *L = &t->g[1], *N = &t->g[2], *K = &t->g[3];
 	pid_t pid, monitor;
 	int fd, i;
 
+	/* The guest's root is read-only; TMPDIR is not. */
+	snprintf(monitor_out, sizeof(monitor_out), "%.200s/monitor.json",
+		 getenv("TMPDIR") ?: "/tmp");
 	vttm_load();
 	fd = vttm_open();
 	F->name = "F";
@@ -316,7 +324,7 @@ int main(void)
 		st_fail("P's budget denials are 0");
 	expect_views_agree(fd, K);
 
-	monitor_stop(monitor);
+	monitor_stop(monitor, monitor_out);
 	expect_event(monitor_out, "purge", cg_id("F"));
 	expect_event(monitor_out, "budget", cg_id("L"));
 	expect_event(monitor_out, "budget", cg_id("P/K"));
