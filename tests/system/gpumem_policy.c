@@ -4,9 +4,11 @@
  * gpumemctl against the real kernel:
  *
  *   F  purge first               reclaim purges only
- *   L  purge last, budget 6M     backs up to the budget, then purges
- *   N  purge never               backs up purgeable ones too, purges none;
- *                                with budget 0 frees nothing
+ *   L  purge last, budget 6M     backs up to the budget (to swap at once),
+ *                                then purges
+ *   N  purge never, deferred     backs up purgeable ones too, purges none,
+ *                                leaves the backup in shmem; with budget 0
+ *                                frees nothing
  *   P  budget 4M, P/K never      the parent's tighter budget bounds K's
  *
  * Reclaim frees what it says (memory.stat "gpu" drops by that much); the
@@ -169,6 +171,26 @@ static void expect_views_agree(int fd, struct group *g)
 		  backed_up);
 }
 
+/*
+ * Immediate writeback: the backed-up content is in swap, not in shmem.
+ * Deferred: it stays in shmem (charged to CG) and nothing went to swap.
+ */
+static void expect_writeback(const char *cg, bool immediate, uint64_t bytes)
+{
+	uint64_t shmem = cg_read_key(cg, "memory.stat", "shmem");
+	uint64_t swap = cg_read_u64(cg, "memory.swap.current");
+
+	if (immediate ? swap < bytes || shmem >= MiB :
+			shmem < bytes || swap >= MiB)
+		st_fail("writeback %s: %s has shmem %" PRIu64 " KiB, swap %" PRIu64
+			" KiB after backing up %" PRIu64 " KiB",
+			immediate ? "immediate" : "deferred", cg, shmem / KiB,
+			swap / KiB, bytes / KiB);
+	st_ok("writeback %s: %s's backup is in %s (shmem %" PRIu64 " KiB, swap %"
+	      PRIu64 " KiB)", immediate ? "immediate" : "deferred", cg,
+	      immediate ? "swap" : "shmem", shmem / KiB, swap / KiB);
+}
+
 static void fill_group(int fd, struct group *g)
 {
 	int i;
@@ -261,7 +283,7 @@ int main(void)
 
 	monitor = monitor_start(monitor_out);
 	gm_ok("set /L purge last swap-budget 6M");
-	gm_ok("set /N purge never");
+	gm_ok("set /N purge never writeback deferred");
 	gm_ok("set /P swap-budget 4M");
 	gm_ok("set /P/K purge never");
 	expect_eq("K's effective swap budget",
@@ -293,6 +315,7 @@ int main(void)
 
 	/* last: backups up to the budget, then purges. */
 	reclaim("L", 6 * BO_SIZE, 3 * BO_SIZE, 3 * BO_SIZE);
+	expect_writeback("L", true, 3 * BO_SIZE);
 	expect_eq("L's backup", stat_of("L", "backup"), 6 * MiB);
 	if (!stat_of("L", "budget_denials"))
 		st_fail("L's budget denials are 0");
@@ -306,6 +329,7 @@ int main(void)
 
 	/* never: purgeable ones are backed up and keep their content. */
 	reclaim("N", (NB + NP) * BO_SIZE, 0, (NB + NP) * BO_SIZE);
+	expect_writeback("N", false, (NB + NP) * BO_SIZE);
 	expect_views_agree(fd, N);
 	for (i = 0; i < NP; i++) {
 		if (!vttm_madvise(fd, &N->p[i], DRM_VTTM_MADV_WILLNEED))
