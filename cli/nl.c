@@ -85,15 +85,13 @@ static int on_valid(struct nl_msg *msg, void *data)
 	ret = gm_msg_parse(nlmsg_hdr(msg), &cmd, &a);
 	if (ret == -EOPNOTSUPP)
 		return NL_SKIP;		/* say, an event of a newer kernel */
-	if (ret) {
-		x->error = EPROTO;
-		x->local = true;
-		return NL_STOP;
-	}
-	ret = x->fn ? x->fn(cmd, &a, x->arg) : 0;
+	if (!ret && x->fn)
+		ret = x->fn(cmd, &a, x->arg);
 	if (ret < 0) {
+		/* Give up: the command fails, nothing more is read. */
 		x->error = -ret;
 		x->local = true;
+		x->done = true;
 		return NL_STOP;
 	}
 	return NL_OK;
