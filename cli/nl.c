@@ -233,8 +233,6 @@ int gm_nl_subscribe(struct gm_nl *nl, struct gm_err *err)
 			   GPUMEM_MCGRP_EVENTS, nl_geterror(ret));
 		return -EIO;
 	}
-	/* Events are not answers to our requests. */
-	nl_socket_disable_seq_check(nl->sock);
 	return 0;
 }
 
