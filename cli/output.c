@@ -112,7 +112,7 @@ static const char *attr_size_text(const struct gm_attrs *a, unsigned int type,
 /* ---- table ----------------------------------------------------------- */
 
 enum {
-	COL_CGROUP, COL_RESIDENT, COL_PURGEABLE, COL_BACKUP, COL_BUDGET,
+	COL_CGROUP, COL_RESIDENT, COL_PURGEABLE, COL_BACKUP, COL_VRAM, COL_BUDGET,
 	COL_PURGE, COL_WRITEBACK, COL_MEM_CUR, COL_MEM_MAX, NCOLS
 };
 
@@ -124,6 +124,7 @@ static const struct column {
 	[COL_RESIDENT] = { "RESIDENT", false },
 	[COL_PURGEABLE] = { "PURGEABLE", false },
 	[COL_BACKUP] = { "BACKUP", false },
+	[COL_VRAM] = { "VRAM", false },
 	[COL_BUDGET] = { "BUDGET", false },
 	[COL_PURGE] = { "PURGE", true },
 	[COL_WRITEBACK] = { "WRITEBACK", true },
@@ -162,6 +163,8 @@ static void fill_row(struct row *row, const struct gm_record *r,
 						  row->buf[COL_PURGEABLE]);
 	row->cell[COL_BACKUP] = attr_size_text(a, GPUMEM_A_CGROUP_BACKUP,
 					       row->buf[COL_BACKUP]);
+	row->cell[COL_VRAM] = attr_size_text(a, GPUMEM_A_CGROUP_VRAM,
+					     row->buf[COL_VRAM]);
 	row->cell[COL_BUDGET] =
 		attr_size_text(a, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET,
 			       row->buf[COL_BUDGET]);
@@ -328,6 +331,7 @@ static void json_record(struct gm_json *j, const struct gm_record *r)
 	json_attr(j, "resident", a, GPUMEM_A_CGROUP_RESIDENT);
 	json_attr(j, "purgeable", a, GPUMEM_A_CGROUP_PURGEABLE);
 	json_attr(j, "backup", a, GPUMEM_A_CGROUP_BACKUP);
+	json_attr(j, "vram", a, GPUMEM_A_CGROUP_VRAM);
 	json_policy(j, a);
 	json_attr(j, "purged_total", a, GPUMEM_A_CGROUP_PURGED_TOTAL);
 	json_attr(j, "backed_up_total", a, GPUMEM_A_CGROUP_BACKED_UP_TOTAL);
@@ -377,6 +381,9 @@ static const struct metric {
 	{ "gpumem_backup_bytes", "gauge",
 	  "GPU buffer content held in backup (shmem or swap).",
 	  GPUMEM_A_CGROUP_BACKUP, false },
+	{ "gpumem_vram_bytes", "gauge",
+	  "Device memory (VRAM) held by GPU buffers.",
+	  GPUMEM_A_CGROUP_VRAM, false },
 	{ "gpumem_swap_budget_bytes", "gauge",
 	  "The cgroup's own swap budget (no series when unlimited).",
 	  GPUMEM_A_CGROUP_SWAP_BUDGET, true },

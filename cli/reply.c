@@ -23,6 +23,7 @@ static const enum gm_attr_type cgroup_types[GM_ATTR_SLOTS] = {
 	[GPUMEM_A_CGROUP_BACKED_UP_TOTAL] = GM_ATTR_UINT,
 	[GPUMEM_A_CGROUP_RESTORED_TOTAL] = GM_ATTR_UINT,
 	[GPUMEM_A_CGROUP_BUDGET_DENIALS] = GM_ATTR_UINT,
+	[GPUMEM_A_CGROUP_VRAM] = GM_ATTR_UINT,
 };
 
 static const enum gm_attr_type reclaim_types[GM_ATTR_SLOTS] = {

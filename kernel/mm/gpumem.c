@@ -50,6 +50,7 @@
  * @purgeable: Resident pages of the subtree's purgeable buffers.
  * @totals: Pages purged, backed up, restored in the subtree.
  * @denials: Backups refused in the subtree because a budget was spent.
+ * @vram: Bytes of device memory (VRAM) held by the subtree's buffers.
  * @purge: The cgroup's own purge policy (enum gpumem_purge).
  * @writeback: The cgroup's own writeback policy (enum gpumem_writeback).
  * @purge_rs: Rate limit of purge events.
@@ -64,6 +65,7 @@ struct gpumem_memcg {
 	struct page_counter purgeable;
 	atomic_long_t totals[GPUMEM_NR_TOTALS];
 	atomic_long_t denials;
+	atomic64_t vram;
 	u8 purge;
 	u8 writeback;
 	struct ratelimit_state purge_rs;
@@ -300,6 +302,25 @@ void gpumem_count(struct obj_cgroup *objcg, enum gpumem_total total,
 EXPORT_SYMBOL_GPL(gpumem_count);
 
 /**
+ * gpumem_vram_add() - Count device memory given to or taken from a buffer
+ * @objcg: The owner of the buffer, NULL for none.
+ * @bytes: Bytes of device memory (VRAM) the buffer got, negative for those
+ * it gave back.
+ *
+ * Counted in the owner's cgroup and its ancestors; nothing is charged.
+ */
+void gpumem_vram_add(struct obj_cgroup *objcg, s64 bytes)
+{
+	struct gpumem_memcg *gm;
+
+	rcu_read_lock();
+	for (gm = gpumem_find_objcg(objcg); gm; gm = gm->parent)
+		atomic64_add(bytes, &gm->vram);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(gpumem_vram_add);
+
+/**
  * gpumem_register_reclaimer() - Make buffer memory reclaimable on request
  * @reclaimer: The reclaimer, its @reclaim set.
  */
@@ -419,7 +440,8 @@ static int gpumem_fill_stats(struct sk_buff *skb, struct gpumem_memcg *gm)
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_RESTORED_TOTAL,
 			 gpumem_bytes(atomic_long_read(&gm->totals[GPUMEM_RESTORED]))) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_BUDGET_DENIALS,
-			 atomic_long_read(&gm->denials)))
+			 atomic_long_read(&gm->denials)) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_VRAM, atomic64_read(&gm->vram)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -43,6 +43,7 @@ static void full_record(struct gm_record *r, uint64_t id, const char *path,
 	set_attr(r, GPUMEM_A_CGROUP_RESIDENT, resident);
 	set_attr(r, GPUMEM_A_CGROUP_PURGEABLE, resident / 2);
 	set_attr(r, GPUMEM_A_CGROUP_BACKUP, 4096);
+	set_attr(r, GPUMEM_A_CGROUP_VRAM, 8192);
 	set_attr(r, GPUMEM_A_CGROUP_SWAP_BUDGET, GM_SIZE_MAX);
 	set_attr(r, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET, GM_SIZE_MAX);
 	set_attr(r, GPUMEM_A_CGROUP_PURGE, GPUMEM_PURGE_FIRST);
@@ -131,13 +132,13 @@ static void test_table(void)
 	CAPTURE(out, gm_print_records(OUT, recs, NRECS, GM_FORMAT_TABLE,
 				      false, false));
 	CHECK_STR(out,
-		  "CGROUP                            RESIDENT  PURGEABLE  BACKUP  BUDGET  PURGE  WRITEBACK  MEM.CUR  MEM.MAX\n"
-		  "/                                     1.5M     768.0K    4.0K     max  first  immediate   100.0M      max\n"
-		  "/system.slice                       512.0M     256.0M    4.0K    2.0G  never  deferred         -        -\n"
-		  "/system.slice/foo.service               0B         0B    4.0K     max  first  immediate   100.0M     1.0G\n"
-		  "/system.slice/foo.service/a \"q\"\\        0B         0B    4.0K     max  first  immediate   100.0M      max\n"
-		  "/system.slice-x                         0B         0B    4.0K     max  first  immediate   100.0M      max\n"
-		  "id:77                                   0B         0B    4.0K     max  -      immediate   100.0M      max\n");
+		  "CGROUP                            RESIDENT  PURGEABLE  BACKUP  VRAM  BUDGET  PURGE  WRITEBACK  MEM.CUR  MEM.MAX\n"
+		  "/                                     1.5M     768.0K    4.0K  8.0K     max  first  immediate   100.0M      max\n"
+		  "/system.slice                       512.0M     256.0M    4.0K  8.0K    2.0G  never  deferred         -        -\n"
+		  "/system.slice/foo.service               0B         0B    4.0K  8.0K     max  first  immediate   100.0M     1.0G\n"
+		  "/system.slice/foo.service/a \"q\"\\        0B         0B    4.0K  8.0K     max  first  immediate   100.0M      max\n"
+		  "/system.slice-x                         0B         0B    4.0K  8.0K     max  first  immediate   100.0M      max\n"
+		  "id:77                                   0B         0B    4.0K  8.0K     max  -      immediate   100.0M      max\n");
 	free(out);
 }
 
@@ -149,22 +150,22 @@ static void test_tree(void)
 	CAPTURE(out, gm_print_records(OUT, recs, NRECS, GM_FORMAT_TABLE,
 				      false, true));
 	CHECK_STR(out,
-		  "CGROUP            RESIDENT  PURGEABLE  BACKUP  BUDGET  PURGE  WRITEBACK  MEM.CUR  MEM.MAX\n"
-		  "/                     1.5M     768.0K    4.0K     max  first  immediate   100.0M      max\n"
-		  "  system.slice      512.0M     256.0M    4.0K    2.0G  never  deferred         -        -\n"
-		  "    foo.service         0B         0B    4.0K     max  first  immediate   100.0M     1.0G\n"
-		  "      a \"q\"\\            0B         0B    4.0K     max  first  immediate   100.0M      max\n"
-		  "  system.slice-x        0B         0B    4.0K     max  first  immediate   100.0M      max\n"
-		  "id:77                   0B         0B    4.0K     max  -      immediate   100.0M      max\n");
+		  "CGROUP            RESIDENT  PURGEABLE  BACKUP  VRAM  BUDGET  PURGE  WRITEBACK  MEM.CUR  MEM.MAX\n"
+		  "/                     1.5M     768.0K    4.0K  8.0K     max  first  immediate   100.0M      max\n"
+		  "  system.slice      512.0M     256.0M    4.0K  8.0K    2.0G  never  deferred         -        -\n"
+		  "    foo.service         0B         0B    4.0K  8.0K     max  first  immediate   100.0M     1.0G\n"
+		  "      a \"q\"\\            0B         0B    4.0K  8.0K     max  first  immediate   100.0M      max\n"
+		  "  system.slice-x        0B         0B    4.0K  8.0K     max  first  immediate   100.0M      max\n"
+		  "id:77                   0B         0B    4.0K  8.0K     max  -      immediate   100.0M      max\n");
 	free(out);
 	/* A subtree without the root: its top is not indented. */
 	CAPTURE(out, gm_print_records(OUT, recs + 1, 3, GM_FORMAT_TABLE,
 				      false, true));
 	CHECK_STR(out,
-		  "CGROUP         RESIDENT  PURGEABLE  BACKUP  BUDGET  PURGE  WRITEBACK  MEM.CUR  MEM.MAX\n"
-		  "/system.slice    512.0M     256.0M    4.0K    2.0G  never  deferred         -        -\n"
-		  "  foo.service        0B         0B    4.0K     max  first  immediate   100.0M     1.0G\n"
-		  "    a \"q\"\\           0B         0B    4.0K     max  first  immediate   100.0M      max\n");
+		  "CGROUP         RESIDENT  PURGEABLE  BACKUP  VRAM  BUDGET  PURGE  WRITEBACK  MEM.CUR  MEM.MAX\n"
+		  "/system.slice    512.0M     256.0M    4.0K  8.0K    2.0G  never  deferred         -        -\n"
+		  "  foo.service        0B         0B    4.0K  8.0K     max  first  immediate   100.0M     1.0G\n"
+		  "    a \"q\"\\           0B         0B    4.0K  8.0K     max  first  immediate   100.0M      max\n");
 	free(out);
 }
 
@@ -210,7 +211,7 @@ static void check_json(const char *text, const char *expr)
 static void test_json(void)
 {
 	static const char *const keys =
-		"[\"path\",\"id\",\"resident\",\"purgeable\",\"backup\","
+		"[\"path\",\"id\",\"resident\",\"purgeable\",\"backup\",\"vram\","
 		"\"swap_budget\",\"effective_swap_budget\",\"purge\","
 		"\"effective_purge\",\"writeback\",\"effective_writeback\","
 		"\"purged_total\",\"backed_up_total\",\"restored_total\","
@@ -230,7 +231,7 @@ static void test_json(void)
 		check_json(out, expr);
 		check_json(out, ".cgroups[0] == {\"path\":\"/\",\"id\":1,"
 			   "\"resident\":1572864,\"purgeable\":786432,"
-			   "\"backup\":4096,\"swap_budget\":null,"
+			   "\"backup\":4096,\"vram\":8192,\"swap_budget\":null,"
 			   "\"effective_swap_budget\":null,\"purge\":\"first\","
 			   "\"effective_purge\":\"first\","
 			   "\"writeback\":\"immediate\","
@@ -310,6 +311,7 @@ static void test_prometheus(void)
 		{ "gpumem_resident_bytes", "gauge" },
 		{ "gpumem_purgeable_bytes", "gauge" },
 		{ "gpumem_backup_bytes", "gauge" },
+		{ "gpumem_vram_bytes", "gauge" },
 		{ "gpumem_swap_budget_bytes", "gauge" },
 		{ "gpumem_effective_swap_budget_bytes", "gauge" },
 		{ "gpumem_purged_bytes_total", "counter" },
@@ -330,9 +332,10 @@ static void test_prometheus(void)
 			 metrics[i][1]);
 		CHECK_INT(count_lines(out, line), 1);
 	}
-	CHECK_INT(count_lines(out, "# HELP "), 9);
-	CHECK_INT(count_lines(out, "# TYPE "), 9);
+	CHECK_INT(count_lines(out, "# HELP "), 10);
+	CHECK_INT(count_lines(out, "# TYPE "), 10);
 	CHECK_INT(count_lines(out, "gpumem_resident_bytes{"), NRECS);
+	CHECK_HAS(out, "\ngpumem_vram_bytes{cgroup=\"/\",id=\"1\"} 8192\n");
 	CHECK_HAS(out, "\ngpumem_resident_bytes{cgroup=\"/\",id=\"1\"} 1572864\n");
 	CHECK_HAS(out, "\ngpumem_budget_denials_total{cgroup=\"/system.slice\",id=\"20\"} 4\n");
 	/* only /system.slice has a budget: "max" has no series */

@@ -14,7 +14,8 @@
  * Reclaim frees what it says (memory.stat "gpu" drops by that much); the
  * figures of `gpumemctl -j show` equal memory.stat and the device's own view;
  * `gpumemctl monitor` hears the purge, budget and policy events; a user
- * without CAP_SYS_ADMIN can read but not set.
+ * without CAP_SYS_ADMIN can read but not set; bos in the device's VRAM count
+ * as the creator's "vram".
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -41,6 +42,7 @@ struct group {
 
 struct table {
 	struct group g[4];
+	uint32_t vram[2];	/* F's bos in VRAM: 1 and 3 MiB */
 };
 
 static char out[65536];
@@ -191,6 +193,46 @@ static void expect_writeback(const char *cg, bool immediate, uint64_t bytes)
 	      immediate ? "swap" : "shmem", shmem / KiB, swap / KiB);
 }
 
+/* Two bos in VRAM, of 1 and 3 MiB, which have no pages to read or drop. */
+static void create_vram(int fd, uint32_t handle[2])
+{
+	char buf[64];
+	int i, ret;
+
+	for (i = 0; i < 2; i++) {
+		ret = vttm_create_raw(fd, (1 + 2 * i) * MiB, DRM_VTTM_CREATE_VRAM,
+				      &handle[i]);
+		if (ret)
+			st_fail("create a bo in VRAM: %s", strerror(ret));
+	}
+	ret = vttm_pread_raw(fd, handle[0], 0, buf, sizeof(buf));
+	if (ret != EINVAL)
+		st_fail("pread of a bo in VRAM: %s, want EINVAL", strerror(ret));
+	ret = vttm_madvise_raw(fd, handle[0], DRM_VTTM_MADV_DONTNEED, NULL);
+	if (ret != EINVAL)
+		st_fail("madvise of a bo in VRAM: %s, want EINVAL", strerror(ret));
+}
+
+/* F's VRAM bos count as F's (and the root's) vram, nothing resident. */
+static void expect_vram(int fd, const uint32_t handle[2])
+{
+	struct drm_vttm_bo_info info;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (vttm_info_raw(fd, handle[i], &info))
+			st_fail("info of a bo in VRAM failed");
+		if (!(info.flags & DRM_VTTM_BO_VRAM) || info.resident)
+			st_fail("a bo in VRAM: flags %#x, resident %" PRIu64,
+				info.flags, (uint64_t)info.resident);
+	}
+	expect_eq("F's vram", stat_of("F", "vram"), 4 * MiB);
+	expect_eq("L's vram", stat_of("L", "vram"), 0);
+	if (gm_json(".cgroups[0].vram", "show /") < 4 * MiB)
+		st_fail("the root's vram is below F's");
+	st_ok("F's 4 MiB of bos in VRAM show as its vram (the device says VRAM, nothing resident)");
+}
+
 static void fill_group(int fd, struct group *g)
 {
 	int i;
@@ -295,10 +337,13 @@ int main(void)
 		pid = st_fork(t->g[i].name);
 		if (!pid) {
 			fill_group(fd, &t->g[i]);
+			if (t->g[i].name == F->name)
+				create_vram(fd, t->vram);
 			exit(0);
 		}
 		st_wait(pid, "a creator");
 	}
+	expect_vram(fd, t->vram);
 	for (i = 0; i < 4; i++) {
 		expect_eq("purgeable", stat_of(t->g[i].name, "purgeable"),
 			  NP * BO_SIZE);
@@ -388,7 +433,14 @@ int main(void)
 		expect_eq("purgeable after destroying all",
 			  stat_of(t->g[i].name, "purgeable"), 0);
 	}
-	st_ok("all destroyed: gpu, backup and purgeable back to 0");
+	for (i = 0; i < 2; i++)
+		if (vttm_close_raw(fd, t->vram[i]))
+			st_fail("close a bo in VRAM");
+	/* A bo's resources are freed by a worker once it is idle. */
+	for (i = 0; i < 100 && stat_of("F", "vram"); i++)
+		st_sleep_ms(50);
+	expect_eq("F's vram after destroying its VRAM bos", stat_of("F", "vram"), 0);
+	st_ok("all destroyed: gpu, backup, purgeable and vram back to 0");
 	close(fd);
 	cg_remove("P/K");
 	cg_remove("P");

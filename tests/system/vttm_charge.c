@@ -93,8 +93,8 @@ static void bad_input(int fd, const struct vttm_bo *filled, uint64_t a_total)
 	expect_errno(vttm_create_raw(fd, 0, 0, &handle), EINVAL, "create of size 0");
 	expect_errno(vttm_create_raw(fd, 4096 + 512, 0, &handle), EINVAL,
 		     "create of 4608 bytes");
-	expect_errno(vttm_create_raw(fd, 4096, 1, &handle), EINVAL,
-		     "create with flags 1");
+	expect_errno(vttm_create_raw(fd, 4096, 2, &handle), EINVAL,
+		     "create with flags 2 (unknown)");
 
 	/* Out of range: refused before any page is made resident. */
 	vttm_create(fd, &empty, 2 * 4096);

@@ -33,6 +33,9 @@ extern "C" {
 #define DRM_IOCTL_VTTM_BO_MMAP_OFFSET \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VTTM_BO_MMAP_OFFSET, struct drm_vttm_bo_mmap_offset)
 
+/* &drm_vttm_bo_create.flags: place the buffer object in VRAM. */
+#define DRM_VTTM_CREATE_VRAM	(1 << 0)
+
 /**
  * struct drm_vttm_bo_create - Input and output of &DRM_IOCTL_VTTM_BO_CREATE
  *
@@ -40,6 +43,13 @@ extern "C" {
  * written, read or faulted in; its pages are then charged to the memory
  * cgroup of the task that created it, for as long as they are resident.
  * Destroy it with &DRM_IOCTL_GEM_CLOSE.
+ *
+ * With %DRM_VTTM_CREATE_VRAM, the buffer object is placed in the device's
+ * VRAM instead: a range of device addresses (module parameter vram_size)
+ * with no memory behind it. It has no pages, cannot be read, written,
+ * mapped or marked purgeable (-EINVAL, SIGBUS on a fault), and counts as
+ * VRAM of its creator's cgroup. Creating one when VRAM is full may evict
+ * others from it (they lose their VRAM placement).
  */
 struct drm_vttm_bo_create {
 	/**
@@ -47,7 +57,7 @@ struct drm_vttm_bo_create {
 	 * larger than the system's memory.
 	 */
 	__u64 size;
-	/** @flags: MBZ */
+	/** @flags: 0 or %DRM_VTTM_CREATE_VRAM. */
 	__u32 flags;
 	/** @handle: Output: the handle of the new buffer object. */
 	__u32 handle;
@@ -108,6 +118,8 @@ struct drm_vttm_bo_madvise {
 #define DRM_VTTM_BO_PURGEABLE	(1 << 0)
 /* The content was dropped; cleared by marking it willneed. */
 #define DRM_VTTM_BO_PURGED	(1 << 1)
+/* &drm_vttm_bo_info.flags: the buffer object is in VRAM. */
+#define DRM_VTTM_BO_VRAM	(1 << 2)
 
 /**
  * struct drm_vttm_bo_info - Input and output of &DRM_IOCTL_VTTM_BO_INFO
@@ -117,7 +129,10 @@ struct drm_vttm_bo_madvise {
 struct drm_vttm_bo_info {
 	/** @handle: The buffer object. */
 	__u32 handle;
-	/** @flags: Output: %DRM_VTTM_BO_PURGEABLE, %DRM_VTTM_BO_PURGED. */
+	/**
+	 * @flags: Output: %DRM_VTTM_BO_PURGEABLE, %DRM_VTTM_BO_PURGED,
+	 * %DRM_VTTM_BO_VRAM.
+	 */
 	__u32 flags;
 	/** @size: Output: size in bytes. */
 	__u64 size;

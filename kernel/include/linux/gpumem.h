@@ -72,6 +72,7 @@ void gpumem_backup_uncharge(struct obj_cgroup *objcg, unsigned long nr_pages);
 void gpumem_purgeable_add(struct obj_cgroup *objcg, long nr_pages);
 void gpumem_count(struct obj_cgroup *objcg, enum gpumem_total total,
 		  unsigned long nr_pages);
+void gpumem_vram_add(struct obj_cgroup *objcg, s64 bytes);
 void gpumem_register_reclaimer(struct gpumem_reclaimer *reclaimer);
 void gpumem_unregister_reclaimer(struct gpumem_reclaimer *reclaimer);
 #else
@@ -110,6 +111,10 @@ static inline void gpumem_purgeable_add(struct obj_cgroup *objcg,
 static inline void gpumem_count(struct obj_cgroup *objcg,
 				enum gpumem_total total,
 				unsigned long nr_pages)
+{
+}
+
+static inline void gpumem_vram_add(struct obj_cgroup *objcg, s64 bytes)
 {
 }
 

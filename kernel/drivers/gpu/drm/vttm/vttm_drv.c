@@ -24,6 +24,7 @@
 #include <drm/ttm/ttm_bo.h>
 #include <drm/ttm/ttm_device.h>
 #include <drm/ttm/ttm_placement.h>
+#include <drm/ttm/ttm_range_manager.h>
 #include <drm/ttm/ttm_shrinker.h>
 #include <drm/ttm/ttm_tt.h>
 #include <uapi/drm/vttm_drm.h>
@@ -35,6 +36,11 @@
 
 /* pwrite and pread go through a bounce buffer of this size (see vttm_bo_rw()). */
 #define VTTM_RW_CHUNK	SZ_64K
+
+static unsigned int vram_size = 64;
+module_param(vram_size, uint, 0444);
+MODULE_PARM_DESC(vram_size,
+		 "Size of the device's VRAM in MiB, device addresses with no memory behind them (default: 64)");
 
 static bool memcg_account = true;
 module_param(memcg_account, bool, 0444);
@@ -128,6 +134,13 @@ static int vttm_bo_move(struct ttm_buffer_object *tbo, bool evict,
 	return 0;
 }
 
+/* VRAM is device addresses with nothing behind them: there is nothing to map. */
+static int vttm_io_mem_reserve(struct ttm_device *bdev,
+			       struct ttm_resource *mem)
+{
+	return mem->mem_type == TTM_PL_VRAM ? -EINVAL : 0;
+}
+
 static const struct ttm_device_funcs vttm_ttm_funcs = {
 	.ttm_tt_create = vttm_tt_create,
 	.ttm_tt_populate = vttm_tt_populate,
@@ -136,6 +149,7 @@ static const struct ttm_device_funcs vttm_ttm_funcs = {
 	.eviction_valuable = ttm_bo_eviction_valuable,
 	.evict_flags = vttm_evict_flags,
 	.move = vttm_bo_move,
+	.io_mem_reserve = vttm_io_mem_reserve,
 };
 
 static void vttm_bo_destroy(struct ttm_buffer_object *tbo)
@@ -164,7 +178,8 @@ static int vttm_bo_create_ioctl(struct drm_device *dev, void *data,
 	int ret;
 
 	/* No bo larger than the memory: its page array alone would be huge. */
-	if (args->flags || !args->size || !PAGE_ALIGNED(args->size) ||
+	if ((args->flags & ~DRM_VTTM_CREATE_VRAM) || !args->size ||
+	    !PAGE_ALIGNED(args->size) ||
 	    args->size >> PAGE_SHIFT > totalram_pages())
 		return -EINVAL;
 
@@ -174,7 +189,8 @@ static int vttm_bo_create_ioctl(struct drm_device *dev, void *data,
 
 	bo->tbo.base.funcs = &vttm_gem_funcs;
 	drm_gem_private_object_init(dev, &bo->tbo.base, args->size);
-	bo->place.mem_type = TTM_PL_SYSTEM;
+	bo->place.mem_type = args->flags & DRM_VTTM_CREATE_VRAM ? TTM_PL_VRAM :
+							       TTM_PL_SYSTEM;
 	bo->placement.num_placement = 1;
 	bo->placement.placement = &bo->place;
 
@@ -325,6 +341,11 @@ static int vttm_bo_madvise_ioctl(struct drm_device *dev, void *data,
 		goto out_put;
 
 	tt = gem_to_vttm_bo(obj)->tbo.ttm;
+	/* A bo in VRAM has no pages to drop. */
+	if (!tt) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
 	args->retained = !(tt->page_flags & TTM_TT_FLAG_PURGED);
 	ttm_shrinker_set_purgeable(&vdev->shrinker, &gem_to_vttm_bo(obj)->tbo,
 				   dontneed);
@@ -332,6 +353,7 @@ static int vttm_bo_madvise_ioctl(struct drm_device *dev, void *data,
 	if (dontneed && ttm_tt_is_backed_up(tt))
 		ttm_tt_backup(&vdev->ttm, tt,
 			      (struct ttm_backup_flags){ .purge = true });
+out_unlock:
 	dma_resv_unlock(obj->resv);
 out_put:
 	drm_gem_object_put(obj);
@@ -373,7 +395,10 @@ static int vttm_bo_info_ioctl(struct drm_device *dev, void *data,
 		goto out_put;
 
 	tt = tbo->ttm;
-	if (ttm_tt_is_populated(tt)) {
+	args->flags = 0;
+	if (!tt) {
+		/* In VRAM: nothing resident in system memory. */
+	} else if (ttm_tt_is_populated(tt)) {
 		resident = tt->num_pages;
 	} else if (ttm_tt_is_backed_up(tt)) {
 		for (i = 0; i < tt->num_pages; ++i) {
@@ -383,11 +408,12 @@ static int vttm_bo_info_ioctl(struct drm_device *dev, void *data,
 				++resident;
 		}
 	}
-	args->flags = 0;
-	if (tt->page_flags & TTM_TT_FLAG_PURGEABLE)
+	if (tt && (tt->page_flags & TTM_TT_FLAG_PURGEABLE))
 		args->flags |= DRM_VTTM_BO_PURGEABLE;
-	if (tt->page_flags & TTM_TT_FLAG_PURGED)
+	if (tt && (tt->page_flags & TTM_TT_FLAG_PURGED))
 		args->flags |= DRM_VTTM_BO_PURGED;
+	if (tbo->resource && tbo->resource->mem_type == TTM_PL_VRAM)
+		args->flags |= DRM_VTTM_BO_VRAM;
 	args->size = obj->size;
 	args->resident = resident << PAGE_SHIFT;
 	args->backed_up = backed_up << PAGE_SHIFT;
@@ -467,9 +493,14 @@ static int __init vttm_init(void)
 		goto err_devres;
 	vdev->ttm.memcg_account = memcg_account;
 
-	ret = ttm_shrinker_init(&vdev->shrinker, &vdev->ttm, DRIVER_NAME);
+	ret = ttm_range_man_init(&vdev->ttm, TTM_PL_VRAM, false,
+				 (unsigned long)vram_size << (20 - PAGE_SHIFT));
 	if (ret)
 		goto err_ttm;
+
+	ret = ttm_shrinker_init(&vdev->shrinker, &vdev->ttm, DRIVER_NAME);
+	if (ret)
+		goto err_vram;
 
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)
@@ -480,6 +511,8 @@ static int __init vttm_init(void)
 
 err_shrinker:
 	ttm_shrinker_fini(&vdev->shrinker);
+err_vram:
+	ttm_range_man_fini(&vdev->ttm, TTM_PL_VRAM);
 err_ttm:
 	ttm_device_fini(&vdev->ttm);
 err_devres:
@@ -498,6 +531,7 @@ static void __exit vttm_exit(void)
 	/* Bos released late are freed from the device's workqueue. */
 	drain_workqueue(vdev->ttm.wq);
 	ttm_shrinker_fini(&vdev->shrinker);
+	ttm_range_man_fini(&vdev->ttm, TTM_PL_VRAM);
 	ttm_device_fini(&vdev->ttm);
 	devres_release_group(&pdev->dev, NULL);
 	platform_device_unregister(pdev);
