@@ -22,6 +22,7 @@
 #include <linux/gpumem.h>
 #include <linux/memcontrol.h>
 #include <linux/mutex.h>
+#include <linux/nsproxy.h>
 #include <linux/page_counter.h>
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
@@ -364,10 +365,14 @@ static unsigned long gpumem_reclaim(struct mem_cgroup *root,
 		before = freed;
 		memcg = mem_cgroup_iter(root, NULL, NULL);
 		do {
-			list_for_each_entry(reclaimer, &gpumem_reclaimers, link)
+			/* A bo goes whole: one may free more than asked. */
+			list_for_each_entry(reclaimer, &gpumem_reclaimers, link) {
+				if (freed >= nr_pages)
+					break;
 				freed += reclaimer->reclaim(reclaimer, memcg,
 							    nr_pages - freed,
 							    stats);
+			}
 			if (freed >= nr_pages || fatal_signal_pending(current)) {
 				mem_cgroup_iter_break(root, memcg);
 				break;
@@ -536,6 +541,7 @@ static int gpumem_nl_get_dumpit(struct sk_buff *skb,
 {
 	struct gpumem_dump_ctx *ctx = (void *)cb->ctx;
 	const struct genl_info *info = genl_info_dump(cb);
+	struct cgroup *ns_root = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
 	struct gpumem_memcg *gm;
 	unsigned long id;
 	int ret = 0;
@@ -548,6 +554,11 @@ static int gpumem_nl_get_dumpit(struct sk_buff *skb,
 
 	rcu_read_lock();
 	xa_for_each_start(&gpumem_memcgs, id, gm, ctx->next_id) {
+		/* Like a lookup by id: nothing outside the cgroup namespace. */
+		if (!cgroup_is_descendant(gm->memcg->css.cgroup, ns_root)) {
+			ctx->next_id = id + 1;
+			continue;
+		}
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, info->family, NLM_F_MULTI,
 				  info->genlhdr->cmd);
@@ -722,7 +733,9 @@ int gpumem_nl_reclaim_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	bytes = nla_get_uint(info->attrs[GPUMEM_A_RECLAIM_BYTES]);
-	nr_pages = min_t(u64, DIV_ROUND_UP_ULL(bytes, PAGE_SIZE), ULONG_MAX);
+	/* Rounded up, without overflowing near U64_MAX. */
+	nr_pages = min_t(u64, (bytes >> PAGE_SHIFT) + !!(bytes & ~PAGE_MASK),
+			 ULONG_MAX);
 
 	memcg = gpumem_nl_memcg(info, GPUMEM_A_RECLAIM_ID);
 	if (IS_ERR(memcg))

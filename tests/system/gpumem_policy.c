@@ -14,10 +14,13 @@
  * Reclaim frees what it says (memory.stat "gpu" drops by that much); the
  * figures of `gpumemctl -j show` equal memory.stat and the device's own view;
  * `gpumemctl monitor` hears the purge, budget and policy events; a user
- * without CAP_SYS_ADMIN can read but not set; bos in the device's VRAM count
- * as the creator's "vram".
+ * without CAP_SYS_ADMIN can read but not set; a dump in a cgroup namespace
+ * shows that namespace only; bos in the device's VRAM count as the creator's
+ * "vram", until evicted to system memory.
  */
+#define _GNU_SOURCE /* unshare() */
 #include <errno.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -233,6 +236,52 @@ static void expect_vram(int fd, const uint32_t handle[2])
 	st_ok("F's 4 MiB of bos in VRAM show as its vram (the device says VRAM, nothing resident)");
 }
 
+/*
+ * Two bos of 48 MiB in vttm's 64 MiB of VRAM: the second evicts the first
+ * (and F's small ones) to system memory, where it is an ordinary bo of
+ * zeroes; only the second counts as VRAM.
+ */
+static void evict_vram(int fd)
+{
+	struct drm_vttm_bo_info info;
+	uint32_t x, y;
+	uint64_t buf[512];
+	size_t i;
+
+	if (vttm_create_raw(fd, 48 * MiB, DRM_VTTM_CREATE_VRAM, &x) ||
+	    vttm_create_raw(fd, 48 * MiB, DRM_VTTM_CREATE_VRAM, &y))
+		st_fail("create two bos of 48 MiB in VRAM");
+	if (vttm_info_raw(fd, x, &info) || (info.flags & DRM_VTTM_BO_VRAM))
+		st_fail("a bo evicted from VRAM still says VRAM");
+	if (vttm_pread_raw(fd, x, 0, buf, sizeof(buf)))
+		st_fail("pread of a bo evicted from VRAM failed");
+	for (i = 0; i < ARRAY_SIZE(buf); i++)
+		if (buf[i])
+			st_fail("a bo evicted from VRAM does not read as zeroes");
+	expect_eq("F's vram after an eviction", stat_of("F", "vram"), 48 * MiB);
+	if (vttm_close_raw(fd, x) || vttm_close_raw(fd, y))
+		st_fail("close the 48 MiB bos");
+	st_ok("a bo evicted from VRAM is an ordinary bo of zeroes; F's vram counts only what is in VRAM");
+}
+
+/* In a cgroup namespace rooted at L, a dump lists L alone. */
+static void dump_in_cgroupns(void)
+{
+	pid_t pid = st_fork("L");
+
+	if (!pid) {
+		if (unshare(CLONE_NEWCGROUP))
+			st_fail("unshare(CLONE_NEWCGROUP): %s", strerror(errno));
+		expect_eq("cgroups a dump lists in L's cgroup namespace",
+			  gm_json(".cgroups | length", "show"), 1);
+		expect_eq("the one cgroup listed in L's cgroup namespace",
+			  gm_json(".cgroups[0].id", "show"), cg_id("L"));
+		exit(0);
+	}
+	st_wait(pid, "a dump in L's cgroup namespace");
+	st_ok("a dump in L's cgroup namespace lists L alone");
+}
+
 static void fill_group(int fd, struct group *g)
 {
 	int i;
@@ -305,6 +354,7 @@ int main(void)
 	struct table *t = st_shared(sizeof(*t));
 	struct group *F = &t->g[0], *L = &t->g[1], *N = &t->g[2], *K = &t->g[3];
 	pid_t pid, monitor;
+	uint64_t before;
 	int fd, i;
 
 	/* The guest's root is read-only; TMPDIR is not. */
@@ -419,6 +469,21 @@ int main(void)
 	if (gm_json(".cgroups[0].purge == \"first\" | if . then 1 else 0 end",
 		    "show /F") != 1)
 		st_fail("F's policy changed");
+
+	dump_in_cgroupns();
+	pid = st_fork("F");
+	if (!pid) {
+		evict_vram(fd);
+		exit(0);
+	}
+	st_wait(pid, "VRAM eviction in F");
+	before = cg_read_key("F", "memory.stat", "gpu");
+	/* A request near 2^64 bytes must not wrap to nothing. */
+	expect_eq("reclaim /F of 2^64 - 2 bytes: freed",
+		  gm_json(".freed", "reclaim /F 18446744073709551614"), before);
+	cg_expect_key("F", "memory.stat", "gpu", 0);
+	st_ok("reclaim /F of 2^64 - 2 bytes freed all %" PRIu64 " KiB of F's",
+	      before / KiB);
 
 	for (i = 0; i < 4; i++) {
 		int j;

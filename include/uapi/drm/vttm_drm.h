@@ -49,7 +49,8 @@ extern "C" {
  * with no memory behind it. It has no pages, cannot be read, written,
  * mapped or marked purgeable (-EINVAL, SIGBUS on a fault), and counts as
  * VRAM of its creator's cgroup. Creating one when VRAM is full may evict
- * others from it (they lose their VRAM placement).
+ * others to system memory, where they become ordinary buffer objects (their
+ * VRAM held no content: they read as zeroes).
  */
 struct drm_vttm_bo_create {
 	/**

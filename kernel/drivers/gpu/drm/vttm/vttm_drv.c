@@ -119,11 +119,14 @@ static void vttm_tt_destroy(struct ttm_device *bdev, struct ttm_tt *tt)
 	kfree(container_of(tt, struct vttm_tt, ttm));
 }
 
-/* There is only system memory: nothing is ever evicted. */
+/* VRAM is evicted to system memory; system memory never is. */
 static void vttm_evict_flags(struct ttm_buffer_object *tbo,
 			     struct ttm_placement *placement)
 {
-	placement->num_placement = 0;
+	static const struct ttm_place system = { .mem_type = TTM_PL_SYSTEM };
+
+	placement->num_placement = 1;
+	placement->placement = &system;
 }
 
 static int vttm_bo_move(struct ttm_buffer_object *tbo, bool evict,
