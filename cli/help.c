@@ -1,3 +1,4 @@
+#include "apply.h"
 #include "cgroup.h"
 #include "help.h"
 
@@ -21,7 +22,15 @@ static const char gm_help_text[] =
 "set and reclaim need CAP_SYS_ADMIN; set prints nothing.  monitor prints one\n"
 "line per event (purge, budget, policy), or one JSON object per line with\n"
 "-j, and says \"monitoring ...\" on stderr once subscribed; SIGINT or SIGTERM\n"
-"ends it with status 0.  apply and oci-hook are not implemented yet.\n"
+"ends it with status 0.  oci-hook is not implemented yet.\n"
+"\n"
+"apply reads [X-GPUMemory] sections (Purge=, SwapBudget=, Writeback=) of\n"
+"systemd units and their drop-ins, found as systemd finds them, and the\n"
+"plain files /etc/gpumem/cgroups.d/*.conf (each with Cgroup=CGROUP), or only\n"
+"the FILEs given, and sets each running unit's or cgroup's policy; it prints\n"
+"one \"applied\" line per cgroup.  A file with an error (reported as\n"
+"FILE:LINE: KEY: why) applies nothing, the others still do; the exit status\n"
+"is then 1.  Units not running are skipped.\n"
 "\n"
 "Options (anywhere before \"--\"; put operands starting with '-' after it):\n"
 "  -j, --json             JSON output (same as -o json)\n"
@@ -54,6 +63,8 @@ static const char gm_help_text[] =
 "\n"
 "Environment:\n"
 "  " GM_CGROUP_ROOT_ENV "   use this directory as the cgroup2 mount\n"
+"  " GM_UNIT_PATH_ENV "     apply: the unit search path (colon-separated)\n"
+"  " GM_CONFIG_DIR_ENV "    apply: the plain configuration directory\n"
 "\n"
 "See gpumemctl(8).\n";
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "apply.h"
 #include "cgroup.h"
 #include "cmdline.h"
 #include "err.h"
@@ -275,13 +276,16 @@ static int cmd_show(struct ctx *c)
 
 /* ---- set, reclaim ---------------------------------------------------- */
 
-static int cmd_set(struct ctx *c)
+/*
+ * The one place a policy is sent: POLICY_SET of @cg with the keys @s has.
+ * Used by set and apply.
+ */
+static int send_policy(struct ctx *c, const struct gm_cgroup *cg,
+		       const struct gm_policy_args *s, const char *what)
 {
-	const struct gm_policy_args *s = &c->cl->set;
 	struct gm_nl_attr attrs[4] = {
-		{ GPUMEM_A_CGROUP_ID, false, c->cgs[0].id },
+		{ GPUMEM_A_CGROUP_ID, false, cg->id },
 	};
-	char what[PATH_MAX + 16];
 	size_t n = 1;
 
 	if (s->has_purge)
@@ -293,9 +297,16 @@ static int cmd_set(struct ctx *c)
 	if (s->has_writeback)
 		attrs[n++] = (struct gm_nl_attr){
 			GPUMEM_A_CGROUP_WRITEBACK, true, s->writeback };
-	snprintf(what, sizeof(what), "set %s", c->cgs[0].path);
 	return gm_nl_request(&c->nl, what, GPUMEM_CMD_POLICY_SET, false,
 			     attrs, n, NULL, NULL, &c->err);
+}
+
+static int cmd_set(struct ctx *c)
+{
+	char what[PATH_MAX + 16];
+
+	snprintf(what, sizeof(what), "set %s", c->cgs[0].path);
+	return send_policy(c, &c->cgs[0], &c->cl->set, what);
 }
 
 static int keep_attrs(uint8_t cmd, const struct gm_attrs *a, void *arg)
@@ -403,6 +414,120 @@ static int cmd_monitor(struct ctx *c)
 	return ret;
 }
 
+/* ---- apply ----------------------------------------------------------- */
+
+/*
+ * apply: parse everything first (errors are printed, and make the exit
+ * status 1, whether or not the kernel has gpumem), then resolve the
+ * cgroups (units not running are skipped), then, only if there is
+ * something to send, open the family and send one POLICY_SET per item.
+ */
+static int cmd_apply(const struct gm_cmdline *cl)
+{
+	struct gm_apply_list l = { 0 };
+	struct ctx *c = calloc(1, sizeof(*c));
+	struct gm_cgroup *cgs = NULL;
+	bool *todo = NULL;
+	size_t i, nsend = 0;
+	int status = GM_EXIT_OK, ret;
+
+	if (!c) {
+		fputs("gpumemctl: out of memory\n", stderr);
+		return GM_EXIT_FAILURE;
+	}
+	c->cl = cl;
+	ret = gm_apply_load(&l, cl->args, cl->nargs, &c->err);
+	if (ret) {
+		status = fail(&c->err, GM_EXIT_FAILURE);
+		goto out;
+	}
+	for (i = 0; i < l.nerrors; i++)
+		fprintf(stderr, "gpumemctl: %s\n", l.errors[i]);
+	if (l.nerrors)
+		status = GM_EXIT_FAILURE;
+	cgs = calloc(l.n + 1, sizeof(*cgs));
+	todo = calloc(l.n + 1, sizeof(*todo));
+	if (!cgs || !todo) {
+		status = GM_EXIT_FAILURE;
+		fputs("gpumemctl: out of memory\n", stderr);
+		goto out;
+	}
+	for (i = 0; i < l.n; i++) {
+		const struct gm_apply_item *it = &l.items[i];
+		const char *name = it->unit ? it->unit : it->cgroup;
+
+		if (gm_policy_args_empty(&it->policy)) {
+			fprintf(stderr, "gpumemctl: apply: %s: nothing to set, skipped\n",
+				name);
+			continue;
+		}
+		if (!c->root[0]) {
+			ret = gm_cgroup_root(c->root, sizeof(c->root),
+					     &c->err);
+			if (ret) {
+				status = fail(&c->err, GM_EXIT_FAILURE);
+				goto out;
+			}
+		}
+		ret = gm_cgroup_resolve(c->root, name, &cgs[i], &c->err);
+		if (ret == -ENOENT) {
+			if (it->unit)
+				fprintf(stderr, "gpumemctl: apply: %s: not running, skipped\n",
+					name);
+			else
+				fprintf(stderr, "gpumemctl: apply: %s: no such cgroup, skipped (%s)\n",
+					name, it->files[0]);
+			continue;
+		}
+		if (ret) {
+			fprintf(stderr, "gpumemctl: apply: %s\n", c->err.msg);
+			status = GM_EXIT_FAILURE;
+			continue;
+		}
+		todo[i] = true;
+		nsend++;
+	}
+	if (!nsend)
+		goto out;
+	ret = gm_nl_open(&c->nl, &c->err);
+	if (ret) {
+		/* Parse errors come first: they need fixing either way. */
+		fail(&c->err, ret == -ENOENT && status == GM_EXIT_OK ?
+		     GM_EXIT_NO_GPUMEM : GM_EXIT_FAILURE);
+		if (status == GM_EXIT_OK)
+			status = ret == -ENOENT ? GM_EXIT_NO_GPUMEM :
+				 GM_EXIT_FAILURE;
+		goto out;
+	}
+	for (i = 0; i < l.n; i++) {
+		const struct gm_apply_item *it = &l.items[i];
+		char what[PATH_MAX + 64];
+
+		if (!todo[i])
+			continue;
+		snprintf(what, sizeof(what), "apply %s (%s)",
+			 it->unit ? it->unit : it->cgroup, cgs[i].path);
+		ret = send_policy(c, &cgs[i], &it->policy, what);
+		if (ret) {
+			fprintf(stderr, "gpumemctl: %s\n", c->err.msg);
+			if (status == GM_EXIT_OK)
+				status = exit_status(ret);
+			continue;
+		}
+		gm_apply_print(stdout, it, cgs[i].path, cgs[i].id,
+			       cl->format == GM_FORMAT_JSON);
+	}
+	gm_nl_close(&c->nl);
+	if (flush_stdout(&c->err))
+		status = fail(&c->err, GM_EXIT_FAILURE);
+out:
+	gm_apply_free(&l);
+	free(cgs);
+	free(todo);
+	free(c);
+	return status;
+}
+
 /* ---- main ------------------------------------------------------------ */
 
 /* show, set, reclaim, monitor */
@@ -485,6 +610,7 @@ static int run(const struct gm_cmdline *cl)
 	case GM_CMD_MONITOR:
 		return run_kernel_command(cl);
 	case GM_CMD_APPLY:
+		return cmd_apply(cl);
 	case GM_CMD_OCI_HOOK:
 		return not_implemented(cl);
 	default:

@@ -104,7 +104,7 @@ static void test_help(void)
 		"reclaim CGROUP SIZE", "monitor [CGROUP...]", "apply [FILE...]",
 		"oci-hook", "--json", "--pretty", "--output", "--version",
 		"id:N", "Exit status", "GPUMEM_CGROUP_ROOT",
-		"not implemented yet", "4  permission denied", "CAP_SYS_ADMIN",
+		"not implemented yet", "GPUMEM_UNIT_PATH", "GPUMEM_CONFIG_DIR", "4  permission denied", "CAP_SYS_ADMIN",
 		"MEM.CUR", "monitoring ...", "prometheus (show only)",
 	};
 	struct result r;
@@ -222,13 +222,71 @@ static void test_not_implemented(void)
 {
 	struct result r;
 
-	RUN(&r, NULL, "apply");
-	check_error(&r, GM_EXIT_FAILURE, "gpumemctl: apply: not implemented yet");
-	RUN(&r, NULL, "apply", "/etc/gpumem.conf");
-	check_error(&r, GM_EXIT_FAILURE, "gpumemctl: apply: not implemented yet");
 	RUN(&r, NULL, "oci-hook");
 	check_error(&r, GM_EXIT_FAILURE,
 		    "gpumemctl: oci-hook: not implemented yet");
+}
+
+/*
+ * apply: parse errors are reported (file:line: key) and make the status 1
+ * before the family is needed; valid files that need it exit 3 here.
+ */
+static void test_apply(void)
+{
+	char units[1100], conf[1100], path[1200], want[1400];
+	struct result r;
+	FILE *f;
+
+	snprintf(units, sizeof(units), "%s/units", root);
+	snprintf(conf, sizeof(conf), "%s/conf", root);
+	tree_mkdir(root, "units/foo.service.d");
+	tree_mkdir(root, "conf");
+	setenv("GPUMEM_UNIT_PATH", units, 1);
+	setenv("GPUMEM_CONFIG_DIR", conf, 1);
+	snprintf(path, sizeof(path), "%s/foo.service.d/bad.conf", units);
+	f = fopen(path, "w");
+	if (!f) {
+		CHECK_FAIL("cannot write %s", path);
+		return;
+	}
+	fputs("[Service]\nNice=5\n[X-GPUMemory]\nPurge=sometimes\n", f);
+	fclose(f);
+	RUN(&r, root, "apply");
+	snprintf(want, sizeof(want), "gpumemctl: %s:4: Purge: invalid value 'sometimes'",
+		 path);
+	check_error(&r, GM_EXIT_FAILURE, want);
+	RUN(&r, root, "apply", path);
+	check_error(&r, GM_EXIT_FAILURE, want);
+	/* a valid file: foo.service runs in the fake tree, needs the family */
+	snprintf(path, sizeof(path), "%s/foo.service.d/bad.conf", units);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("[X-GPUMemory]\nPurge=last\n", f);
+		fclose(f);
+	}
+	RUN(&r, root, "apply");
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.err, NO_FAMILY);
+	CHECK_STR(r.out, "");
+	/* a unit that is not running is skipped: nothing to send, status 0 */
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/gone.service", units);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("[X-GPUMemory]\nSwapBudget=1G\n", f);
+		fclose(f);
+	}
+	RUN(&r, root, "apply");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.err, "gpumemctl: apply: gone.service: not running, skipped\n");
+	CHECK_STR(r.out, "");
+	/* nothing configured at all: status 0, the family is not needed */
+	unlink(path);
+	RUN(&r, root, "apply");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.err, "");
+	unsetenv("GPUMEM_UNIT_PATH");
+	unsetenv("GPUMEM_CONFIG_DIR");
 }
 
 static const struct check_case cases[] = {
@@ -240,6 +298,7 @@ static const struct check_case cases[] = {
 	CASE(test_no_family_with_cgroups),
 	CASE(test_cgroup_errors),
 	CASE(test_not_implemented),
+	CASE(test_apply),
 };
 
 int main(int argc, char **argv)

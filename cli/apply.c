@@ -1,0 +1,870 @@
+/*
+ * gpumemctl apply: finding, parsing and merging policy files (see apply.h).
+ * Nothing here talks to the kernel.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "cgroup.h"
+#include "json.h"
+#include "size.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- small helpers --------------------------------------------------- */
+
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+
+static int strv_push(struct strv *s, const char *str)
+{
+	char *dup;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 8;
+		char **v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	dup = strdup(str);
+	if (!dup)
+		return -ENOMEM;
+	s->v[s->n++] = dup;
+	return 0;
+}
+
+static bool strv_has(const struct strv *s, const char *str)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i], str))
+			return true;
+	return false;
+}
+
+static void strv_free(struct strv *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* Are @a and @b the same file? */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (!strcmp(a, b))
+		return true;
+	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+static int add_error(struct gm_apply_list *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int add_error(struct gm_apply_list *l, const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	int n;
+
+	if (l->nerrors == l->errcap) {
+		size_t cap = l->errcap ? 2 * l->errcap : 8;
+		char **v = realloc(l->errors, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->errors = v;
+		l->errcap = cap;
+	}
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	l->errors[l->nerrors++] = msg;
+	return 0;
+}
+
+/* Unit types systemd knows; names with these suffixes are units. */
+static const char *const unit_types[] = {
+	".service", ".socket", ".device", ".mount", ".automount", ".swap",
+	".target", ".path", ".timer", ".slice", ".scope",
+};
+
+static bool is_unit_name(const char *name)
+{
+	size_t i;
+
+	if (!*name || strchr(name, '/') || name[0] == '.')
+		return false;
+	for (i = 0; i < ARRAY_SIZE(unit_types); i++)
+		if (ends_with(name, unit_types[i]) &&
+		    strlen(name) > strlen(unit_types[i]))
+			return true;
+	return false;
+}
+
+/* ---- parsing one file ------------------------------------------------ */
+
+enum key { KEY_PURGE, KEY_SWAP_BUDGET, KEY_WRITEBACK, NKEYS };
+enum key_state { UNSET, SET, RESET };
+
+static const char *const key_names[NKEYS] = {
+	[KEY_PURGE] = "Purge",
+	[KEY_SWAP_BUDGET] = "SwapBudget",
+	[KEY_WRITEBACK] = "Writeback",
+};
+
+/* What one file says. */
+struct file_policy {
+	enum key_state st[NKEYS];
+	struct gm_policy_args v;
+	bool has_section;
+	int section_line;	/* of the first [X-GPUMemory] */
+	char *cgroup;		/* Cgroup=, NULL if none (or reset) */
+	int cgroup_line;
+};
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+			 e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* A keyword value: its index in the names gm_*_name() gives, or -1. */
+static int keyword(const char *(*name)(int), int n, const char *value)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(name(i), value))
+			return i;
+	return -1;
+}
+
+static const char *purge_name(int i)
+{
+	return gm_purge_name(i);
+}
+
+static const char *writeback_name(int i)
+{
+	return gm_writeback_name(i);
+}
+
+/*
+ * One assignment in [X-GPUMemory].  Returns 0, or 1 with @why filled.
+ * @allow_cgroup: Cgroup= is known (plain files and FILE arguments).
+ */
+static int assign(struct file_policy *fp, const char *key, const char *value,
+		  int line, char *why, size_t len)
+{
+	enum key k;
+	int v;
+
+	if (!strcmp(key, "Cgroup")) {
+		struct gm_err err;
+		enum gm_cgroup_kind kind;
+
+		free(fp->cgroup);
+		fp->cgroup = NULL;
+		fp->cgroup_line = line;
+		if (!*value)
+			return 0;
+		if (gm_cgroup_check(value, &kind, &err)) {
+			snprintf(why, len, "%s", err.msg);
+			return 1;
+		}
+		fp->cgroup = strdup(value);
+		if (!fp->cgroup) {
+			snprintf(why, len, "out of memory");
+			return 1;
+		}
+		return 0;
+	}
+	for (k = 0; k < NKEYS; k++)
+		if (!strcmp(key, key_names[k]))
+			break;
+	if (k == NKEYS) {
+		snprintf(why, len,
+			 "unknown key (expected Purge, SwapBudget, Writeback or, in plain configuration files, Cgroup)");
+		return 1;
+	}
+	if (!*value) {
+		fp->st[k] = RESET;
+		return 0;
+	}
+	switch (k) {
+	case KEY_PURGE:
+		v = keyword(purge_name, 3, value);
+		if (v < 0) {
+			snprintf(why, len,
+				 "invalid value '%s' (expected first, last or never)",
+				 value);
+			return 1;
+		}
+		fp->v.purge = v;
+		break;
+	case KEY_WRITEBACK:
+		v = keyword(writeback_name, 2, value);
+		if (v < 0) {
+			snprintf(why, len,
+				 "invalid value '%s' (expected immediate or deferred)",
+				 value);
+			return 1;
+		}
+		fp->v.writeback = v;
+		break;
+	default:
+		v = gm_size_parse(value, &fp->v.swap_budget);
+		if (v == -ERANGE) {
+			snprintf(why, len,
+				 "SIZE '%s' is too large (over 2^64 - 1)",
+				 value);
+			return 1;
+		}
+		if (v) {
+			snprintf(why, len,
+				 "invalid SIZE '%s' (expected a whole number with an optional K, M, G, T suffix, or max)",
+				 value);
+			return 1;
+		}
+		break;
+	}
+	fp->st[k] = SET;
+	return 0;
+}
+
+/*
+ * Parse @path into @fp (zeroed here).  @plain: a plain configuration file
+ * (lines without '=' are errors in every section).  Returns 0, 1 after
+ * recording a parse error in @l, or -ENOMEM.
+ */
+static int parse_file(struct gm_apply_list *l, const char *path, bool plain,
+		      struct file_policy *fp)
+{
+	char *buf = NULL, why[GM_ERR_LEN + 64], *line, *eq, *key, *value;
+	bool in_section = false;
+	size_t cap = 0;
+	int lineno = 0, ret = 0;
+	FILE *f;
+
+	memset(fp, 0, sizeof(*fp));
+	f = fopen(path, "re");
+	if (!f)
+		return add_error(l, "%s: %s", path, strerror(errno)) ?: 1;
+	while (!ret && getline(&buf, &cap, f) >= 0) {
+		lineno++;
+		line = trim(buf);
+		if (!*line || *line == '#' || *line == ';')
+			continue;
+		if (*line == '[') {
+			size_t n = strlen(line);
+
+			if (n < 3 || line[n - 1] != ']' ||
+			    strpbrk(line + 1, "[]") != line + n - 1) {
+				ret = add_error(l, "%s:%d: %s: bad section header (expected [NAME])",
+						path, lineno, line) ?: 1;
+				break;
+			}
+			line[n - 1] = '\0';
+			in_section = !strcmp(line + 1, GM_APPLY_SECTION);
+			if (in_section && !fp->has_section) {
+				fp->has_section = true;
+				fp->section_line = lineno;
+			}
+			continue;
+		}
+		eq = strchr(line, '=');
+		if (!eq) {
+			if (in_section || plain)
+				ret = add_error(l, "%s:%d: %s: missing '=' (expected KEY=VALUE)",
+						path, lineno, line) ?: 1;
+			continue;	/* systemd ignores it elsewhere too */
+		}
+		if (!in_section)
+			continue;	/* systemd's own, or another X- section */
+		*eq = '\0';
+		key = trim(line);
+		value = trim(eq + 1);
+		if (!*key) {
+			ret = add_error(l, "%s:%d: =%s: missing key before '='",
+					path, lineno, value) ?: 1;
+			break;
+		}
+		if (assign(fp, key, value, lineno, why, sizeof(why)))
+			ret = add_error(l, "%s:%d: %s: %s", path, lineno, key,
+					why) ?: 1;
+	}
+	if (!ret && ferror(f))
+		ret = add_error(l, "%s: %s", path, strerror(errno)) ?: 1;
+	free(buf);
+	fclose(f);
+	if (ret) {
+		free(fp->cgroup);
+		fp->cgroup = NULL;
+	}
+	return ret;
+}
+
+static void merge(struct gm_policy_args *dst, const struct file_policy *fp)
+{
+	if (fp->st[KEY_PURGE] == SET)
+		dst->purge = fp->v.purge;
+	if (fp->st[KEY_PURGE] != UNSET)
+		dst->has_purge = fp->st[KEY_PURGE] == SET;
+	if (fp->st[KEY_SWAP_BUDGET] == SET)
+		dst->swap_budget = fp->v.swap_budget;
+	if (fp->st[KEY_SWAP_BUDGET] != UNSET)
+		dst->has_swap_budget = fp->st[KEY_SWAP_BUDGET] == SET;
+	if (fp->st[KEY_WRITEBACK] == SET)
+		dst->writeback = fp->v.writeback;
+	if (fp->st[KEY_WRITEBACK] != UNSET)
+		dst->has_writeback = fp->st[KEY_WRITEBACK] == SET;
+}
+
+bool gm_policy_args_empty(const struct gm_policy_args *p)
+{
+	return !p->has_purge && !p->has_swap_budget && !p->has_writeback;
+}
+
+/* ---- the list -------------------------------------------------------- */
+
+static struct gm_apply_item *push_item(struct gm_apply_list *l)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		struct gm_apply_item *v = realloc(l->items, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		l->items = v;
+		l->cap = cap;
+	}
+	memset(&l->items[l->n], 0, sizeof(l->items[l->n]));
+	return &l->items[l->n++];
+}
+
+static void item_free(struct gm_apply_item *it)
+{
+	size_t i;
+
+	for (i = 0; i < it->nfiles; i++)
+		free(it->files[i]);
+	free(it->files);
+	free(it->unit);
+	free(it->cgroup);
+}
+
+void gm_apply_free(struct gm_apply_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		item_free(&l->items[i]);
+	for (i = 0; i < l->nerrors; i++)
+		free(l->errors[i]);
+	free(l->items);
+	free(l->errors);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Hand @files over to a new item. */
+static int add_item(struct gm_apply_list *l, const char *unit,
+		    char *cgroup, const struct gm_policy_args *p,
+		    struct strv *files)
+{
+	struct gm_apply_item *it = push_item(l);
+
+	if (!it || (unit && !(it->unit = strdup(unit)))) {
+		if (it)
+			l->n--;
+		free(cgroup);
+		return -ENOMEM;
+	}
+	it->cgroup = cgroup;
+	it->policy = *p;
+	it->files = files->v;
+	it->nfiles = files->n;
+	memset(files, 0, sizeof(*files));
+	return 0;
+}
+
+/* ---- directories ----------------------------------------------------- */
+
+/* The unit search path, highest priority first. */
+static int unit_path(struct strv *dirs)
+{
+	const char *env = getenv(GM_UNIT_PATH_ENV);
+	char *copy, *tok, *save;
+	int ret = 0;
+
+	copy = strdup(env && *env ? env : GM_UNIT_PATH_DEFAULT);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ":", &save); tok && !ret;
+	     tok = strtok_r(NULL, ":", &save))
+		if (!strv_has(dirs, tok))
+			ret = strv_push(dirs, tok);
+	free(copy);
+	return ret;
+}
+
+static const char *config_dir(void)
+{
+	const char *env = getenv(GM_CONFIG_DIR_ENV);
+
+	return env && *env ? env : GM_CONFIG_DIR_DEFAULT;
+}
+
+static bool is_regular(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/*
+ * Entries of @dir whose name ends in @suffix (all if NULL), sorted, as
+ * names (not paths).  A missing directory is empty.
+ */
+static int list_dir(const char *dir, const char *suffix, struct strv *out)
+{
+	struct dirent *de;
+	int ret = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while (!ret && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (suffix && !ends_with(de->d_name, suffix))
+			continue;
+		ret = strv_push(out, de->d_name);
+	}
+	closedir(d);
+	if (!ret && out->n)
+		qsort(out->v, out->n, sizeof(*out->v), str_cmp);
+	return ret;
+}
+
+/* Every unit name with a fragment or a drop-in directory on the path. */
+static int list_units(const struct strv *dirs, struct strv *units)
+{
+	size_t i, j;
+	int ret = 0;
+
+	for (i = 0; i < dirs->n && !ret; i++) {
+		struct strv names = { 0 };
+
+		ret = list_dir(dirs->v[i], NULL, &names);
+		for (j = 0; j < names.n && !ret; j++) {
+			char *name = names.v[j];
+			size_t n = strlen(name);
+
+			if (ends_with(name, ".d"))
+				name[n - 2] = '\0';
+			if (is_unit_name(name) && !strv_has(units, name))
+				ret = strv_push(units, name);
+		}
+		strv_free(&names);
+	}
+	if (!ret && units->n)
+		qsort(units->v, units->n, sizeof(*units->v), str_cmp);
+	return ret;
+}
+
+/* ---- units ----------------------------------------------------------- */
+
+/* Drop-in paths sorted by basename. */
+static int base_cmp(const void *a, const void *b)
+{
+	return strcmp(base_name(*(char *const *)a),
+		      base_name(*(char *const *)b));
+}
+
+/* Put @path among the drop-ins, replacing one of the same basename. */
+static int dropin_put(struct strv *dropins, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < dropins->n; i++) {
+		if (!strcmp(base_name(dropins->v[i]), base_name(path))) {
+			char *dup = strdup(path);
+
+			if (!dup)
+				return -ENOMEM;
+			free(dropins->v[i]);
+			dropins->v[i] = dup;
+			return 0;
+		}
+	}
+	return strv_push(dropins, path);
+}
+
+/* The unit a FILE argument belongs to (in @buf), or NULL. */
+static const char *unit_of_file(const char *path, char *buf, size_t len)
+{
+	const char *base = base_name(path), *dir_end;
+	size_t n;
+
+	if (base != path && ends_with(base, ".conf")) {
+		dir_end = base - 1;
+		while (dir_end > path && dir_end[-1] == '/')
+			dir_end--;
+		n = dir_end - path;
+		if (n > 2 && !strncmp(dir_end - 2, ".d", 2)) {
+			const char *dir = dir_end - 1;
+
+			while (dir > path && dir[-1] != '/')
+				dir--;
+			n = dir_end - 2 - dir;
+			if (n < len) {
+				memcpy(buf, dir, n);
+				buf[n] = '\0';
+				if (is_unit_name(buf))
+					return buf;
+			}
+		}
+	}
+	if (is_unit_name(base) && strlen(base) < len) {
+		strcpy(buf, base);
+		return buf;
+	}
+	return NULL;
+}
+
+/*
+ * Load unit @name from the search path; @extra (FILE arguments of this
+ * unit) take the place of its fragment or of the drop-in of the same name
+ * if they are not on the path.
+ */
+static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
+		     const char *name, const struct strv *extra)
+{
+	struct strv dropins = { 0 }, files = { 0 };
+	struct gm_policy_args policy = { 0 };
+	char *fragment = NULL, path[PATH_MAX];
+	bool any = false;
+	size_t i, j;
+	int ret = 0;
+
+	for (i = 0; i < dirs->n && !ret; i++) {
+		struct strv confs = { 0 };
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", dirs->v[i], name);
+		if (!fragment && !stat(path, &st)) {
+			if (S_ISCHR(st.st_mode))	/* masked: /dev/null */
+				goto out;
+			if (S_ISREG(st.st_mode) && !(fragment = strdup(path)))
+				ret = -ENOMEM;
+		}
+		snprintf(path, sizeof(path), "%s/%s.d", dirs->v[i], name);
+		if (!ret)
+			ret = list_dir(path, ".conf", &confs);
+		for (j = 0; j < confs.n && !ret; j++) {
+			char full[PATH_MAX];
+			size_t k;
+			bool masked = false;
+
+			for (k = 0; k < dropins.n; k++)
+				if (!strcmp(base_name(dropins.v[k]),
+					    confs.v[j]))
+					masked = true;
+			if (snprintf(full, sizeof(full), "%s/%s", path,
+				     confs.v[j]) >= (int)sizeof(full))
+				continue;
+			if (!masked && is_regular(full))
+				ret = strv_push(&dropins, full);
+		}
+		strv_free(&confs);
+	}
+	for (i = 0; extra && i < extra->n && !ret; i++) {
+		const char *x = extra->v[i];
+		bool known = fragment && same_file(fragment, x);
+
+		for (j = 0; j < dropins.n && !known; j++)
+			known = same_file(dropins.v[j], x);
+		if (known)
+			continue;
+		if (!strcmp(base_name(x), name)) {
+			free(fragment);
+			if (!(fragment = strdup(x)))
+				ret = -ENOMEM;
+		} else {
+			ret = dropin_put(&dropins, x);
+		}
+	}
+	if (ret)
+		goto out;
+	if (dropins.n)
+		qsort(dropins.v, dropins.n, sizeof(*dropins.v), base_cmp);
+	for (i = 0; i < dropins.n + 1 && !ret; i++) {
+		const char *file = i ? dropins.v[i - 1] : fragment;
+		struct file_policy fp;
+
+		if (!file)
+			continue;
+		ret = parse_file(l, file, false, &fp);
+		if (ret == 1) {
+			ret = 0;
+			continue;
+		}
+		if (!ret && fp.cgroup_line)
+			ret = add_error(l, "%s:%d: Cgroup: only in plain configuration files (a unit's cgroup is the unit's)",
+					file, fp.cgroup_line);
+		else if (!ret && fp.has_section) {
+			merge(&policy, &fp);
+			any = true;
+			ret = strv_push(&files, file);
+		}
+		free(fp.cgroup);
+	}
+	if (!ret && any)
+		ret = add_item(l, name, NULL, &policy, &files);
+out:
+	free(fragment);
+	strv_free(&dropins);
+	strv_free(&files);
+	return ret;
+}
+
+/* ---- plain files ----------------------------------------------------- */
+
+/* A plain file: a Cgroup= in [X-GPUMemory], and the policy keys. */
+static int load_plain(struct gm_apply_list *l, const char *path)
+{
+	struct strv files = { 0 };
+	struct gm_policy_args policy = { 0 };
+	struct file_policy fp;
+	int ret;
+
+	ret = parse_file(l, path, true, &fp);
+	if (ret)
+		return ret == 1 ? 0 : ret;
+	if (!fp.cgroup) {
+		ret = add_error(l, "%s:%d: Cgroup: missing (a plain configuration file needs Cgroup=CGROUP in [" GM_APPLY_SECTION "])",
+				path, fp.cgroup_line ? fp.cgroup_line :
+				fp.section_line ? fp.section_line : 1);
+		free(fp.cgroup);
+		return ret;
+	}
+	merge(&policy, &fp);
+	ret = strv_push(&files, path);
+	if (!ret)
+		return add_item(l, NULL, fp.cgroup, &policy, &files);
+	free(fp.cgroup);
+	return ret;
+}
+
+static bool in_config_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *base = base_name(path);
+	size_t n = base - path;
+
+	if (n >= sizeof(dir))
+		return false;
+	if (!n)
+		strcpy(dir, ".");
+	else
+		memcpy(dir, path, n), dir[n] = '\0';
+	return same_file(dir, config_dir());
+}
+
+/* Is @path a plain file by its content (a Cgroup= assignment)? */
+static bool says_cgroup(const char *path)
+{
+	struct gm_apply_list scratch = { 0 };
+	struct file_policy fp;
+	bool yes;
+
+	yes = !parse_file(&scratch, path, false, &fp) && fp.cgroup_line;
+	free(fp.cgroup);
+	gm_apply_free(&scratch);
+	return yes;
+}
+
+static int load_all(struct gm_apply_list *l, const struct strv *dirs)
+{
+	struct strv units = { 0 }, confs = { 0 };
+	char path[PATH_MAX];
+	size_t i;
+	int ret;
+
+	ret = list_units(dirs, &units);
+	for (i = 0; i < units.n && !ret; i++)
+		ret = load_unit(l, dirs, units.v[i], NULL);
+	if (!ret)
+		ret = list_dir(config_dir(), ".conf", &confs);
+	for (i = 0; i < confs.n && !ret; i++) {
+		snprintf(path, sizeof(path), "%s/%s", config_dir(),
+			 confs.v[i]);
+		if (is_regular(path))
+			ret = load_plain(l, path);
+	}
+	strv_free(&units);
+	strv_free(&confs);
+	return ret;
+}
+
+static int load_files(struct gm_apply_list *l, const struct strv *dirs,
+		      const char *const *files, size_t nfiles)
+{
+	char (*units)[NAME_MAX + 1] = calloc(nfiles, sizeof(*units));
+	struct strv done = { 0 };
+	size_t i, j;
+	int ret = 0;
+
+	if (!units)
+		return -ENOMEM;
+	/* Which unit each argument belongs to ("" for a plain file). */
+	for (i = 0; i < nfiles; i++) {
+		if (access(files[i], R_OK) || in_config_dir(files[i]) ||
+		    !unit_of_file(files[i], units[i], sizeof(units[i])) ||
+		    says_cgroup(files[i]))
+			units[i][0] = '\0';
+	}
+	for (i = 0; i < nfiles && !ret; i++) {
+		struct strv extra = { 0 };
+
+		if (!units[i][0]) {
+			ret = load_plain(l, files[i]);
+			continue;
+		}
+		if (strv_has(&done, units[i]))
+			continue;
+		ret = strv_push(&done, units[i]);
+		for (j = i; j < nfiles && !ret; j++)
+			if (!strcmp(units[j], units[i]))
+				ret = strv_push(&extra, files[j]);
+		if (!ret)
+			ret = load_unit(l, dirs, units[i], &extra);
+		strv_free(&extra);
+	}
+	strv_free(&done);
+	free(units);
+	return ret;
+}
+
+int gm_apply_load(struct gm_apply_list *l, const char *const *files,
+		  size_t nfiles, struct gm_err *err)
+{
+	struct strv dirs = { 0 };
+	int ret;
+
+	ret = unit_path(&dirs);
+	if (!ret)
+		ret = nfiles ? load_files(l, &dirs, files, nfiles) :
+			       load_all(l, &dirs);
+	strv_free(&dirs);
+	if (ret)
+		gm_err_set(err, "apply: %s", strerror(-ret));
+	return ret;
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+void gm_apply_print(FILE *f, const struct gm_apply_item *it,
+		    const char *path, uint64_t id, bool json)
+{
+	const struct gm_policy_args *p = &it->policy;
+	const char *name = it->unit ? it->unit : it->cgroup;
+	char size[GM_SIZE_STRLEN];
+	struct gm_json j;
+	size_t i;
+
+	if (!json) {
+		fprintf(f, "applied %s (%s):", name, path);
+		if (p->has_purge)
+			fprintf(f, " purge=%s", gm_purge_name(p->purge));
+		if (p->has_swap_budget)
+			fprintf(f, " swap-budget=%s",
+				gm_size_format(p->swap_budget, size));
+		if (p->has_writeback)
+			fprintf(f, " writeback=%s",
+				gm_writeback_name(p->writeback));
+		fputc('\n', f);
+		return;
+	}
+	gm_json_init(&j, f, false);
+	gm_json_begin_object(&j);
+	gm_json_key(&j, "unit");
+	gm_json_string(&j, it->unit);
+	gm_json_key(&j, "cgroup");
+	gm_json_string(&j, it->cgroup);
+	gm_json_key(&j, "path");
+	gm_json_string(&j, path);
+	gm_json_key(&j, "id");
+	gm_json_u64(&j, id);
+	if (p->has_purge) {
+		gm_json_key(&j, "purge");
+		gm_json_string(&j, gm_purge_name(p->purge));
+	}
+	if (p->has_swap_budget) {
+		gm_json_key(&j, "swap_budget");
+		if (p->swap_budget == GM_SIZE_MAX)
+			gm_json_null(&j);
+		else
+			gm_json_u64(&j, p->swap_budget);
+	}
+	if (p->has_writeback) {
+		gm_json_key(&j, "writeback");
+		gm_json_string(&j, gm_writeback_name(p->writeback));
+	}
+	gm_json_key(&j, "files");
+	gm_json_begin_array(&j);
+	for (i = 0; i < it->nfiles; i++)
+		gm_json_string(&j, it->files[i]);
+	gm_json_end_array(&j);
+	gm_json_end_object(&j);
+	fputc('\n', f);
+}

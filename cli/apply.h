@@ -1,0 +1,79 @@
+/*
+ * gpumemctl apply: policy from configuration files, without the kernel.
+ *
+ * Two kinds of source:
+ *
+ *  - systemd units: an [X-GPUMemory] section (Purge=, SwapBudget=,
+ *    Writeback=) in a unit file or its drop-ins, found as systemd finds
+ *    them.  The search path, highest priority first, is GM_UNIT_PATH_DEFAULT
+ *    or $GPUMEM_UNIT_PATH (colon-separated).  A unit's fragment is the first
+ *    file of its name on the path; its drop-ins are NAME.d/ *.conf from every
+ *    directory on the path, a basename in a higher-priority directory
+ *    masking the same basename in lower ones, read in lexical order of
+ *    basename after the fragment: later assignments win, an empty one
+ *    ("Purge=") resets the key to "not set".
+ *
+ *  - plain files: GM_CONFIG_DIR_DEFAULT/ *.conf or $GPUMEM_CONFIG_DIR, each
+ *    with an [X-GPUMemory] section holding a required Cgroup= (a CGROUP as
+ *    the command line takes it) and the same keys.
+ *
+ * A file with a parse error contributes nothing; the error is recorded as
+ * one line "FILE:LINE: KEY: why" and loading goes on.
+ */
+#ifndef GPUMEMCTL_APPLY_H
+#define GPUMEMCTL_APPLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cmdline.h"
+#include "err.h"
+
+#define GM_UNIT_PATH_ENV	"GPUMEM_UNIT_PATH"
+#define GM_CONFIG_DIR_ENV	"GPUMEM_CONFIG_DIR"
+#define GM_UNIT_PATH_DEFAULT						\
+	"/etc/systemd/system:/run/systemd/system:"			\
+	"/usr/local/lib/systemd/system:/usr/lib/systemd/system:"	\
+	"/lib/systemd/system"
+#define GM_CONFIG_DIR_DEFAULT	"/etc/gpumem/cgroups.d"
+#define GM_APPLY_SECTION	"X-GPUMemory"
+
+/* One unit or plain file to apply. */
+struct gm_apply_item {
+	char *unit;		/* systemd unit name, or NULL */
+	char *cgroup;		/* Cgroup= of a plain file, or NULL */
+	struct gm_policy_args policy;	/* only the keys set */
+	char **files;		/* the files that contributed, in order */
+	size_t nfiles;
+};
+
+struct gm_apply_list {
+	struct gm_apply_item *items;
+	size_t n, cap;
+	char **errors;		/* "FILE:LINE: KEY: why", in order found */
+	size_t nerrors, errcap;
+};
+
+/*
+ * Load the policies of @files (all units and plain files if @nfiles is 0)
+ * into @l (zeroed by the caller).  Returns 0 (parse errors are in
+ * l->errors) or -ENOMEM.  Release with gm_apply_free().
+ */
+int gm_apply_load(struct gm_apply_list *l, const char *const *files,
+		  size_t nfiles, struct gm_err *err);
+void gm_apply_free(struct gm_apply_list *l);
+
+/*
+ * One line for an applied item: "applied NAME (PATH): purge=... ..." with
+ * the keys set, or with @json one JSON object (unit, cgroup, path, id, the
+ * keys set, files).
+ */
+void gm_apply_print(FILE *f, const struct gm_apply_item *it,
+		    const char *path, uint64_t id, bool json);
+
+/* True if @p sets no key. */
+bool gm_policy_args_empty(const struct gm_policy_args *p);
+
+#endif

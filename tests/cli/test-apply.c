@@ -1,0 +1,450 @@
+/*
+ * gpumemctl apply: finding, parsing and merging policy files, on fixture
+ * unit trees under a temporary directory ($GPUMEM_UNIT_PATH with an "etc"
+ * and a "usr" directory, $GPUMEM_CONFIG_DIR).
+ */
+#include <stdlib.h>
+
+#include "apply.h"
+#include "check.h"
+#include "fstree.h"
+#include "size.h"
+
+static char root[1024];
+static char etc[1100], usr[1100], conf[1100];
+
+static void put(const char *rel, const char *text)
+{
+	char path[PATH_MAX];
+	char *slash;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	tree_mkdir(root, path + strlen(root) + 1);
+	*slash = '/';
+	f = fopen(path, "w");
+	if (!f) {
+		CHECK_FAIL("cannot write %s", path);
+		return;
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A fresh fixture: empty etc, usr and conf. */
+static void fresh(void)
+{
+	tree_remove(root);
+	mkdir(root, 0700);
+	tree_mkdir(root, "etc");
+	tree_mkdir(root, "usr");
+	tree_mkdir(root, "conf");
+}
+
+static void load(struct gm_apply_list *l, const char *const *files, size_t n)
+{
+	struct gm_err err;
+
+	memset(l, 0, sizeof(*l));
+	CHECK_INT(gm_apply_load(l, files, n, &err), 0);
+}
+
+static const struct gm_apply_item *find(const struct gm_apply_list *l,
+					const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if ((l->items[i].unit && !strcmp(l->items[i].unit, name)) ||
+		    (l->items[i].cgroup && !strcmp(l->items[i].cgroup, name)))
+			return &l->items[i];
+	return NULL;
+}
+
+static void test_fragment_only(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+
+	fresh();
+	put("usr/job.service",
+	    "[Unit]\nDescription=a job\n\n[Service]\nExecStart=/bin/true\n"
+	    "# a comment\n; another\n[X-GPUMemory]\n  Purge =  last  \n"
+	    "SwapBudget=2G\nWriteback=deferred\n");
+	put("usr/plain.service", "[Service]\nExecStart=/bin/true\n");
+	load(&l, NULL, 0);
+	CHECK_INT(l.n, 1);
+	CHECK_INT(l.nerrors, 0);
+	it = find(&l, "job.service");
+	CHECK(it != NULL);
+	if (it) {
+		CHECK(it->cgroup == NULL);
+		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_LAST);
+		CHECK(it->policy.has_swap_budget);
+		CHECK_U64(it->policy.swap_budget, 2ULL << 30);
+		CHECK(it->policy.has_writeback &&
+		      it->policy.writeback == GM_WRITEBACK_DEFERRED);
+		CHECK_INT(it->nfiles, 1);
+		CHECK_HAS(it->files[0], "/usr/job.service");
+	}
+	gm_apply_free(&l);
+}
+
+static void test_etc_overrides_usr(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+
+	fresh();
+	put("usr/job.service", "[X-GPUMemory]\nPurge=last\nSwapBudget=1G\n");
+	put("etc/job.service", "[X-GPUMemory]\nPurge=never\n");
+	load(&l, NULL, 0);
+	CHECK_INT(l.n, 1);
+	it = find(&l, "job.service");
+	if (it) {
+		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_NEVER);
+		/* the /usr fragment is not read at all */
+		CHECK(!it->policy.has_swap_budget);
+		CHECK_INT(it->nfiles, 1);
+		CHECK_HAS(it->files[0], "/etc/job.service");
+	} else {
+		CHECK(it != NULL);
+	}
+	gm_apply_free(&l);
+}
+
+static void test_dropins_lexical(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+
+	fresh();
+	put("usr/job.service", "[X-GPUMemory]\nPurge=last\nSwapBudget=1G\n");
+	put("etc/job.service.d/20-b.conf", "[X-GPUMemory]\nSwapBudget=3G\n");
+	put("usr/job.service.d/10-a.conf",
+	    "[X-GPUMemory]\nSwapBudget=2G\nPurge=never\n");
+	put("usr/job.service.d/30-c.conf", "[X-GPUMemory]\nPurge=first\n");
+	put("usr/job.service.d/README", "[X-GPUMemory]\nPurge=last\n");
+	/* a slice only named by a drop-in (no fragment) */
+	put("etc/batch.slice.d/gpumem.conf",
+	    "[X-GPUMemory]\nSwapBudget=max\n");
+	load(&l, NULL, 0);
+	CHECK_INT(l.n, 2);
+	CHECK_INT(l.nerrors, 0);
+	it = find(&l, "job.service");
+	if (it) {
+		CHECK(it->policy.purge == GM_PURGE_FIRST);
+		CHECK_U64(it->policy.swap_budget, 3ULL << 30);
+		CHECK_INT(it->nfiles, 4);
+		if (it->nfiles == 4) {
+			CHECK_HAS(it->files[0], "/usr/job.service");
+			CHECK_HAS(it->files[1], "/usr/job.service.d/10-a.conf");
+			CHECK_HAS(it->files[2], "/etc/job.service.d/20-b.conf");
+			CHECK_HAS(it->files[3], "/usr/job.service.d/30-c.conf");
+		}
+	} else {
+		CHECK(it != NULL);
+	}
+	it = find(&l, "batch.slice");
+	if (it) {
+		CHECK(it->policy.has_swap_budget);
+		CHECK_U64(it->policy.swap_budget, GM_SIZE_MAX);
+		CHECK(!it->policy.has_purge && !it->policy.has_writeback);
+	} else {
+		CHECK(it != NULL);
+	}
+	/* units sorted by name */
+	if (l.n == 2)
+		CHECK_STR(l.items[0].unit, "batch.slice");
+	gm_apply_free(&l);
+}
+
+static void test_dropin_masking(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+
+	fresh();
+	put("usr/batch.slice.d/gpumem.conf",
+	    "[X-GPUMemory]\nPurge=never\nSwapBudget=1G\n");
+	put("etc/batch.slice.d/gpumem.conf", "[X-GPUMemory]\nPurge=last\n");
+	load(&l, NULL, 0);
+	CHECK_INT(l.n, 1);
+	it = find(&l, "batch.slice");
+	if (it) {
+		CHECK(it->policy.purge == GM_PURGE_LAST);
+		CHECK(!it->policy.has_swap_budget);	/* masked, unread */
+		CHECK_INT(it->nfiles, 1);
+		CHECK_HAS(it->files[0], "/etc/batch.slice.d/gpumem.conf");
+	} else {
+		CHECK(it != NULL);
+	}
+	gm_apply_free(&l);
+}
+
+static void test_empty_resets(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+
+	fresh();
+	put("usr/job.service",
+	    "[X-GPUMemory]\nPurge=last\nSwapBudget=1G\nWriteback=deferred\n");
+	put("etc/job.service.d/reset.conf",
+	    "[X-GPUMemory]\nPurge=\nSwapBudget =\n");
+	put("etc/other.service",
+	    "[X-GPUMemory]\nPurge=last\nPurge=\n");
+	load(&l, NULL, 0);
+	CHECK_INT(l.nerrors, 0);
+	it = find(&l, "job.service");
+	if (it) {
+		CHECK(!it->policy.has_purge);
+		CHECK(!it->policy.has_swap_budget);
+		CHECK(it->policy.has_writeback);
+	} else {
+		CHECK(it != NULL);
+	}
+	it = find(&l, "other.service");
+	if (it)
+		CHECK(gm_policy_args_empty(&it->policy));
+	else
+		CHECK(it != NULL);
+	gm_apply_free(&l);
+}
+
+static void test_other_sections_ignored(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+
+	fresh();
+	put("usr/job.service",
+	    "[Unit]\nPurge=never\nno equals sign here\n[Service]\n"
+	    "SwapBudget=bogus\n[X-Other]\nPurge=nonsense\n[X-GPUMemory]\n"
+	    "Writeback=immediate\n[Install]\nWantedBy=multi-user.target\n"
+	    "Purge=last\n");
+	put("usr/noisy.service", "[Service]\nExecStart=/bin/true\n");
+	load(&l, NULL, 0);
+	CHECK_INT(l.nerrors, 0);
+	CHECK_INT(l.n, 1);
+	it = find(&l, "job.service");
+	if (it) {
+		CHECK(!it->policy.has_purge);
+		CHECK(!it->policy.has_swap_budget);
+		CHECK(it->policy.has_writeback &&
+		      it->policy.writeback == GM_WRITEBACK_IMMEDIATE);
+	} else {
+		CHECK(it != NULL);
+	}
+	gm_apply_free(&l);
+}
+
+static void test_errors(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+	char want[2048];
+
+	fresh();
+	put("usr/job.service", "[X-GPUMemory]\nPurge=last\n");
+	put("etc/job.service.d/10-bad.conf",
+	    "[X-GPUMemory]\nWriteback=deferred\n# ok so far\nSwapBudget=lots\n");
+	put("etc/job.service.d/20-key.conf",
+	    "[X-GPUMemory]\nPurge=never\nPurg=first\n");
+	put("etc/job.service.d/30-eq.conf", "[X-GPUMemory]\nPurge\n");
+	put("etc/job.service.d/40-hdr.conf", "[X-GPUMemory\nPurge=never\n");
+	put("etc/job.service.d/50-val.conf", "[X-GPUMemory]\nPurge=sometimes\n");
+	put("etc/job.service.d/60-cg.conf", "[X-GPUMemory]\nCgroup=/x\n");
+	put("etc/bad.service", "[X-GPUMemory]\nWriteback=later\n");
+	load(&l, NULL, 0);
+	CHECK_INT(l.nerrors, 7);
+	if (l.nerrors == 7) {
+		snprintf(want, sizeof(want),
+			 "%s/job.service.d/10-bad.conf:4: SwapBudget: invalid SIZE 'lots'",
+			 etc);
+		CHECK_HAS(l.errors[1], want);
+		snprintf(want, sizeof(want),
+			 "%s/job.service.d/20-key.conf:3: Purg: unknown key",
+			 etc);
+		CHECK_HAS(l.errors[2], want);
+		snprintf(want, sizeof(want),
+			 "%s/job.service.d/30-eq.conf:2: Purge: missing '='",
+			 etc);
+		CHECK_HAS(l.errors[3], want);
+		snprintf(want, sizeof(want),
+			 "%s/job.service.d/40-hdr.conf:1: [X-GPUMemory: bad section header",
+			 etc);
+		CHECK_HAS(l.errors[4], want);
+		snprintf(want, sizeof(want),
+			 "%s/job.service.d/50-val.conf:2: Purge: invalid value 'sometimes'",
+			 etc);
+		CHECK_HAS(l.errors[5], want);
+		snprintf(want, sizeof(want),
+			 "%s/job.service.d/60-cg.conf:2: Cgroup: only in plain",
+			 etc);
+		CHECK_HAS(l.errors[6], want);
+		snprintf(want, sizeof(want),
+			 "%s/bad.service:2: Writeback: invalid value 'later'",
+			 etc);
+		CHECK_HAS(l.errors[0], want);
+	}
+	/* bad.service had only a broken file: nothing to apply */
+	CHECK(find(&l, "bad.service") == NULL);
+	/* the broken drop-ins contribute nothing, the fragment still does */
+	it = find(&l, "job.service");
+	if (it) {
+		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_LAST);
+		CHECK(!it->policy.has_writeback);
+		CHECK(!it->policy.has_swap_budget);
+		CHECK_INT(it->nfiles, 1);
+	} else {
+		CHECK(it != NULL);
+	}
+	gm_apply_free(&l);
+}
+
+static void test_plain_config(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+	char want[2048];
+
+	fresh();
+	put("conf/a.conf",
+	    "# for the render farm\n[X-GPUMemory]\nCgroup = /render\n"
+	    "SwapBudget=512M\n");
+	put("conf/b.conf", "[X-GPUMemory]\nPurge=last\n");
+	put("conf/c.conf", "[X-GPUMemory]\nCgroup=nonsense\nPurge=last\n");
+	put("conf/ignored.txt", "[X-GPUMemory]\nCgroup=/x\nPurge=last\n");
+	load(&l, NULL, 0);
+	CHECK_INT(l.n, 1);
+	it = find(&l, "/render");
+	if (it) {
+		CHECK(it->unit == NULL);
+		CHECK_U64(it->policy.swap_budget, 512ULL << 20);
+		CHECK(!it->policy.has_purge);
+	} else {
+		CHECK(it != NULL);
+	}
+	CHECK_INT(l.nerrors, 2);
+	if (l.nerrors == 2) {
+		snprintf(want, sizeof(want), "%s/b.conf:1: Cgroup: missing",
+			 conf);
+		CHECK_HAS(l.errors[0], want);
+		snprintf(want, sizeof(want), "%s/c.conf:2: Cgroup: ", conf);
+		CHECK_HAS(l.errors[1], want);
+	}
+	gm_apply_free(&l);
+}
+
+static void test_file_arguments(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+	char f1[2048], f2[2048], f3[2048], f4[2048];
+	const char *files[4] = { f1, f2, f3, f4 };
+
+	fresh();
+	put("usr/job.service", "[X-GPUMemory]\nPurge=last\n");
+	put("etc/job.service.d/10.conf", "[X-GPUMemory]\nSwapBudget=1G\n");
+	put("usr/other.service", "[X-GPUMemory]\nPurge=never\n");
+	put("conf/a.conf", "[X-GPUMemory]\nCgroup=/a\nPurge=first\n");
+	put("conf/b.conf", "[X-GPUMemory]\nCgroup=/b\nPurge=first\n");
+	put("elsewhere/x.conf", "[X-GPUMemory]\nCgroup=/x\nWriteback=deferred\n");
+	put("elsewhere/job.service.d/90-extra.conf",
+	    "[X-GPUMemory]\nWriteback=deferred\n");
+	/* a drop-in means its unit, merged with the unit's other files */
+	snprintf(f1, sizeof(f1), "%s/job.service.d/10.conf", etc);
+	snprintf(f2, sizeof(f2), "%s/b.conf", conf);
+	snprintf(f3, sizeof(f3), "%s/elsewhere/x.conf", root);
+	snprintf(f4, sizeof(f4), "%s/elsewhere/job.service.d/90-extra.conf",
+		 root);
+	load(&l, files, 4);
+	CHECK_INT(l.nerrors, 0);
+	CHECK_INT(l.n, 3);
+	CHECK(find(&l, "other.service") == NULL);
+	CHECK(find(&l, "/a") == NULL);
+	it = find(&l, "job.service");
+	if (it) {
+		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_LAST);
+		CHECK_U64(it->policy.swap_budget, 1ULL << 30);
+		CHECK(it->policy.has_writeback);
+		CHECK_INT(it->nfiles, 3);
+	} else {
+		CHECK(it != NULL);
+	}
+	CHECK(find(&l, "/b") != NULL);
+	it = find(&l, "/x");
+	if (it)
+		CHECK(it->policy.has_writeback);
+	else
+		CHECK(it != NULL);
+	gm_apply_free(&l);
+	/* a fragment by path; a missing file is an error */
+	snprintf(f1, sizeof(f1), "%s/other.service", usr);
+	snprintf(f2, sizeof(f2), "%s/nope.conf", root);
+	load(&l, files, 2);
+	CHECK_INT(l.n, 1);
+	CHECK(find(&l, "other.service") != NULL);
+	CHECK_INT(l.nerrors, 1);
+	if (l.nerrors)
+		CHECK_HAS(l.errors[0], "nope.conf: No such file");
+	gm_apply_free(&l);
+}
+
+static void test_print(void)
+{
+	struct gm_apply_list l;
+	char buf[4096] = "";
+	FILE *f;
+
+	fresh();
+	put("usr/job.service",
+	    "[X-GPUMemory]\nPurge=last\nSwapBudget=2G\nWriteback=deferred\n");
+	load(&l, NULL, 0);
+	CHECK_INT(l.n, 1);
+	if (l.n != 1)
+		return;
+	f = fmemopen(buf, sizeof(buf), "w");
+	gm_apply_print(f, &l.items[0], "/system.slice/job.service", 7, false);
+	gm_apply_print(f, &l.items[0], "/system.slice/job.service", 7, true);
+	fclose(f);
+	CHECK_HAS(buf, "applied job.service (/system.slice/job.service): purge=last swap-budget=2G writeback=deferred\n");
+	CHECK_HAS(buf, "{\"unit\":\"job.service\",\"cgroup\":null,\"path\":\"/system.slice/job.service\",\"id\":7,\"purge\":\"last\",\"swap_budget\":2147483648,\"writeback\":\"deferred\",\"files\":[\"");
+	gm_apply_free(&l);
+}
+
+static const struct check_case cases[] = {
+	CASE(test_fragment_only),
+	CASE(test_etc_overrides_usr),
+	CASE(test_dropins_lexical),
+	CASE(test_dropin_masking),
+	CASE(test_empty_resets),
+	CASE(test_other_sections_ignored),
+	CASE(test_errors),
+	CASE(test_plain_config),
+	CASE(test_file_arguments),
+	CASE(test_print),
+};
+
+int main(void)
+{
+	char path[2300];
+	int ret;
+
+	if (!tree_create(root, sizeof(root))) {
+		printf("Bail out! cannot create a temporary directory\n");
+		return 1;
+	}
+	snprintf(etc, sizeof(etc), "%s/etc", root);
+	snprintf(usr, sizeof(usr), "%s/usr", root);
+	snprintf(conf, sizeof(conf), "%s/conf", root);
+	snprintf(path, sizeof(path), "%s:%s", etc, usr);
+	setenv(GM_UNIT_PATH_ENV, path, 1);
+	setenv(GM_CONFIG_DIR_ENV, conf, 1);
+	ret = check_run(cases, sizeof(cases) / sizeof(cases[0]));
+	tree_remove(root);
+	return ret;
+}
