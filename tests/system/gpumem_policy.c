@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -264,6 +265,64 @@ static void evict_vram(int fd)
 	st_ok("a bo evicted from VRAM is an ordinary bo of zeroes; F's vram counts only what is in VRAM");
 }
 
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		st_fail("write %s: %s", path, strerror(errno));
+}
+
+/*
+ * `gpumemctl apply` puts the policy of unit files and drop-ins (a later
+ * drop-in wins) and of a plain config file on fresh cgroups; a unit that is
+ * not running is skipped.
+ */
+static void apply_configs(void)
+{
+	char units[256], dropins[300], conf[256];
+
+	snprintf(units, sizeof(units), "%.200s/units", getenv("TMPDIR") ?: "/tmp");
+	snprintf(dropins, sizeof(dropins), "%s/batch.slice.d", units);
+	snprintf(conf, sizeof(conf), "%.200s/gpumem.d", getenv("TMPDIR") ?: "/tmp");
+	if (mkdir(units, 0755) || mkdir(dropins, 0755) || mkdir(conf, 0755))
+		st_fail("mkdir the fixture: %s", strerror(errno));
+	write_file(units, "batch.slice", "[Slice]\nCPUWeight=50\n\n"
+		   "[X-GPUMemory]\nPurge=last\nSwapBudget=2M\n");
+	write_file(dropins, "10-budget.conf", "[X-GPUMemory]\nSwapBudget=8M\n");
+	write_file(dropins, "20-writeback.conf",
+		   "[X-GPUMemory]\nWriteback=deferred\n");
+	write_file(units, "idle.service", "[X-GPUMemory]\nPurge=never\n");
+	write_file(conf, "plain.conf",
+		   "[X-GPUMemory]\nCgroup=/plain\nPurge=never\n");
+	setenv("GPUMEM_UNIT_PATH", units, 1);
+	setenv("GPUMEM_CONFIG_DIR", conf, 1);
+	cg_create("batch.slice");
+	cg_create("plain");
+
+	if (gm_run("apply"))
+		st_fail("gpumemctl apply: %s", out);
+	if (!strstr(out, "idle.service: not running"))
+		st_fail("apply did not say the idle service is not running: %s",
+			out);
+	expect_eq("batch.slice's budget (the drop-in wins)",
+		  gm_json(".cgroups[0].swap_budget", "show batch.slice"),
+		  8 * MiB);
+	expect_eq("batch.slice purges last",
+		  gm_json(".cgroups[0].purge == \"last\" and "
+			  ".cgroups[0].writeback == \"deferred\" | "
+			  "if . then 1 else 0 end", "show batch.slice"), 1);
+	expect_eq("/plain purges never",
+		  gm_json(".cgroups[0].purge == \"never\" | if . then 1 else 0 end",
+			  "show /plain"), 1);
+	cg_remove("batch.slice");
+	cg_remove("plain");
+	st_ok("apply: batch.slice got purge last, budget 8M (drop-in), writeback deferred; /plain purge never; idle.service skipped");
+}
+
 /* In a cgroup namespace rooted at L, a dump lists L alone. */
 static void dump_in_cgroupns(void)
 {
@@ -373,6 +432,7 @@ int main(void)
 	cg_write("P", "cgroup.subtree_control", "+memory");
 	cg_create("P/K");
 
+	apply_configs();
 	monitor = monitor_start(monitor_out);
 	gm_ok("set /L purge last swap-budget 6M");
 	gm_ok("set /N purge never writeback deferred");
