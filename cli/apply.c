@@ -176,27 +176,6 @@ static char *trim(char *s)
 	return s;
 }
 
-/* A keyword value: its index in the names gm_*_name() gives, or -1. */
-static int keyword(const char *(*name)(int), int n, const char *value)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(name(i), value))
-			return i;
-	return -1;
-}
-
-static const char *purge_name(int i)
-{
-	return gm_purge_name(i);
-}
-
-static const char *writeback_name(int i)
-{
-	return gm_writeback_name(i);
-}
-
 /*
  * One assignment in [X-GPUMemory].  Returns 0, or 1 with @why filled.
  * @allow_cgroup: Cgroup= is known (plain files and FILE arguments).
@@ -241,20 +220,20 @@ static int assign(struct file_policy *fp, const char *key, const char *value,
 	}
 	switch (k) {
 	case KEY_PURGE:
-		v = keyword(purge_name, 3, value);
+		v = gm_purge_parse(value);
 		if (v < 0) {
 			snprintf(why, len,
-				 "invalid value '%s' (expected first, last or never)",
+				 "invalid value '%s' (expected " GM_PURGE_WORDS ")",
 				 value);
 			return 1;
 		}
 		fp->v.purge = v;
 		break;
 	case KEY_WRITEBACK:
-		v = keyword(writeback_name, 2, value);
+		v = gm_writeback_parse(value);
 		if (v < 0) {
 			snprintf(why, len,
-				 "invalid value '%s' (expected immediate or deferred)",
+				 "invalid value '%s' (expected " GM_WRITEBACK_WORDS ")",
 				 value);
 			return 1;
 		}

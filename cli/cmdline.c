@@ -90,6 +90,16 @@ const char *gm_writeback_name(enum gm_writeback writeback)
 	return name_of(writeback_names, ARRAY_SIZE(writeback_names), writeback);
 }
 
+int gm_purge_parse(const char *word)
+{
+	return lookup(purge_names, ARRAY_SIZE(purge_names), word);
+}
+
+int gm_writeback_parse(const char *word)
+{
+	return lookup(writeback_names, ARRAY_SIZE(writeback_names), word);
+}
+
 /* ---- options --------------------------------------------------------- */
 
 static int set_format(struct parser *p, enum gm_format format)
@@ -314,9 +324,9 @@ static int parse_size_arg(struct parser *p, const char *what,
 }
 
 static int set_keyword(struct parser *p, const char *key, const char *value,
-		       const char *const *names, size_t n, const char *expected)
+		       int (*parse)(const char *word), const char *expected)
 {
-	int v = lookup(names, n, value);
+	int v = parse(value);
 
 	if (v < 0)
 		gm_err_set(p->err,
@@ -332,18 +342,16 @@ static int set_one(struct parser *p, enum set_key key, const char *value)
 
 	switch (key) {
 	case KEY_PURGE:
-		v = set_keyword(p, "purge", value, purge_names,
-				ARRAY_SIZE(purge_names),
-				"first, last or never");
+		v = set_keyword(p, "purge", value, gm_purge_parse,
+				GM_PURGE_WORDS);
 		if (v < 0)
 			return -EINVAL;
 		s->purge = v;
 		s->has_purge = true;
 		return 0;
 	case KEY_WRITEBACK:
-		v = set_keyword(p, "writeback", value, writeback_names,
-				ARRAY_SIZE(writeback_names),
-				"immediate or deferred");
+		v = set_keyword(p, "writeback", value, gm_writeback_parse,
+				GM_WRITEBACK_WORDS);
 		if (v < 0)
 			return -EINVAL;
 		s->writeback = v;

@@ -84,4 +84,10 @@ const char *gm_format_name(enum gm_format format);
 const char *gm_purge_name(enum gm_purge purge);
 const char *gm_writeback_name(enum gm_writeback writeback);
 
+/* The value a purge or writeback keyword names, or -1; what they may be. */
+int gm_purge_parse(const char *word);
+int gm_writeback_parse(const char *word);
+#define GM_PURGE_WORDS		"first, last or never"
+#define GM_WRITEBACK_WORDS	"immediate or deferred"
+
 #endif

@@ -617,26 +617,46 @@ static int gpumem_nl_check_admin(struct sk_buff *skb, struct genl_info *info)
 	return -EPERM;
 }
 
+/* A new event message, or NULL when nobody listens (or out of memory). */
+static struct sk_buff *gpumem_event_new(int cmd, gfp_t gfp, void **hdr)
+{
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&gpumem_nl_family, &init_net,
+				GPUMEM_NLGRP_EVENTS))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &gpumem_nl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Send an event message, or drop it if filling it failed (@err). */
+static void gpumem_event_send(struct sk_buff *msg, void *hdr, int err,
+			      gfp_t gfp)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&gpumem_nl_family, msg, 0, GPUMEM_NLGRP_EVENTS, gfp);
+}
+
 static void gpumem_notify_policy(struct gpumem_memcg *gm)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&gpumem_nl_family, &init_net,
-				GPUMEM_NLGRP_EVENTS))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	hdr = genlmsg_put(msg, 0, 0, &gpumem_nl_family, 0,
-			  GPUMEM_CMD_POLICY_NTF);
-	if (!hdr || gpumem_fill_policy(msg, gm)) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast(&gpumem_nl_family, msg, 0, GPUMEM_NLGRP_EVENTS,
-			  GFP_KERNEL);
+	msg = gpumem_event_new(GPUMEM_CMD_POLICY_NTF, GFP_KERNEL, &hdr);
+	if (msg)
+		gpumem_event_send(msg, hdr, gpumem_fill_policy(msg, gm),
+				  GFP_KERNEL);
 }
 
 /* Called from reclaim, under RCU: nothing here may sleep. */
@@ -647,23 +667,16 @@ static void gpumem_notify_event(int cmd, u64 id, unsigned long nr_pages,
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&gpumem_nl_family, &init_net,
-				GPUMEM_NLGRP_EVENTS))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	msg = gpumem_event_new(cmd, gfp, &hdr);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &gpumem_nl_family, 0, cmd);
-	if (!hdr ||
-	    nla_put_uint(msg, GPUMEM_A_EVENT_ID, id) ||
-	    nla_put_uint(msg, GPUMEM_A_EVENT_BYTES, gpumem_bytes(nr_pages)) ||
-	    (budget_id && nla_put_uint(msg, GPUMEM_A_EVENT_BUDGET_ID,
-				       budget_id))) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast(&gpumem_nl_family, msg, 0, GPUMEM_NLGRP_EVENTS, gfp);
+	gpumem_event_send(msg, hdr,
+			  nla_put_uint(msg, GPUMEM_A_EVENT_ID, id) ||
+			  nla_put_uint(msg, GPUMEM_A_EVENT_BYTES,
+				       gpumem_bytes(nr_pages)) ||
+			  (budget_id &&
+			   nla_put_uint(msg, GPUMEM_A_EVENT_BUDGET_ID, budget_id)),
+			  gfp);
 }
 
 int gpumem_nl_policy_set_doit(struct sk_buff *skb, struct genl_info *info)

@@ -51,20 +51,13 @@ struct table {
 
 static char out[65536];
 
-/* Run gpumemctl with ARGS through the shell; its output (and stderr) in out. */
-static int gm_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int gm_run(const char *fmt, ...)
+/* Run CMD through the shell; its standard output in out, its exit status. */
+static int run_shell(const char *cmd)
 {
-	char args[1024], cmd[1200];
 	size_t len = 0, n;
-	va_list ap;
 	FILE *f;
 	int status;
 
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", GPUMEMCTL, args);
 	fflush(stdout);
 	f = popen(cmd, "r");
 	if (!f)
@@ -74,6 +67,20 @@ static int gm_run(const char *fmt, ...)
 	out[len] = 0;
 	status = pclose(f);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Run gpumemctl with ARGS; its output (and stderr) in out. */
+static int gm_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int gm_run(const char *fmt, ...)
+{
+	char args[1024], cmd[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", GPUMEMCTL, args);
+	return run_shell(cmd);
 }
 
 /* Run gpumemctl and fail the test unless it succeeds. */
@@ -87,10 +94,9 @@ static uint64_t gm_json(const char *filter, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static uint64_t gm_json(const char *filter, const char *fmt, ...)
 {
-	char args[512], cmd[1200], line[128];
+	char args[512], cmd[1200];
 	uint64_t v;
 	va_list ap;
-	FILE *f;
 	int status;
 
 	va_start(ap, fmt);
@@ -98,13 +104,9 @@ static uint64_t gm_json(const char *filter, const char *fmt, ...)
 	va_end(ap);
 	snprintf(cmd, sizeof(cmd), "%s -j %s | jq -e -r '%s'", GPUMEMCTL, args,
 		 filter);
-	fflush(stdout);
-	f = popen(cmd, "r");
-	if (!f || !fgets(line, sizeof(line), f))
-		st_fail("no output from: %s", cmd);
-	status = pclose(f);
-	if (status || sscanf(line, "%" SCNu64, &v) != 1)
-		st_fail("'%s' gave '%s' (status %#x)", cmd, line, status);
+	status = run_shell(cmd);
+	if (status || sscanf(out, "%" SCNu64, &v) != 1)
+		st_fail("'%s' gave '%s' (status %d)", cmd, out, status);
 	return v;
 }
 
