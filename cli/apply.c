@@ -15,6 +15,7 @@
 #include "apply.h"
 #include "cgroup.h"
 #include "json.h"
+#include "output.h"
 #include "size.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -133,7 +134,8 @@ static bool is_unit_name(const char *name)
 {
 	size_t i;
 
-	if (!*name || strchr(name, '/') || name[0] == '.')
+	if (!*name || strchr(name, '/') || name[0] == '.' ||
+	    strlen(name) > NAME_MAX)
 		return false;
 	for (i = 0; i < ARRAY_SIZE(unit_types); i++)
 		if (ends_with(name, unit_types[i]) &&
@@ -571,7 +573,7 @@ static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
 	struct strv dropins = { 0 }, files = { 0 };
 	struct gm_policy_args policy = { 0 };
 	char *fragment = NULL, path[PATH_MAX];
-	bool any = false;
+	bool any = false, broken = false;
 	size_t i, j;
 	int ret = 0;
 
@@ -635,20 +637,24 @@ static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
 		ret = parse_file(l, file, false, &fp);
 		if (ret == 1) {
 			ret = 0;
+			broken = true;
 			continue;
 		}
-		if (!ret && fp.cgroup_line)
+		if (!ret && fp.cgroup_line) {
 			ret = add_error(l, "%s:%d: Cgroup: only in plain configuration files (a unit's cgroup is the unit's)",
 					file, fp.cgroup_line);
-		else if (!ret && fp.has_section) {
+			broken = true;
+		} else if (!ret && fp.has_section) {
 			merge(&policy, &fp);
 			any = true;
 			ret = strv_push(&files, file);
 		}
 		free(fp.cgroup);
 	}
-	if (!ret && any)
+	if (!ret && (any || broken))
 		ret = add_item(l, name, NULL, &policy, &files);
+	if (!ret && broken)
+		l->items[l->n - 1].broken = true;
 out:
 	free(fragment);
 	strv_free(&dropins);
@@ -745,8 +751,15 @@ static int load_files(struct gm_apply_list *l, const struct strv *dirs,
 
 	if (!units)
 		return -ENOMEM;
-	/* Which unit each argument belongs to ("" for a plain file). */
+	/*
+	 * Which unit each argument belongs to ("" for a plain file).  A bare
+	 * unit name (no '/') is that unit, from the search path alone.
+	 */
 	for (i = 0; i < nfiles; i++) {
+		if (is_unit_name(files[i])) {
+			strcpy(units[i], files[i]);
+			continue;
+		}
 		if (access(files[i], R_OK) || in_config_dir(files[i]) ||
 		    !unit_of_file(files[i], units[i], sizeof(units[i])) ||
 		    says_cgroup(files[i]))
@@ -763,7 +776,8 @@ static int load_files(struct gm_apply_list *l, const struct strv *dirs,
 			continue;
 		ret = strv_push(&done, units[i]);
 		for (j = i; j < nfiles && !ret; j++)
-			if (!strcmp(units[j], units[i]))
+			if (!strcmp(units[j], units[i]) &&
+			    !is_unit_name(files[j]))
 				ret = strv_push(&extra, files[j]);
 		if (!ret)
 			ret = load_unit(l, dirs, units[i], &extra);
@@ -797,20 +811,12 @@ void gm_apply_print(FILE *f, const struct gm_apply_item *it,
 {
 	const struct gm_policy_args *p = &it->policy;
 	const char *name = it->unit ? it->unit : it->cgroup;
-	char size[GM_SIZE_STRLEN];
 	struct gm_json j;
 	size_t i;
 
 	if (!json) {
 		fprintf(f, "applied %s (%s):", name, path);
-		if (p->has_purge)
-			fprintf(f, " purge=%s", gm_purge_name(p->purge));
-		if (p->has_swap_budget)
-			fprintf(f, " swap-budget=%s",
-				gm_size_format(p->swap_budget, size));
-		if (p->has_writeback)
-			fprintf(f, " writeback=%s",
-				gm_writeback_name(p->writeback));
+		gm_print_policy_args(f, p);
 		fputc('\n', f);
 		return;
 	}
@@ -824,21 +830,7 @@ void gm_apply_print(FILE *f, const struct gm_apply_item *it,
 	gm_json_string(&j, path);
 	gm_json_key(&j, "id");
 	gm_json_u64(&j, id);
-	if (p->has_purge) {
-		gm_json_key(&j, "purge");
-		gm_json_string(&j, gm_purge_name(p->purge));
-	}
-	if (p->has_swap_budget) {
-		gm_json_key(&j, "swap_budget");
-		if (p->swap_budget == GM_SIZE_MAX)
-			gm_json_null(&j);
-		else
-			gm_json_u64(&j, p->swap_budget);
-	}
-	if (p->has_writeback) {
-		gm_json_key(&j, "writeback");
-		gm_json_string(&j, gm_writeback_name(p->writeback));
-	}
+	gm_json_policy_args(&j, p);
 	gm_json_key(&j, "files");
 	gm_json_begin_array(&j);
 	for (i = 0; i < it->nfiles; i++)

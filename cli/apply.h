@@ -47,6 +47,7 @@ struct gm_apply_item {
 	struct gm_policy_args policy;	/* only the keys set */
 	char **files;		/* the files that contributed, in order */
 	size_t nfiles;
+	bool broken;		/* a unit file of it has a parse error */
 };
 
 struct gm_apply_list {
@@ -58,8 +59,12 @@ struct gm_apply_list {
 
 /*
  * Load the policies of @files (all units and plain files if @nfiles is 0)
- * into @l (zeroed by the caller).  Returns 0 (parse errors are in
- * l->errors) or -ENOMEM.  Release with gm_apply_free().
+ * into @l (zeroed by the caller).  A bare unit name among @files
+ * ("foo.service", no '/') means that unit as the search path has it.
+ * A unit with a parse error in one of its files is an item (with broken
+ * set) even if none of its files contributed, so that whoever puts its
+ * policy in place knows there is one that failed.  Returns 0 (parse
+ * errors are in l->errors) or -ENOMEM.  Release with gm_apply_free().
  */
 int gm_apply_load(struct gm_apply_list *l, const char *const *files,
 		  size_t nfiles, struct gm_err *err);

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "help.h"
 #include "nl.h"
+#include "oci.h"
 #include "output.h"
 
 /* What a command works with. */
@@ -278,7 +279,7 @@ static int cmd_show(struct ctx *c)
 
 /*
  * The one place a policy is sent: POLICY_SET of @cg with the keys @s has.
- * Used by set and apply.
+ * Used by set, apply and oci-hook.
  */
 static int send_policy(struct ctx *c, const struct gm_cgroup *cg,
 		       const struct gm_policy_args *s, const char *what)
@@ -457,8 +458,9 @@ static int cmd_apply(const struct gm_cmdline *cl)
 		const char *name = it->unit ? it->unit : it->cgroup;
 
 		if (gm_policy_args_empty(&it->policy)) {
-			fprintf(stderr, "gpumemctl: apply: %s: nothing to set, skipped\n",
-				name);
+			if (!it->broken)	/* else its error said why */
+				fprintf(stderr, "gpumemctl: apply: %s: nothing to set, skipped\n",
+					name);
 			continue;
 		}
 		if (!c->root[0]) {
@@ -528,6 +530,81 @@ out:
 	return status;
 }
 
+/* ---- oci-hook -------------------------------------------------------- */
+
+/*
+ * oci-hook (see oci.h): the container state on stdin.  Bad annotations
+ * are all reported and apply nothing; no gpumem.io/ annotation at all is
+ * no action (no netlink, no output).  Then the cgroup must exist, and the
+ * policy is sent as set and apply send it.
+ */
+static int cmd_oci_hook(const struct gm_cmdline *cl)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	struct gm_oci o = { 0 };
+	struct gm_cgroup cg;
+	char *state = NULL, what[PATH_MAX + 128];
+	int status = GM_EXIT_FAILURE, ret;
+	size_t len, i;
+
+	if (!c) {
+		fputs("gpumemctl: out of memory\n", stderr);
+		return GM_EXIT_FAILURE;
+	}
+	c->cl = cl;
+	ret = gm_oci_read(stdin, &state, &len);
+	if (ret) {
+		gm_err_set(&c->err,
+			   "oci-hook: reading the container state from standard input: %s",
+			   strerror(-ret));
+		fail(&c->err, GM_EXIT_FAILURE);
+		goto out;
+	}
+	ret = gm_oci_parse(&o, state, len, "/proc", &c->err);
+	if (ret) {
+		fail(&c->err, GM_EXIT_FAILURE);
+		goto out;
+	}
+	for (i = 0; i < o.nerrors; i++)
+		fprintf(stderr, "gpumemctl: %s\n", o.errors[i]);
+	if (o.nerrors)
+		goto out;
+	if (gm_policy_args_empty(&o.policy)) {
+		status = GM_EXIT_OK;
+		goto out;
+	}
+	ret = gm_cgroup_root(c->root, sizeof(c->root), &c->err);
+	if (!ret)
+		ret = gm_oci_resolve(&o, c->root, &cg, &c->err);
+	if (ret) {
+		fail(&c->err, GM_EXIT_FAILURE);
+		goto out;
+	}
+	ret = gm_nl_open(&c->nl, &c->err);
+	if (ret) {
+		status = fail(&c->err, ret == -ENOENT ? GM_EXIT_NO_GPUMEM :
+			      GM_EXIT_FAILURE);
+		goto out;
+	}
+	snprintf(what, sizeof(what), "oci-hook: container %.64s (%s)", o.id,
+		 cg.path);
+	ret = send_policy(c, &cg, &o.policy, what);
+	gm_nl_close(&c->nl);
+	if (ret) {
+		status = fail(&c->err, exit_status(ret));
+		goto out;
+	}
+	gm_oci_print(stdout, &o, cg.path, cg.id,
+		     cl->format == GM_FORMAT_JSON);
+	status = flush_stdout(&c->err) ? fail(&c->err, GM_EXIT_FAILURE) :
+		 GM_EXIT_OK;
+out:
+	gm_oci_free(&o);
+	free(state);
+	free(c);
+	return status;
+}
+
 /* ---- main ------------------------------------------------------------ */
 
 /* show, set, reclaim, monitor */
@@ -579,14 +656,6 @@ out:
 	return status;
 }
 
-static int not_implemented(const struct gm_cmdline *cl)
-{
-	struct gm_err err;
-
-	gm_err_set(&err, "%s: not implemented yet", gm_command_name(cl->cmd));
-	return fail(&err, GM_EXIT_FAILURE);
-}
-
 static int print_and_exit(void (*print)(FILE *f))
 {
 	print(stdout);
@@ -612,7 +681,7 @@ static int run(const struct gm_cmdline *cl)
 	case GM_CMD_APPLY:
 		return cmd_apply(cl);
 	case GM_CMD_OCI_HOOK:
-		return not_implemented(cl);
+		return cmd_oci_hook(cl);
 	default:
 		return GM_EXIT_FAILURE;
 	}

@@ -618,3 +618,32 @@ void gm_print_event(FILE *f, const struct gm_event *ev, bool json)
 	else
 		text_event(f, ev, time);
 }
+
+/* ---- policy keys (apply, oci-hook) ----------------------------------- */
+
+void gm_print_policy_args(FILE *f, const struct gm_policy_args *p)
+{
+	char size[GM_SIZE_STRLEN];
+
+	if (p->has_purge)
+		fprintf(f, " purge=%s", gm_purge_name(p->purge));
+	if (p->has_swap_budget)
+		fprintf(f, " swap-budget=%s",
+			gm_size_format(p->swap_budget, size));
+	if (p->has_writeback)
+		fprintf(f, " writeback=%s", gm_writeback_name(p->writeback));
+}
+
+void gm_json_policy_args(struct gm_json *j, const struct gm_policy_args *p)
+{
+	if (p->has_purge) {
+		gm_json_key(j, "purge");
+		gm_json_string(j, gm_purge_name(p->purge));
+	}
+	if (p->has_swap_budget)
+		json_limit(j, "swap_budget", true, p->swap_budget);
+	if (p->has_writeback) {
+		gm_json_key(j, "writeback");
+		gm_json_string(j, gm_writeback_name(p->writeback));
+	}
+}

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cmdline.h"
+#include "json.h"
 #include "reply.h"
 
 /* One cgroup for "show": the kernel's figures and memory.{current,max}. */
@@ -67,5 +68,14 @@ void gm_print_event(FILE *f, const struct gm_event *ev, bool json);
 
 /* Escape a Prometheus label value ("\\", "\"", "\n") onto @f. */
 void gm_prom_escape(FILE *f, const char *s);
+
+/*
+ * The keys @p sets, as apply and oci-hook print what they set: text
+ * " purge=last swap-budget=2G writeback=deferred" (each with a leading
+ * blank), or JSON members "purge", "swap_budget" (null for max) and
+ * "writeback" of the object @j is in.
+ */
+void gm_print_policy_args(FILE *f, const struct gm_policy_args *p);
+void gm_json_policy_args(struct gm_json *j, const struct gm_policy_args *p);
 
 #endif

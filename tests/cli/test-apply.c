@@ -290,11 +290,22 @@ static void test_errors(void)
 			 etc);
 		CHECK_HAS(l.errors[0], want);
 	}
-	/* bad.service had only a broken file: nothing to apply */
-	CHECK(find(&l, "bad.service") == NULL);
+	/*
+	 * bad.service had only a broken file: it is there, marked, with
+	 * nothing to apply.
+	 */
+	it = find(&l, "bad.service");
+	if (it) {
+		CHECK(it->broken);
+		CHECK(gm_policy_args_empty(&it->policy));
+		CHECK_INT(it->nfiles, 0);
+	} else {
+		CHECK(it != NULL);
+	}
 	/* the broken drop-ins contribute nothing, the fragment still does */
 	it = find(&l, "job.service");
 	if (it) {
+		CHECK(it->broken);
 		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_LAST);
 		CHECK(!it->policy.has_writeback);
 		CHECK(!it->policy.has_swap_budget);
@@ -394,6 +405,46 @@ static void test_file_arguments(void)
 	gm_apply_free(&l);
 }
 
+/* A bare unit name is the unit as the search path has it, not a file. */
+static void test_unit_arguments(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+	const char *args[] = { "job.service", "batch.slice", "idle.service" };
+	char cwd[PATH_MAX];
+
+	fresh();
+	put("usr/job.service", "[X-GPUMemory]\nPurge=last\n");
+	put("etc/job.service.d/10.conf", "[X-GPUMemory]\nSwapBudget=1G\n");
+	put("etc/batch.slice.d/gpumem.conf", "[X-GPUMemory]\nPurge=never\n");
+	put("usr/other.service", "[X-GPUMemory]\nPurge=never\n");
+	put("usr/idle.service", "[Service]\nExecStart=/bin/true\n");
+	/* a file of the same name in the working directory is not read */
+	put("cwd/job.service", "[X-GPUMemory]\nPurge=first\n");
+	snprintf(cwd, sizeof(cwd), "%s/cwd", root);
+	CHECK(!chdir(cwd));
+	load(&l, args, 3);
+	CHECK(!chdir("/"));
+	CHECK_INT(l.nerrors, 0);
+	CHECK_INT(l.n, 2);
+	CHECK(find(&l, "other.service") == NULL);
+	CHECK(find(&l, "idle.service") == NULL);
+	it = find(&l, "job.service");
+	if (it) {
+		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_LAST);
+		CHECK_U64(it->policy.swap_budget, 1ULL << 30);
+		CHECK_INT(it->nfiles, 2);
+	} else {
+		CHECK(it != NULL);
+	}
+	it = find(&l, "batch.slice");
+	if (it)
+		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_NEVER);
+	else
+		CHECK(it != NULL);
+	gm_apply_free(&l);
+}
+
 static void test_print(void)
 {
 	struct gm_apply_list l;
@@ -426,6 +477,7 @@ static const struct check_case cases[] = {
 	CASE(test_errors),
 	CASE(test_plain_config),
 	CASE(test_file_arguments),
+	CASE(test_unit_arguments),
 	CASE(test_print),
 };
 

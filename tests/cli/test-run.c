@@ -19,6 +19,7 @@
 
 static const char *bin, *version;
 static char root[1024];	/* leaves room for root + suffix in PATH_MAX */
+static FILE *stdin_file;	/* the child's stdin if set (oci-hook) */
 
 struct result {
 	int status;		/* exit status, or 128 + signal */
@@ -44,6 +45,8 @@ static void child(FILE *out, FILE *err, const char *cgroot, char **argv,
 	if (stdout_path)
 		fd = open(stdout_path, O_WRONLY);
 	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fileno(err), 2) < 0)
+		_exit(126);
+	if (stdin_file && dup2(fileno(stdin_file), 0) < 0)
 		_exit(126);
 	if (cgroot)
 		setenv("GPUMEM_CGROUP_ROOT", cgroot, 1);
@@ -101,10 +104,10 @@ static void test_help(void)
 	static const char *const words[] = {
 		"show [CGROUP...] [--tree]", "set CGROUP", "purge first|last|never",
 		"swap-budget SIZE|max", "writeback immediate|deferred",
-		"reclaim CGROUP SIZE", "monitor [CGROUP...]", "apply [FILE...]",
+		"reclaim CGROUP SIZE", "monitor [CGROUP...]", "apply [FILE|UNIT...]",
 		"oci-hook", "--json", "--pretty", "--output", "--version",
 		"id:N", "Exit status", "GPUMEM_CGROUP_ROOT",
-		"not implemented yet", "GPUMEM_UNIT_PATH", "GPUMEM_CONFIG_DIR", "4  permission denied", "CAP_SYS_ADMIN",
+		"gpumem.io/swap-budget", "GPUMEM_UNIT_PATH", "GPUMEM_CONFIG_DIR", "4  permission denied", "CAP_SYS_ADMIN",
 		"MEM.CUR", "monitoring ...", "prometheus (show only)",
 	};
 	struct result r;
@@ -218,13 +221,90 @@ static void test_cgroup_errors(void)
 		    "GPUMEM_CGROUP_ROOT 'relative': not an absolute path");
 }
 
-static void test_not_implemented(void)
+/* Run "gpumemctl [OPT] oci-hook" with @state on its stdin. */
+static void run_hook(struct result *r, const char *cgroot, char *opt,
+		     const char *state)
 {
-	struct result r;
+	stdin_file = tmpfile();
+	if (!stdin_file) {
+		CHECK_FAIL("tmpfile: %s", strerror(errno));
+		return;
+	}
+	fputs(state, stdin_file);
+	rewind(stdin_file);
+	if (opt)
+		RUN(r, cgroot, opt, "oci-hook");
+	else
+		RUN(r, cgroot, "oci-hook");
+	fclose(stdin_file);
+	stdin_file = NULL;
+}
 
-	RUN(&r, NULL, "oci-hook");
+/*
+ * oci-hook: nothing to do is silent, bad annotations are all reported
+ * (status 1) before the family is needed, valid ones on an existing
+ * cgroup need it (status 3 here).
+ */
+static void test_oci_hook(void)
+{
+	char bundle[1100], path[1200], state[2048];
+	struct result r;
+	FILE *f;
+
+	/* no gpumem.io/ annotation: not even the bundle is looked at */
+	run_hook(&r, root, NULL,
+		 "{\"ociVersion\":\"1.0.2\",\"id\":\"abc\",\"status\":\"creating\",\"pid\":1,"
+		 "\"bundle\":\"/nonexistent\",\"annotations\":{\"org.example/x\":\"1\"}}");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, "");
+	run_hook(&r, root, NULL,
+		 "{\"id\":\"abc\",\"bundle\":\"/nonexistent\",\"annotations\":{"
+		 "\"gpumem.io/purge\":\"sometimes\",\"gpumem.io/swap-budget\":\"1G\","
+		 "\"gpumem.io/writebak\":\"deferred\"}}");
+	CHECK_INT(r.status, GM_EXIT_FAILURE);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err,
+		  "gpumemctl: oci-hook: container abc: annotation gpumem.io/purge: 'sometimes': expected first, last or never\n"
+		  "gpumemctl: oci-hook: container abc: annotation gpumem.io/writebak: 'deferred': unknown key, expected gpumem.io/purge, gpumem.io/swap-budget or gpumem.io/writeback\n");
+	run_hook(&r, root, NULL, "{\"id\": \"abc\", \"bundle\": ");
 	check_error(&r, GM_EXIT_FAILURE,
-		    "gpumemctl: oci-hook: not implemented yet");
+		    "gpumemctl: oci-hook: container state: not valid JSON");
+
+	/* a bundle outside the fake cgroup tree */
+	if (!tree_create(bundle, sizeof(bundle))) {
+		CHECK_FAIL("cannot create a bundle: %s", strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	f = fopen(path, "w");
+	if (!f) {
+		CHECK_FAIL("cannot write %s", path);
+		tree_remove(bundle);
+		return;
+	}
+	fputs("{\"ociVersion\":\"1.0.2\",\"linux\":{\"cgroupsPath\":\"system.slice:gpumem:foo\"},"
+	      "\"annotations\":{\"gpumem.io/swap-budget\":\"2G\",\"gpumem.io/purge\":\"never\"}}\n",
+	      f);
+	fclose(f);
+	tree_mkdir(root, "system.slice/gpumem-foo.scope");
+	snprintf(state, sizeof(state),
+		 "{\"ociVersion\":\"1.0.2\",\"id\":\"abc\",\"status\":\"creating\",\"bundle\":\"%s\"}",
+		 bundle);
+	run_hook(&r, root, NULL, state);
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.err, NO_FAMILY);
+	CHECK_STR(r.out, "");
+	run_hook(&r, root, "-j", state);
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.err, NO_FAMILY);
+	/* the scope is gone */
+	snprintf(path, sizeof(path), "%s/system.slice/gpumem-foo.scope", root);
+	rmdir(path);
+	run_hook(&r, root, NULL, state);
+	check_error(&r, GM_EXIT_FAILURE,
+		    "gpumemctl: oci-hook: container abc: cgroup /system.slice/gpumem-foo.scope (from cgroupsPath 'system.slice:gpumem:foo'): no such cgroup");
+	tree_remove(bundle);
 }
 
 /*
@@ -297,7 +377,7 @@ static const struct check_case cases[] = {
 	CASE(test_no_family),
 	CASE(test_no_family_with_cgroups),
 	CASE(test_cgroup_errors),
-	CASE(test_not_implemented),
+	CASE(test_oci_hook),
 	CASE(test_apply),
 };
 

@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gmctl.h"
 #include "systest.h"
 #include "vttm.h"
 
@@ -48,106 +49,6 @@ struct table {
 	struct group g[4];
 	uint32_t vram[2];	/* F's bos in VRAM: 1 and 3 MiB */
 };
-
-static char out[65536];
-
-/* Run CMD through the shell; its standard output in out, its exit status. */
-static int run_shell(const char *cmd)
-{
-	size_t len = 0, n;
-	FILE *f;
-	int status;
-
-	fflush(stdout);
-	f = popen(cmd, "r");
-	if (!f)
-		st_fail("popen %s: %s", cmd, strerror(errno));
-	while ((n = fread(out + len, 1, sizeof(out) - 1 - len, f)) > 0)
-		len += n;
-	out[len] = 0;
-	status = pclose(f);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-/* Run gpumemctl with ARGS; its output (and stderr) in out. */
-static int gm_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int gm_run(const char *fmt, ...)
-{
-	char args[1024], cmd[1200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", GPUMEMCTL, args);
-	return run_shell(cmd);
-}
-
-/* Run gpumemctl and fail the test unless it succeeds. */
-#define gm_ok(...) do {							\
-	if (gm_run(__VA_ARGS__))					\
-		st_fail("gpumemctl failed: %s", out);			\
-} while (0)
-
-/* A number from `gpumemctl -j ARGS`, picked with jq's FILTER. */
-static uint64_t gm_json(const char *filter, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static uint64_t gm_json(const char *filter, const char *fmt, ...)
-{
-	char args[512], cmd[1200];
-	uint64_t v;
-	va_list ap;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "%s -j %s | jq -e -r '%s'", GPUMEMCTL, args,
-		 filter);
-	status = run_shell(cmd);
-	if (status || sscanf(out, "%" SCNu64, &v) != 1)
-		st_fail("'%s' gave '%s' (status %d)", cmd, out, status);
-	return v;
-}
-
-static uint64_t stat_of(const char *cg, const char *key)
-{
-	char filter[128];
-
-	snprintf(filter, sizeof(filter), ".cgroups[0].%s", key);
-	return gm_json(filter, "show /%s", cg);
-}
-
-static void expect_eq(const char *what, uint64_t got, uint64_t want)
-{
-	if (got != want)
-		st_fail("%s: %" PRIu64 " (%" PRIu64 " KiB), want %" PRIu64
-			" (%" PRIu64 " KiB)", what, got, got / KiB, want,
-			want / KiB);
-}
-
-/* Reclaim SIZE from CG and check what it says against memory.stat. */
-static void reclaim(const char *cg, uint64_t size, uint64_t want_purged,
-		    uint64_t want_backed_up)
-{
-	uint64_t before = cg_read_key(cg, "memory.stat", "gpu");
-	uint64_t freed, purged, backed_up;
-
-	if (gm_run("-j reclaim /%s %" PRIu64, cg, size))
-		st_fail("gpumemctl reclaim /%s: %s", cg, out);
-	if (sscanf(strstr(out, "\"freed\"") ?: "", "\"freed\": %" SCNu64, &freed) != 1 ||
-	    sscanf(strstr(out, "\"purged\"") ?: "", "\"purged\": %" SCNu64, &purged) != 1 ||
-	    sscanf(strstr(out, "\"backed_up\"") ?: "", "\"backed_up\": %" SCNu64,
-		   &backed_up) != 1)
-		st_fail("reclaim /%s printed: %s", cg, out);
-	expect_eq("reclaim's purged", purged, want_purged);
-	expect_eq("reclaim's backed up", backed_up, want_backed_up);
-	expect_eq("reclaim's freed", freed, purged + backed_up);
-	cg_expect_key(cg, "memory.stat", "gpu", before - freed);
-	st_ok("reclaim /%s %" PRIu64 " MiB: purged %" PRIu64 " MiB, backed up %"
-	      PRIu64 " MiB; memory.stat gpu dropped by that", cg, size / MiB,
-	      purged / MiB, backed_up / MiB);
-}
 
 /* The device's view of a group's bos: resident and backed-up bytes. */
 static void device_view(int fd, struct group *g, uint64_t *resident,
@@ -170,12 +71,12 @@ static void expect_views_agree(int fd, struct group *g)
 	uint64_t resident, backed_up;
 
 	device_view(fd, g, &resident, &backed_up);
-	expect_eq("show's resident vs memory.stat gpu",
-		  stat_of(g->name, "resident"),
+	gm_expect_eq("show's resident vs memory.stat gpu",
+		  gm_stat(g->name, "resident"),
 		  cg_read_key(g->name, "memory.stat", "gpu"));
-	expect_eq("show's resident vs the device", stat_of(g->name, "resident"),
+	gm_expect_eq("show's resident vs the device", gm_stat(g->name, "resident"),
 		  resident);
-	expect_eq("show's backup vs the device", stat_of(g->name, "backup"),
+	gm_expect_eq("show's backup vs the device", gm_stat(g->name, "backup"),
 		  backed_up);
 }
 
@@ -232,8 +133,8 @@ static void expect_vram(int fd, const uint32_t handle[2])
 			st_fail("a bo in VRAM: flags %#x, resident %" PRIu64,
 				info.flags, (uint64_t)info.resident);
 	}
-	expect_eq("F's vram", stat_of("F", "vram"), 4 * MiB);
-	expect_eq("L's vram", stat_of("L", "vram"), 0);
+	gm_expect_eq("F's vram", gm_stat("F", "vram"), 4 * MiB);
+	gm_expect_eq("L's vram", gm_stat("L", "vram"), 0);
 	if (gm_json(".cgroups[0].vram", "show /") < 4 * MiB)
 		st_fail("the root's vram is below F's");
 	st_ok("F's 4 MiB of bos in VRAM show as its vram (the device says VRAM, nothing resident)");
@@ -261,21 +162,10 @@ static void evict_vram(int fd)
 	for (i = 0; i < ARRAY_SIZE(buf); i++)
 		if (buf[i])
 			st_fail("a bo evicted from VRAM does not read as zeroes");
-	expect_eq("F's vram after an eviction", stat_of("F", "vram"), 48 * MiB);
+	gm_expect_eq("F's vram after an eviction", gm_stat("F", "vram"), 48 * MiB);
 	if (vttm_close_raw(fd, x) || vttm_close_raw(fd, y))
 		st_fail("close the 48 MiB bos");
 	st_ok("a bo evicted from VRAM is an ordinary bo of zeroes; F's vram counts only what is in VRAM");
-}
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f))
-		st_fail("write %s: %s", path, strerror(errno));
 }
 
 /*
@@ -292,13 +182,13 @@ static void apply_configs(void)
 	snprintf(conf, sizeof(conf), "%.200s/gpumem.d", getenv("TMPDIR") ?: "/tmp");
 	if (mkdir(units, 0755) || mkdir(dropins, 0755) || mkdir(conf, 0755))
 		st_fail("mkdir the fixture: %s", strerror(errno));
-	write_file(units, "batch.slice", "[Slice]\nCPUWeight=50\n\n"
+	gm_write_file(units, "batch.slice", "[Slice]\nCPUWeight=50\n\n"
 		   "[X-GPUMemory]\nPurge=last\nSwapBudget=2M\n");
-	write_file(dropins, "10-budget.conf", "[X-GPUMemory]\nSwapBudget=8M\n");
-	write_file(dropins, "20-writeback.conf",
+	gm_write_file(dropins, "10-budget.conf", "[X-GPUMemory]\nSwapBudget=8M\n");
+	gm_write_file(dropins, "20-writeback.conf",
 		   "[X-GPUMemory]\nWriteback=deferred\n");
-	write_file(units, "idle.service", "[X-GPUMemory]\nPurge=never\n");
-	write_file(conf, "plain.conf",
+	gm_write_file(units, "idle.service", "[X-GPUMemory]\nPurge=never\n");
+	gm_write_file(conf, "plain.conf",
 		   "[X-GPUMemory]\nCgroup=/plain\nPurge=never\n");
 	setenv("GPUMEM_UNIT_PATH", units, 1);
 	setenv("GPUMEM_CONFIG_DIR", conf, 1);
@@ -306,20 +196,19 @@ static void apply_configs(void)
 	cg_create("plain");
 
 	if (gm_run("apply"))
-		st_fail("gpumemctl apply: %s", out);
-	if (!strstr(out, "idle.service: not running"))
+		st_fail("gpumemctl apply: %s", gm_out);
+	if (!strstr(gm_out, "idle.service: not running"))
 		st_fail("apply did not say the idle service is not running: %s",
-			out);
-	expect_eq("batch.slice's budget (the drop-in wins)",
+			gm_out);
+	gm_expect_eq("batch.slice's budget (the drop-in wins)",
 		  gm_json(".cgroups[0].swap_budget", "show batch.slice"),
 		  8 * MiB);
-	expect_eq("batch.slice purges last",
-		  gm_json(".cgroups[0].purge == \"last\" and "
-			  ".cgroups[0].writeback == \"deferred\" | "
-			  "if . then 1 else 0 end", "show batch.slice"), 1);
-	expect_eq("/plain purges never",
-		  gm_json(".cgroups[0].purge == \"never\" | if . then 1 else 0 end",
-			  "show /plain"), 1);
+	gm_expect_eq("batch.slice purges last",
+		     gm_policy_is("batch.slice", "purge", "last"), 1);
+	gm_expect_eq("batch.slice's writeback is deferred",
+		     gm_policy_is("batch.slice", "writeback", "deferred"), 1);
+	gm_expect_eq("/plain purges never",
+		     gm_policy_is("plain", "purge", "never"), 1);
 	cg_remove("batch.slice");
 	cg_remove("plain");
 	st_ok("apply: batch.slice got purge last, budget 8M (drop-in), writeback deferred; /plain purge never; idle.service skipped");
@@ -333,9 +222,9 @@ static void dump_in_cgroupns(void)
 	if (!pid) {
 		if (unshare(CLONE_NEWCGROUP))
 			st_fail("unshare(CLONE_NEWCGROUP): %s", strerror(errno));
-		expect_eq("cgroups a dump lists in L's cgroup namespace",
+		gm_expect_eq("cgroups a dump lists in L's cgroup namespace",
 			  gm_json(".cgroups | length", "show"), 1);
-		expect_eq("the one cgroup listed in L's cgroup namespace",
+		gm_expect_eq("the one cgroup listed in L's cgroup namespace",
 			  gm_json(".cgroups[0].id", "show"), cg_id("L"));
 		exit(0);
 	}
@@ -440,7 +329,7 @@ int main(void)
 	gm_ok("set /N purge never writeback deferred");
 	gm_ok("set /P swap-budget 4M");
 	gm_ok("set /P/K purge never");
-	expect_eq("K's effective swap budget",
+	gm_expect_eq("K's effective swap budget",
 		  gm_json(".cgroups[0].effective_swap_budget", "show /P/K"),
 		  4 * MiB);
 	st_ok("policies set; K's effective budget is P's 4 MiB");
@@ -457,7 +346,7 @@ int main(void)
 	}
 	expect_vram(fd, t->vram);
 	for (i = 0; i < 4; i++) {
-		expect_eq("purgeable", stat_of(t->g[i].name, "purgeable"),
+		gm_expect_eq("purgeable", gm_stat(t->g[i].name, "purgeable"),
 			  NP * BO_SIZE);
 		expect_views_agree(fd, &t->g[i]);
 	}
@@ -465,27 +354,27 @@ int main(void)
 	      (int)(NB * BO_SIZE / MiB), (int)(NP * BO_SIZE / MiB));
 
 	/* first: purgeable ones go, nothing is backed up. */
-	reclaim("F", 3 * BO_SIZE, 3 * BO_SIZE, 0);
-	expect_eq("F's purgeable", stat_of("F", "purgeable"), BO_SIZE);
-	expect_eq("F's purged total", stat_of("F", "purged_total"), 3 * BO_SIZE);
+	gm_reclaim("F", 3 * BO_SIZE, 3 * BO_SIZE, 0);
+	gm_expect_eq("F's purgeable", gm_stat("F", "purgeable"), BO_SIZE);
+	gm_expect_eq("F's purged total", gm_stat("F", "purged_total"), 3 * BO_SIZE);
 	expect_views_agree(fd, F);
 
 	/* last: backups up to the budget, then purges. */
-	reclaim("L", 6 * BO_SIZE, 3 * BO_SIZE, 3 * BO_SIZE);
+	gm_reclaim("L", 6 * BO_SIZE, 3 * BO_SIZE, 3 * BO_SIZE);
 	expect_writeback("L", true, 3 * BO_SIZE);
-	expect_eq("L's backup", stat_of("L", "backup"), 6 * MiB);
-	if (!stat_of("L", "budget_denials"))
+	gm_expect_eq("L's backup", gm_stat("L", "backup"), 6 * MiB);
+	if (!gm_stat("L", "budget_denials"))
 		st_fail("L's budget denials are 0");
 	expect_views_agree(fd, L);
 	for (i = 0; i < NB; i++)
 		vttm_verify(fd, &L->n[i], "a normal bo of L");
-	expect_eq("L's backup after reading all back", stat_of("L", "backup"), 0);
-	expect_eq("L's restored total", stat_of("L", "restored_total"),
+	gm_expect_eq("L's backup after reading all back", gm_stat("L", "backup"), 0);
+	gm_expect_eq("L's restored total", gm_stat("L", "restored_total"),
 		  3 * BO_SIZE);
 	st_ok("L's normal bos read back identical; its backup is empty again");
 
 	/* never: purgeable ones are backed up and keep their content. */
-	reclaim("N", (NB + NP) * BO_SIZE, 0, (NB + NP) * BO_SIZE);
+	gm_reclaim("N", (NB + NP) * BO_SIZE, 0, (NB + NP) * BO_SIZE);
 	expect_writeback("N", false, (NB + NP) * BO_SIZE);
 	expect_views_agree(fd, N);
 	for (i = 0; i < NP; i++) {
@@ -495,13 +384,13 @@ int main(void)
 	}
 	st_ok("N's purgeable bos were retained and read back identical");
 	gm_ok("set /N swap-budget 0");
-	reclaim("N", BO_SIZE, 0, 0);
+	gm_reclaim("N", BO_SIZE, 0, 0);
 	st_ok("with a budget of 0, N's bos are not backed up");
 
 	/* The parent's budget bounds the child's backups. */
-	reclaim("P/K", (NB + NP) * BO_SIZE, 0, 2 * BO_SIZE);
-	expect_eq("P's backup", stat_of("P", "backup"), 4 * MiB);
-	if (!stat_of("P", "budget_denials"))
+	gm_reclaim("P/K", (NB + NP) * BO_SIZE, 0, 2 * BO_SIZE);
+	gm_expect_eq("P's backup", gm_stat("P", "backup"), 4 * MiB);
+	if (!gm_stat("P", "budget_denials"))
 		st_fail("P's budget denials are 0");
 	expect_views_agree(fd, K);
 
@@ -517,12 +406,12 @@ int main(void)
 		if (setgid(65534) || setuid(65534))
 			st_fail("setuid: %s", strerror(errno));
 		if (gm_run("show /F"))
-			st_fail("an unprivileged show failed: %s", out);
+			st_fail("an unprivileged show failed: %s", gm_out);
 		if (gm_run("set /F purge never") == 0)
 			st_fail("an unprivileged set succeeded");
-		if (!strstr(out, "CAP_SYS_ADMIN"))
-			st_fail("an unprivileged set said: %s", out);
-		st_ok("unprivileged: show works, set is refused: %s", out);
+		if (!strstr(gm_out, "CAP_SYS_ADMIN"))
+			st_fail("an unprivileged set said: %s", gm_out);
+		st_ok("unprivileged: show works, set is refused: %s", gm_out);
 		if (gm_run("reclaim /F 1M") == 0)
 			st_fail("an unprivileged reclaim succeeded");
 		exit(0);
@@ -541,7 +430,7 @@ int main(void)
 	st_wait(pid, "VRAM eviction in F");
 	before = cg_read_key("F", "memory.stat", "gpu");
 	/* A request near 2^64 bytes must not wrap to nothing. */
-	expect_eq("reclaim /F of 2^64 - 2 bytes: freed",
+	gm_expect_eq("reclaim /F of 2^64 - 2 bytes: freed",
 		  gm_json(".freed", "reclaim /F 18446744073709551614"), before);
 	cg_expect_key("F", "memory.stat", "gpu", 0);
 	st_ok("reclaim /F of 2^64 - 2 bytes freed all %" PRIu64 " KiB of F's",
@@ -555,18 +444,18 @@ int main(void)
 		for (j = 0; j < NP; j++)
 			vttm_close(fd, &t->g[i].p[j]);
 		cg_expect_key(t->g[i].name, "memory.stat", "gpu", 0);
-		expect_eq("backup after destroying all", stat_of(t->g[i].name,
+		gm_expect_eq("backup after destroying all", gm_stat(t->g[i].name,
 								  "backup"), 0);
-		expect_eq("purgeable after destroying all",
-			  stat_of(t->g[i].name, "purgeable"), 0);
+		gm_expect_eq("purgeable after destroying all",
+			  gm_stat(t->g[i].name, "purgeable"), 0);
 	}
 	for (i = 0; i < 2; i++)
 		if (vttm_close_raw(fd, t->vram[i]))
 			st_fail("close a bo in VRAM");
 	/* A bo's resources are freed by a worker once it is idle. */
-	for (i = 0; i < 100 && stat_of("F", "vram"); i++)
+	for (i = 0; i < 100 && gm_stat("F", "vram"); i++)
 		st_sleep_ms(50);
-	expect_eq("F's vram after destroying its VRAM bos", stat_of("F", "vram"), 0);
+	gm_expect_eq("F's vram after destroying its VRAM bos", gm_stat("F", "vram"), 0);
 	st_ok("all destroyed: gpu, backup, purgeable and vram back to 0");
 	close(fd);
 	cg_remove("P/K");

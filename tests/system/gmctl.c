@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers of the tests that drive the kernel through gpumemctl: gmctl.h. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "gmctl.h"
+#include "systest.h"
+
+char gm_out[65536];
+
+int gm_shell(const char *cmd)
+{
+	size_t len = 0, n;
+	FILE *f;
+	int status;
+
+	fflush(stdout);
+	f = popen(cmd, "r");
+	if (!f)
+		st_fail("popen %s: %s", cmd, strerror(errno));
+	while ((n = fread(gm_out + len, 1, sizeof(gm_out) - 1 - len, f)) > 0)
+		len += n;
+	gm_out[len] = 0;
+	status = pclose(f);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+int gm_run(const char *fmt, ...)
+{
+	char args[1024], cmd[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", GPUMEMCTL, args);
+	return gm_shell(cmd);
+}
+
+uint64_t gm_json(const char *filter, const char *fmt, ...)
+{
+	char args[512], cmd[1200];
+	uint64_t v;
+	va_list ap;
+	int status;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s -j %s | jq -e -r '%s'", GPUMEMCTL, args,
+		 filter);
+	status = gm_shell(cmd);
+	if (status || sscanf(gm_out, "%" SCNu64, &v) != 1)
+		st_fail("'%s' gave '%s' (status %d)", cmd, gm_out, status);
+	return v;
+}
+
+uint64_t gm_stat(const char *cg, const char *key)
+{
+	char filter[128];
+
+	snprintf(filter, sizeof(filter), ".cgroups[0].%s", key);
+	return gm_json(filter, "show /%s", cg);
+}
+
+int gm_policy_is(const char *cg, const char *key, const char *value)
+{
+	char filter[256];
+
+	snprintf(filter, sizeof(filter),
+		 ".cgroups[0].%s == \"%s\" | if . then 1 else 0 end", key,
+		 value);
+	return gm_json(filter, "show /%s", cg);
+}
+
+void gm_expect_eq(const char *what, uint64_t got, uint64_t want)
+{
+	if (got != want)
+		st_fail("%s: %" PRIu64 " (%" PRIu64 " KiB), want %" PRIu64
+			" (%" PRIu64 " KiB)", what, got, got / KiB, want,
+			want / KiB);
+}
+
+void gm_reclaim(const char *cg, uint64_t size, uint64_t want_purged,
+		uint64_t want_backed_up)
+{
+	uint64_t before = cg_read_key(cg, "memory.stat", "gpu");
+	uint64_t freed, purged, backed_up;
+
+	if (gm_run("-j reclaim /%s %" PRIu64, cg, size))
+		st_fail("gpumemctl reclaim /%s: %s", cg, gm_out);
+	if (sscanf(strstr(gm_out, "\"freed\"") ?: "", "\"freed\": %" SCNu64,
+		   &freed) != 1 ||
+	    sscanf(strstr(gm_out, "\"purged\"") ?: "", "\"purged\": %" SCNu64,
+		   &purged) != 1 ||
+	    sscanf(strstr(gm_out, "\"backed_up\"") ?: "",
+		   "\"backed_up\": %" SCNu64, &backed_up) != 1)
+		st_fail("reclaim /%s printed: %s", cg, gm_out);
+	gm_expect_eq("reclaim's purged", purged, want_purged);
+	gm_expect_eq("reclaim's backed up", backed_up, want_backed_up);
+	gm_expect_eq("reclaim's freed", freed, purged + backed_up);
+	cg_expect_key(cg, "memory.stat", "gpu", before - freed);
+	st_ok("reclaim /%s %" PRIu64 " MiB: purged %" PRIu64 " MiB, backed up %"
+	      PRIu64 " MiB; memory.stat gpu dropped by that", cg, size / MiB,
+	      purged / MiB, backed_up / MiB);
+}
+
+void gm_write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		st_fail("write %s: %s", path, strerror(errno));
+}
