@@ -72,13 +72,6 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !strcmp(s + n - m, suffix);
-}
-
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -130,29 +123,45 @@ static const char *const unit_types[] = {
 	".target", ".path", ".timer", ".slice", ".scope",
 };
 
-static bool is_unit_name(const char *name)
+/*
+ * The type suffix of unit name @name, or NULL if it is not one: systemd's
+ * characters (no '%', '/', blanks), one of its types, at most NAME_MAX.
+ */
+static const char *unit_type(const char *name)
 {
 	size_t i;
 
-	if (!*name || strchr(name, '/') || name[0] == '.' ||
-	    strlen(name) > NAME_MAX)
-		return false;
+	if (!*name || name[0] == '.' || strlen(name) > NAME_MAX ||
+	    name[strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:_.\\@-")])
+		return NULL;
 	for (i = 0; i < ARRAY_SIZE(unit_types); i++)
-		if (ends_with(name, unit_types[i]) &&
-		    strlen(name) > strlen(unit_types[i]))
-			return true;
-	return false;
+		if (gm_has_suffix(name, unit_types[i]))
+			return unit_types[i];
+	return NULL;
+}
+
+/*
+ * A unit's own name.  A prefix name ("foo-.service", whose drop-ins
+ * systemd gives to every foo-*.service) is not one; the root slice is.
+ */
+static bool is_unit_name(const char *name)
+{
+	const char *type = unit_type(name);
+
+	return type && (name[strlen(name) - strlen(type) - 1] != '-' ||
+			!strcmp(name, "-.slice"));
 }
 
 /* ---- parsing one file ------------------------------------------------ */
 
-enum key { KEY_PURGE, KEY_SWAP_BUDGET, KEY_WRITEBACK, NKEYS };
+/* Indexed by enum gm_policy_key. */
+#define NKEYS (GM_POLICY_WRITEBACK + 1)
 enum key_state { UNSET, SET, RESET };
 
 static const char *const key_names[NKEYS] = {
-	[KEY_PURGE] = "Purge",
-	[KEY_SWAP_BUDGET] = "SwapBudget",
-	[KEY_WRITEBACK] = "Writeback",
+	[GM_POLICY_PURGE] = "Purge",
+	[GM_POLICY_SWAP_BUDGET] = "SwapBudget",
+	[GM_POLICY_WRITEBACK] = "Writeback",
 };
 
 /* What one file says. */
@@ -185,8 +194,7 @@ static char *trim(char *s)
 static int assign(struct file_policy *fp, const char *key, const char *value,
 		  int line, char *why, size_t len)
 {
-	enum key k;
-	int v;
+	enum gm_policy_key k;
 
 	if (!strcmp(key, "Cgroup")) {
 		struct gm_err err;
@@ -220,45 +228,54 @@ static int assign(struct file_policy *fp, const char *key, const char *value,
 		fp->st[k] = RESET;
 		return 0;
 	}
-	switch (k) {
-	case KEY_PURGE:
-		v = gm_purge_parse(value);
-		if (v < 0) {
-			snprintf(why, len,
-				 "invalid value '%s' (expected " GM_PURGE_WORDS ")",
-				 value);
-			return 1;
-		}
-		fp->v.purge = v;
-		break;
-	case KEY_WRITEBACK:
-		v = gm_writeback_parse(value);
-		if (v < 0) {
-			snprintf(why, len,
-				 "invalid value '%s' (expected " GM_WRITEBACK_WORDS ")",
-				 value);
-			return 1;
-		}
-		fp->v.writeback = v;
-		break;
-	default:
-		v = gm_size_parse(value, &fp->v.swap_budget);
-		if (v == -ERANGE) {
-			snprintf(why, len,
-				 "SIZE '%s' is too large (over 2^64 - 1)",
-				 value);
-			return 1;
-		}
-		if (v) {
-			snprintf(why, len,
-				 "invalid SIZE '%s' (expected a whole number with an optional K, M, G, T suffix, or max)",
-				 value);
-			return 1;
-		}
-		break;
-	}
+	if (gm_policy_value_parse(&fp->v, k, value, why, len))
+		return 1;
 	fp->st[k] = SET;
 	return 0;
+}
+
+/*
+ * One logical line of @f into *@buf, as systemd reads unit files: a line
+ * ending in '\\' goes on in the next one (the backslash read as a space),
+ * comment lines among them skipped.  *@lineno: the number of its first
+ * physical line, counted on from there.  Returns false at the end.
+ */
+static bool read_line(FILE *f, char **buf, size_t *cap, int *lineno,
+		      int *next)
+{
+	char *part = NULL;
+	size_t part_cap = 0, len = 0, n;
+	bool more = true, any = false;
+
+	while (more && getline(any ? &part : buf, any ? &part_cap : cap,
+			       f) >= 0) {
+		char *text = any ? part : *buf;
+
+		(*next)++;
+		if (!any)
+			*lineno = *next;
+		text[strcspn(text, "\n")] = '\0';
+		n = strlen(text);
+		if (any && (text[strspn(text, " \t")] == '#' ||
+			    text[strspn(text, " \t")] == ';'))
+			continue;
+		more = n && text[n - 1] == '\\';
+		if (more)
+			text[n - 1] = ' ';
+		if (any) {
+			char *joined = realloc(*buf, len + n + 1);
+
+			if (!joined)
+				break;
+			memcpy(joined + len, text, n + 1);
+			*buf = joined;
+			*cap = len + n + 1;
+		}
+		len += n;
+		any = true;
+	}
+	free(part);
+	return any;
 }
 
 /*
@@ -272,15 +289,14 @@ static int parse_file(struct gm_apply_list *l, const char *path, bool plain,
 	char *buf = NULL, why[GM_ERR_LEN + 64], *line, *eq, *key, *value;
 	bool in_section = false;
 	size_t cap = 0;
-	int lineno = 0, ret = 0;
+	int lineno = 0, next = 0, ret = 0;
 	FILE *f;
 
 	memset(fp, 0, sizeof(*fp));
 	f = fopen(path, "re");
 	if (!f)
 		return add_error(l, "%s: %s", path, strerror(errno)) ?: 1;
-	while (!ret && getline(&buf, &cap, f) >= 0) {
-		lineno++;
+	while (!ret && read_line(f, &buf, &cap, &lineno, &next)) {
 		line = trim(buf);
 		if (!*line || *line == '#' || *line == ';')
 			continue;
@@ -289,6 +305,10 @@ static int parse_file(struct gm_apply_list *l, const char *path, bool plain,
 
 			if (n < 3 || line[n - 1] != ']' ||
 			    strpbrk(line + 1, "[]") != line + n - 1) {
+				/* In a unit, only ours is our business. */
+				in_section = false;
+				if (!plain && !strcasestr(line, "GPUMemory"))
+					continue;
 				ret = add_error(l, "%s:%d: %s: bad section header (expected [NAME])",
 						path, lineno, line) ?: 1;
 				break;
@@ -333,20 +353,31 @@ static int parse_file(struct gm_apply_list *l, const char *path, bool plain,
 	return ret;
 }
 
+/* What @path says, read as a unit file, its errors dropped. */
+static void peek_file(const char *path, struct file_policy *fp)
+{
+	struct gm_apply_list scratch = { 0 };
+
+	parse_file(&scratch, path, false, fp);
+	free(fp->cgroup);
+	fp->cgroup = NULL;
+	gm_apply_free(&scratch);
+}
+
 static void merge(struct gm_policy_args *dst, const struct file_policy *fp)
 {
-	if (fp->st[KEY_PURGE] == SET)
+	if (fp->st[GM_POLICY_PURGE] == SET)
 		dst->purge = fp->v.purge;
-	if (fp->st[KEY_PURGE] != UNSET)
-		dst->has_purge = fp->st[KEY_PURGE] == SET;
-	if (fp->st[KEY_SWAP_BUDGET] == SET)
+	if (fp->st[GM_POLICY_PURGE] != UNSET)
+		dst->has_purge = fp->st[GM_POLICY_PURGE] == SET;
+	if (fp->st[GM_POLICY_SWAP_BUDGET] == SET)
 		dst->swap_budget = fp->v.swap_budget;
-	if (fp->st[KEY_SWAP_BUDGET] != UNSET)
-		dst->has_swap_budget = fp->st[KEY_SWAP_BUDGET] == SET;
-	if (fp->st[KEY_WRITEBACK] == SET)
+	if (fp->st[GM_POLICY_SWAP_BUDGET] != UNSET)
+		dst->has_swap_budget = fp->st[GM_POLICY_SWAP_BUDGET] == SET;
+	if (fp->st[GM_POLICY_WRITEBACK] == SET)
 		dst->writeback = fp->v.writeback;
-	if (fp->st[KEY_WRITEBACK] != UNSET)
-		dst->has_writeback = fp->st[KEY_WRITEBACK] == SET;
+	if (fp->st[GM_POLICY_WRITEBACK] != UNSET)
+		dst->has_writeback = fp->st[GM_POLICY_WRITEBACK] == SET;
 }
 
 bool gm_policy_args_empty(const struct gm_policy_args *p)
@@ -466,7 +497,7 @@ static int list_dir(const char *dir, const char *suffix, struct strv *out)
 	while (!ret && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (suffix && !ends_with(de->d_name, suffix))
+		if (suffix && !gm_has_suffix(de->d_name, suffix))
 			continue;
 		ret = strv_push(out, de->d_name);
 	}
@@ -476,9 +507,26 @@ static int list_dir(const char *dir, const char *suffix, struct strv *out)
 	return ret;
 }
 
-/* Every unit name with a fragment or a drop-in directory on the path. */
-static int list_units(const struct strv *dirs, struct strv *units)
+/* "service" of a type-wide drop-in directory "service.d", say. */
+static bool is_type_name(const char *name)
 {
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(unit_types); i++)
+		if (!strcmp(name, unit_types[i] + 1))
+			return true;
+	return false;
+}
+
+/*
+ * Every unit name with a fragment or a drop-in directory on the path, and
+ * in @shared the drop-in directories systemd gives to many units (prefix
+ * "foo-.service.d", type-wide "service.d"), which are not read.
+ */
+static int list_units(const struct strv *dirs, struct strv *units,
+		      struct strv *shared)
+{
+	char path[PATH_MAX];
 	size_t i, j;
 	int ret = 0;
 
@@ -488,12 +536,16 @@ static int list_units(const struct strv *dirs, struct strv *units)
 		ret = list_dir(dirs->v[i], NULL, &names);
 		for (j = 0; j < names.n && !ret; j++) {
 			char *name = names.v[j];
-			size_t n = strlen(name);
+			bool dropins = gm_has_suffix(name, ".d");
 
-			if (ends_with(name, ".d"))
-				name[n - 2] = '\0';
+			snprintf(path, sizeof(path), "%s/%s", dirs->v[i], name);
+			if (dropins)
+				name[strlen(name) - 2] = '\0';
 			if (is_unit_name(name) && !strv_has(units, name))
 				ret = strv_push(units, name);
+			else if (dropins && !is_unit_name(name) &&
+				 (unit_type(name) || is_type_name(name)))
+				ret = strv_push(shared, path);
 		}
 		strv_free(&names);
 	}
@@ -536,7 +588,7 @@ static const char *unit_of_file(const char *path, char *buf, size_t len)
 	const char *base = base_name(path), *dir_end;
 	size_t n;
 
-	if (base != path && ends_with(base, ".conf")) {
+	if (base != path && gm_has_suffix(base, ".conf")) {
 		dir_end = base - 1;
 		while (dir_end > path && dir_end[-1] == '/')
 			dir_end--;
@@ -603,7 +655,8 @@ static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
 			if (snprintf(full, sizeof(full), "%s/%s", path,
 				     confs.v[j]) >= (int)sizeof(full))
 				continue;
-			if (!masked && is_regular(full))
+			/* One that is not a file (/dev/null) masks too. */
+			if (!masked)
 				ret = strv_push(&dropins, full);
 		}
 		strv_free(&confs);
@@ -632,7 +685,7 @@ static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
 		const char *file = i ? dropins.v[i - 1] : fragment;
 		struct file_policy fp;
 
-		if (!file)
+		if (!file || !is_regular(file))
 			continue;
 		ret = parse_file(l, file, false, &fp);
 		if (ret == 1) {
@@ -708,24 +761,45 @@ static bool in_config_dir(const char *path)
 /* Is @path a plain file by its content (a Cgroup= assignment)? */
 static bool says_cgroup(const char *path)
 {
-	struct gm_apply_list scratch = { 0 };
 	struct file_policy fp;
-	bool yes;
 
-	yes = !parse_file(&scratch, path, false, &fp) && fp.cgroup_line;
-	free(fp.cgroup);
-	gm_apply_free(&scratch);
-	return yes;
+	peek_file(path, &fp);
+	return fp.cgroup_line;
 }
 
-static int load_all(struct gm_apply_list *l, const struct strv *dirs)
+/* A policy in a shared drop-in directory @dir is an error: not read. */
+static int check_shared(struct gm_apply_list *l, const char *dir)
 {
-	struct strv units = { 0 }, confs = { 0 };
+	struct strv confs = { 0 };
 	char path[PATH_MAX];
 	size_t i;
 	int ret;
 
-	ret = list_units(dirs, &units);
+	ret = list_dir(dir, ".conf", &confs);
+	for (i = 0; i < confs.n && !ret; i++) {
+		struct file_policy fp;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, confs.v[i]);
+		peek_file(path, &fp);
+		if (fp.has_section)
+			ret = add_error(l, "%s:%d: [" GM_APPLY_SECTION "]: not read in a drop-in directory shared by several units (type-wide or prefix); put it in each unit's own",
+					path, fp.section_line);
+	}
+	strv_free(&confs);
+	return ret;
+}
+
+static int load_all(struct gm_apply_list *l, const struct strv *dirs)
+{
+	struct strv units = { 0 }, confs = { 0 }, shared = { 0 };
+	char path[PATH_MAX];
+	size_t i;
+	int ret;
+
+	ret = list_units(dirs, &units, &shared);
+	for (i = 0; i < shared.n && !ret; i++)
+		ret = check_shared(l, shared.v[i]);
+	strv_free(&shared);
 	for (i = 0; i < units.n && !ret; i++)
 		ret = load_unit(l, dirs, units.v[i], NULL);
 	if (!ret)

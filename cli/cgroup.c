@@ -17,7 +17,7 @@ static const char *const gm_unit_suffixes[] = {
 	".service", ".scope", ".socket", ".mount", ".swap", NULL,
 };
 
-static bool has_suffix(const char *s, const char *suffix)
+bool gm_has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 
@@ -75,7 +75,7 @@ static bool is_unit_name(const char *spec)
 	const char *const *s;
 
 	for (s = gm_unit_suffixes; *s; s++)
-		if (has_suffix(spec, *s))
+		if (gm_has_suffix(spec, *s))
 			return true;
 	return false;
 }
@@ -108,7 +108,7 @@ int gm_cgroup_check(const char *spec, enum gm_cgroup_kind *kind,
 		gm_err_set(err, "cgroup '%.64s...': unit name too long", spec);
 		return -EINVAL;
 	}
-	if (has_suffix(spec, ".slice")) {
+	if (gm_has_suffix(spec, ".slice")) {
 		if (gm_cgroup_slice_path(spec, buf, sizeof(buf))) {
 			gm_err_set(err,
 				   "cgroup '%s': not a valid slice name (empty part between dashes)",
@@ -132,7 +132,7 @@ int gm_cgroup_slice_path(const char *slice, char *buf, size_t len)
 {
 	size_t n = strlen(slice) - strlen(".slice"), out = 0, i;
 
-	if (!has_suffix(slice, ".slice") || strchr(slice, '/'))
+	if (!gm_has_suffix(slice, ".slice") || strchr(slice, '/'))
 		return -EINVAL;
 	if (!strcmp(slice, "-.slice")) {
 		snprintf(buf, len, "/");
@@ -475,11 +475,11 @@ struct unit_search {
 	char second[PATH_MAX];
 };
 
-static bool is_user_manager(const char *name)
-{
-	return !strncmp(name, "user@", 5) && has_suffix(name, ".service");
-}
-
+/*
+ * The system manager puts a unit's cgroup in its slice's: only slices are
+ * searched.  What is below another unit's cgroup (a user manager's units,
+ * a container's own systemd) belongs to someone else.
+ */
 static int match_unit(int parentfd, const char *name, const char *rel,
 		      void *data)
 {
@@ -491,7 +491,8 @@ static int match_unit(int parentfd, const char *name, const char *rel,
 		if (++s->found > 1)
 			return WALK_STOP;
 	}
-	return is_user_manager(name) ? WALK_SKIP : WALK_CONTINUE;
+	return !strcmp(rel, "/") || gm_has_suffix(name, ".slice") ?
+	       WALK_CONTINUE : WALK_SKIP;
 }
 
 int gm_cgroup_find_unit(const char *root, const char *unit, char *buf,

@@ -19,6 +19,7 @@
 #define GPUMEMCTL_CGROUP_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,9 @@ struct gm_cgroup {
 	char path[PATH_MAX];	/* relative to the mount, "/" for the root */
 	uint64_t id;
 };
+
+/* @s ends in @suffix, after at least one other character. */
+bool gm_has_suffix(const char *s, const char *suffix);
 
 /*
  * Check the syntax of a CGROUP argument without touching the file system.
@@ -78,9 +82,11 @@ int gm_cgroup_find_id(const char *root, uint64_t id, char *buf, size_t len,
 		      struct gm_err *err);
 
 /*
- * Find the cgroup directory named @unit under @root.  Subtrees of per-user
- * service managers (user@UID.service) are not searched: like systemctl,
- * names refer to the system manager's units.  Two matches are an error.
+ * Find the cgroup directory named @unit under @root, searching the root
+ * and slices only: like systemctl, names refer to the system manager's
+ * units, not to those of a user manager (user@UID.service) or of a
+ * container's systemd, whose cgroups are below another unit's.  Two
+ * matches are an error.
  */
 int gm_cgroup_find_unit(const char *root, const char *unit, char *buf,
 			size_t len, struct gm_err *err);

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,12 +38,10 @@ static const char *const writeback_names[] = {
 	[GM_WRITEBACK_DEFERRED] = "deferred",
 };
 
-enum set_key { KEY_PURGE, KEY_SWAP_BUDGET, KEY_WRITEBACK };
-
 static const char *const set_keys[] = {
-	[KEY_PURGE] = "purge",
-	[KEY_SWAP_BUDGET] = "swap-budget",
-	[KEY_WRITEBACK] = "writeback",
+	[GM_POLICY_PURGE] = "purge",
+	[GM_POLICY_SWAP_BUDGET] = "swap-budget",
+	[GM_POLICY_WRITEBACK] = "writeback",
 };
 
 struct parser {
@@ -308,70 +307,80 @@ static int parse_cgroups(struct parser *p)
 	return 0;
 }
 
-static int parse_size_arg(struct parser *p, const char *what,
-			  const char *word, uint64_t *out)
+int gm_size_value_parse(const char *value, uint64_t *out, char *why,
+			size_t len)
 {
-	int ret = gm_size_parse(word, out);
+	int ret = gm_size_parse(value, out);
 
 	if (ret == -ERANGE)
-		gm_err_set(p->err, "%s: SIZE '%s' is too large (over 2^64 - 1)",
-			   what, word);
+		snprintf(why, len, "SIZE '%s' is too large (over 2^64 - 1)",
+			 value);
 	else if (ret)
-		gm_err_set(p->err,
-			   "%s: invalid SIZE '%s' (expected a whole number with an optional K, M, G, T suffix, or max)",
-			   what, word);
+		snprintf(why, len,
+			 "invalid SIZE '%s' (expected a whole number with an optional K, M, G, T, P or E suffix, or max)",
+			 value);
 	return ret ? -EINVAL : 0;
 }
 
-static int set_keyword(struct parser *p, const char *key, const char *value,
-		       int (*parse)(const char *word), const char *expected)
+int gm_policy_value_parse(struct gm_policy_args *p, enum gm_policy_key key,
+			  const char *value, char *why, size_t len)
 {
-	int v = parse(value);
-
-	if (v < 0)
-		gm_err_set(p->err,
-			   "set: %s: invalid value '%s' (expected %s)",
-			   key, value, expected);
-	return v;
-}
-
-static int set_one(struct parser *p, enum set_key key, const char *value)
-{
-	struct gm_policy_args *s = &p->cl->set;
 	int v;
 
 	switch (key) {
-	case KEY_PURGE:
-		v = set_keyword(p, "purge", value, gm_purge_parse,
-				GM_PURGE_WORDS);
+	case GM_POLICY_PURGE:
+		v = gm_purge_parse(value);
 		if (v < 0)
-			return -EINVAL;
-		s->purge = v;
-		s->has_purge = true;
+			break;
+		p->purge = v;
+		p->has_purge = true;
 		return 0;
-	case KEY_WRITEBACK:
-		v = set_keyword(p, "writeback", value, gm_writeback_parse,
-				GM_WRITEBACK_WORDS);
+	case GM_POLICY_WRITEBACK:
+		v = gm_writeback_parse(value);
 		if (v < 0)
-			return -EINVAL;
-		s->writeback = v;
-		s->has_writeback = true;
+			break;
+		p->writeback = v;
+		p->has_writeback = true;
 		return 0;
-	case KEY_SWAP_BUDGET:
-		if (parse_size_arg(p, "set: swap-budget", value,
-				   &s->swap_budget))
+	case GM_POLICY_SWAP_BUDGET:
+		if (gm_size_value_parse(value, &p->swap_budget, why, len))
 			return -EINVAL;
-		s->has_swap_budget = true;
+		p->has_swap_budget = true;
 		return 0;
 	}
+	snprintf(why, len, "invalid value '%s' (expected %s)", value,
+		 key == GM_POLICY_PURGE ? GM_PURGE_WORDS : GM_WRITEBACK_WORDS);
 	return -EINVAL;
 }
 
-static bool key_given(const struct gm_policy_args *s, enum set_key key)
+static int parse_size_arg(struct parser *p, const char *what,
+			  const char *word, uint64_t *out)
 {
-	return (key == KEY_PURGE && s->has_purge) ||
-	       (key == KEY_SWAP_BUDGET && s->has_swap_budget) ||
-	       (key == KEY_WRITEBACK && s->has_writeback);
+	char why[GM_ERR_LEN];
+
+	if (!gm_size_value_parse(word, out, why, sizeof(why)))
+		return 0;
+	gm_err_set(p->err, "%s: %s", what, why);
+	return -EINVAL;
+}
+
+static int set_one(struct parser *p, enum gm_policy_key key,
+		   const char *value)
+{
+	char why[GM_ERR_LEN];
+
+	if (!gm_policy_value_parse(&p->cl->set, key, value, why, sizeof(why)))
+		return 0;
+	gm_err_set(p->err, "set: %s: %s", set_keys[key], why);
+	return -EINVAL;
+}
+
+static bool key_given(const struct gm_policy_args *s,
+		      enum gm_policy_key key)
+{
+	return (key == GM_POLICY_PURGE && s->has_purge) ||
+	       (key == GM_POLICY_SWAP_BUDGET && s->has_swap_budget) ||
+	       (key == GM_POLICY_WRITEBACK && s->has_writeback);
 }
 
 /* set CGROUP KEY VALUE [KEY VALUE]... */

@@ -90,4 +90,23 @@ int gm_writeback_parse(const char *word);
 #define GM_PURGE_WORDS		"first, last or never"
 #define GM_WRITEBACK_WORDS	"immediate or deferred"
 
+/* The policy keys, whatever a source calls them. */
+enum gm_policy_key {
+	GM_POLICY_PURGE,
+	GM_POLICY_SWAP_BUDGET,
+	GM_POLICY_WRITEBACK,
+};
+
+/*
+ * The one parser of policy values, for set, apply and oci-hook: parse
+ * @value of @key into @p and set its has_ flag.  Returns 0, or -EINVAL
+ * with why in @why ("invalid value 'x' (expected first, last or never)",
+ * "invalid SIZE 'x' (...)", "SIZE 'x' is too large (...)").
+ */
+int gm_policy_value_parse(struct gm_policy_args *p, enum gm_policy_key key,
+			  const char *value, char *why, size_t len);
+/* A SIZE, with gm_policy_value_parse()'s messages. */
+int gm_size_value_parse(const char *value, uint64_t *out, char *why,
+			size_t len);
+
 #endif

@@ -25,13 +25,6 @@ static int out_of_memory(struct gm_err *err)
 	return -ENOMEM;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n > m && !strcmp(s + n - m, suffix);
-}
-
 int gm_oci_read(FILE *f, char **buf, size_t *len)
 {
 	size_t cap = 4096, n = 0, got;
@@ -179,7 +172,21 @@ static int parse_state(struct gm_oci *o, struct json_object *state,
 			   id);
 		return -EINVAL;
 	}
-	/* Needed only without a cgroupsPath; absent or null is none. */
+	/*
+	 * The hook belongs in createRuntime ("creating"; some runtimes say
+	 * "created"); elsewhere it may still work, so only warn.
+	 */
+	if (json_object_object_get_ex(state, "status", &v) && v) {
+		const char *status = string_of(v);
+
+		if (!status)
+			status = json_object_to_json_string(v);
+		if (strcmp(status, "creating") && strcmp(status, "created"))
+			fprintf(stderr,
+				"gpumemctl: oci-hook: container %s: status '%s': this hook belongs in the createRuntime stage\n",
+				id, status);
+	}
+	/* For the cgroup without a cgroupsPath, or to check it; 0 is none. */
 	if (json_object_object_get_ex(state, "pid", &v) && v) {
 		pid = json_object_get_int64(v);
 		if (!json_object_is_type(v, json_type_int) || pid < 0 ||
@@ -204,38 +211,24 @@ static int annotation(struct gm_oci *o, const char *key,
 {
 	struct gm_policy_args *p = &o->policy;
 	const char *value = string_of(v);
-	int w;
+	enum gm_policy_key k;
+	char why[GM_ERR_LEN];
 
 	if (!value)
 		return add_error(o, "oci-hook: container %s: annotation %s: %s: expected a string",
 				 o->id, key, json_object_to_json_string(v));
-	if (!strcmp(key, GM_OCI_PURGE)) {
-		w = gm_purge_parse(value);
-		if (w < 0)
-			return add_error(o, "oci-hook: container %s: annotation %s: '%s': expected " GM_PURGE_WORDS,
-					 o->id, key, value);
-		p->purge = w;
-		p->has_purge = true;
-	} else if (!strcmp(key, GM_OCI_WRITEBACK)) {
-		w = gm_writeback_parse(value);
-		if (w < 0)
-			return add_error(o, "oci-hook: container %s: annotation %s: '%s': expected " GM_WRITEBACK_WORDS,
-					 o->id, key, value);
-		p->writeback = w;
-		p->has_writeback = true;
-	} else if (!strcmp(key, GM_OCI_SWAP_BUDGET)) {
-		w = gm_size_parse(value, &p->swap_budget);
-		if (w == -ERANGE)
-			return add_error(o, "oci-hook: container %s: annotation %s: '%s': expected a SIZE below 2^64 bytes, or max",
-					 o->id, key, value);
-		if (w)
-			return add_error(o, "oci-hook: container %s: annotation %s: '%s': expected a SIZE (a whole number with an optional K, M, G, T, P or E suffix) or max",
-					 o->id, key, value);
-		p->has_swap_budget = true;
-	} else {
+	if (!strcmp(key, GM_OCI_PURGE))
+		k = GM_POLICY_PURGE;
+	else if (!strcmp(key, GM_OCI_SWAP_BUDGET))
+		k = GM_POLICY_SWAP_BUDGET;
+	else if (!strcmp(key, GM_OCI_WRITEBACK))
+		k = GM_POLICY_WRITEBACK;
+	else
 		return add_error(o, "oci-hook: container %s: annotation %s: '%s': unknown key, expected " GM_OCI_PURGE ", " GM_OCI_SWAP_BUDGET " or " GM_OCI_WRITEBACK,
 				 o->id, key, value);
-	}
+	if (gm_policy_value_parse(p, k, value, why, sizeof(why)))
+		return add_error(o, "oci-hook: container %s: annotation %s: %s",
+				 o->id, key, why);
 	return 0;
 }
 
@@ -333,15 +326,16 @@ static int systemd_path(struct gm_oci *o, const char *spec,
 	n = strlen(o->cgroup);
 	if (n == 1)
 		n = 0;
-	if (ends_with(name, ".slice"))
+	/*
+	 * runc's getUnitName(): NAME if it is a slice, else the scope
+	 * PREFIX-NAME.scope, "-NAME.scope" for an empty PREFIX (crun too).
+	 */
+	if (gm_has_suffix(name, ".slice"))
 		w = snprintf(o->cgroup + n, sizeof(o->cgroup) - n, "/%s",
 			     name);
-	else if (*prefix)
-		w = snprintf(o->cgroup + n, sizeof(o->cgroup) - n,
-			     "/%s-%s.scope", prefix, name);
 	else
 		w = snprintf(o->cgroup + n, sizeof(o->cgroup) - n,
-			     "/%s.scope", name);
+			     "/%s-%s.scope", prefix, name);
 	free(copy);
 	if (w < 0 || (size_t)w >= sizeof(o->cgroup) - n) {
 		gm_err_set(err, "oci-hook: container %s: cgroupsPath '%.64s...': too long",
@@ -383,50 +377,133 @@ static int cgroups_path(struct gm_oci *o, const char *spec,
 	return ret;
 }
 
-/* From the "0::PATH" line of @proc/PID/cgroup. */
-static int proc_cgroup(struct gm_oci *o, const char *proc,
-		       struct gm_err *err)
+/*
+ * The PATH of the "0::PATH" line of @file (a /proc/PID/cgroup) into @buf.
+ * Returns 0, -errno if @file cannot be opened, -ENODATA without such a
+ * line, or -EINVAL if PATH does not start with '/' or does not fit (then
+ * as much of it as fits is in @buf, for a message).
+ */
+static int read_proc_cgroup(const char *file, char *buf, size_t len)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	int ret = -ENOENT;
+	int ret = -ENODATA;
 	FILE *f;
 
-	if (asprintf(&o->source, "%s/%d/cgroup", proc, o->pid) < 0) {
-		o->source = NULL;
-		return out_of_memory(err);
-	}
-	f = fopen(o->source, "re");
-	if (!f) {
-		ret = -errno;
-		gm_err_set(err, "oci-hook: container %s: %s: %s", o->id,
-			   o->source, strerror(errno));
-		return ret;
-	}
+	f = fopen(file, "re");
+	if (!f)
+		return -errno;
 	while ((n = getline(&line, &cap, f)) > 0) {
 		if (strncmp(line, "0::", 3))
 			continue;
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		if (line[3] == '/' &&
-		    (size_t)snprintf(o->cgroup, sizeof(o->cgroup), "%s",
-				     line + 3) < sizeof(o->cgroup))
+		if ((size_t)snprintf(buf, len, "%s", line + 3) < len &&
+		    buf[0] == '/')
 			ret = 0;
 		else
 			ret = -EINVAL;
 		break;
 	}
 	fclose(f);
-	if (ret == -ENOENT)
+	free(line);
+	return ret;
+}
+
+static char *proc_cgroup_file(const char *proc, int pid)
+{
+	char *file;
+
+	return asprintf(&file, "%s/%d/cgroup", proc, pid) < 0 ? NULL : file;
+}
+
+/* Without a cgroupsPath: from the "0::PATH" line of @proc/PID/cgroup. */
+static int proc_cgroup(struct gm_oci *o, const char *proc,
+		       struct gm_err *err)
+{
+	int ret;
+
+	o->source = proc_cgroup_file(proc, o->pid);
+	if (!o->source)
+		return out_of_memory(err);
+	ret = read_proc_cgroup(o->source, o->cgroup, sizeof(o->cgroup));
+	if (ret == -ENODATA)
 		gm_err_set(err,
 			   "oci-hook: container %s: %s: no cgroup v2 entry (a line \"0::PATH\")",
 			   o->id, o->source);
-	else if (ret)
+	else if (ret == -EINVAL)
 		gm_err_set(err, "oci-hook: container %s: %s: bad cgroup v2 entry '%s'",
-			   o->id, o->source, line + 3);
-	free(line);
+			   o->id, o->source, o->cgroup);
+	else if (ret)
+		gm_err_set(err, "oci-hook: container %s: %s: %s", o->id,
+			   o->source, strerror(-ret));
+	if (ret)
+		o->cgroup[0] = '\0';
 	return ret;
+}
+
+/*
+ * Whether the cgroup @path is @dir or below it, compared component by
+ * component ("/a//b/" is "/a/b").  @dir has no "." or ".." component
+ * (gm_cgroup_check()); a @path with one, or not absolute, is not below.
+ */
+static bool cgroup_within(const char *dir, const char *path)
+{
+	size_t n, m;
+
+	if (path[0] != '/')
+		return false;
+	for (;;) {
+		dir += strspn(dir, "/");
+		path += strspn(path, "/");
+		n = strcspn(dir, "/");
+		if (!n)
+			break;
+		m = strcspn(path, "/");
+		if (n != m || strncmp(dir, path, n))
+			return false;
+		dir += n;
+		path += m;
+	}
+	while (*path) {
+		m = strcspn(path, "/");
+		if ((m == 1 && path[0] == '.') ||
+		    (m == 2 && path[0] == '.' && path[1] == '.'))
+			return false;
+		path += m;
+		path += strspn(path, "/");
+	}
+	return true;
+}
+
+/*
+ * With a cgroupsPath: the container's process, if the state names one
+ * whose @proc/PID/cgroup has a "0::" line, must be in o->cgroup or below
+ * it (crun puts it in a "container" child of the scope), else the
+ * cgroupsPath was read otherwise than the runtime read it.  A process
+ * whose cgroup cannot be read is not checked.
+ */
+static int check_process(struct gm_oci *o, const char *proc,
+			 struct gm_err *err)
+{
+	char *file, actual[PATH_MAX];
+	int ret;
+
+	if (o->pid <= 0)
+		return 0;
+	file = proc_cgroup_file(proc, o->pid);
+	if (!file)
+		return out_of_memory(err);
+	ret = read_proc_cgroup(file, actual, sizeof(actual));
+	free(file);
+	if (ret && ret != -EINVAL)
+		return 0;
+	if (!ret && cgroup_within(o->cgroup, actual))
+		return 0;
+	gm_err_set(err, "oci-hook: container %s: %s gives %s, but its process %d is in %s",
+		   o->id, o->source, o->cgroup, o->pid, actual);
+	return -EINVAL;
 }
 
 static int find_cgroup(struct gm_oci *o, struct json_object *config,
@@ -435,6 +512,7 @@ static int find_cgroup(struct gm_oci *o, struct json_object *config,
 {
 	struct json_object *linux_obj, *v = NULL;
 	const char *spec = NULL;
+	int ret;
 
 	if (json_object_object_get_ex(config, "linux", &linux_obj) &&
 	    json_object_is_type(linux_obj, json_type_object) &&
@@ -448,8 +526,10 @@ static int find_cgroup(struct gm_oci *o, struct json_object *config,
 			return -EINVAL;
 		}
 	}
-	if (spec && *spec)
-		return cgroups_path(o, spec, err);
+	if (spec && *spec) {
+		ret = cgroups_path(o, spec, err);
+		return ret ? ret : check_process(o, proc, err);
+	}
 	/* The runtime picked the cgroup itself: ask the process. */
 	if (o->pid > 0)
 		return proc_cgroup(o, proc, err);

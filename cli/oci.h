@@ -14,13 +14,24 @@
  *
  *   /machine.slice/x, machine.slice/x   cgroupfs: a path
  *   SLICE:PREFIX:NAME                   systemd: unit PREFIX-NAME.scope
- *                                       (NAME.scope without PREFIX, NAME
- *                                       if it is a .slice) in SLICE,
+ *                                       ("-NAME.scope" for an empty
+ *                                       PREFIX, as runc and crun make
+ *                                       it; NAME itself if it ends in
+ *                                       ".slice", runc's rule) in SLICE,
  *                                       expanded as systemd does;
  *                                       system.slice if SLICE is empty
  *
  * and without a cgroupsPath from the "0::" line of /proc/PID/cgroup of the
- * state's pid.
+ * state's pid.  With a cgroupsPath and a pid whose /proc/PID/cgroup has a
+ * "0::" line, that cgroup must be the one from cgroupsPath or below it
+ * (crun puts the process in a "container" child of its scope), else the
+ * runtime read cgroupsPath otherwise and the hook fails rather than set
+ * the policy on another cgroup; a process whose cgroup cannot be read
+ * (gone, no /proc) is not checked.
+ *
+ * A "status" other than "creating" (or "created", which some runtimes
+ * report) means the hook was put in another stage: a warning on stderr,
+ * no error.
  */
 #ifndef GPUMEMCTL_OCI_H
 #define GPUMEMCTL_OCI_H
@@ -60,7 +71,9 @@ struct gm_oci {
  * give a fake one).
  *
  * Returns 0, or a negative errno with a message in @err (malformed state,
- * unreadable or malformed config.json, no way to find the cgroup).  On 0:
+ * unreadable or malformed config.json, no way to find the cgroup, the
+ * process outside the cgroup cgroupsPath gives).  Prints the status
+ * warning itself, on stderr.  On 0:
  *  - o->nerrors > 0: bad annotations, nothing to apply, cgroup not looked
  *    up;
  *  - else an empty o->policy: no gpumem.io/ annotation at all, nothing to

@@ -15,16 +15,20 @@
  *    applied the unit does not start.
  *  - a slice: the oneshot gpumem-NAME.service, bound to the slice, ordered
  *    after it (the slice's cgroup exists once it is active) and wanted by
- *    it, running gpumemctl apply NAME.
+ *    it, running gpumemctl apply NAME.  Units in the slice may start
+ *    meanwhile: the policy is read at reclaim, so their bos fall under it
+ *    unless reclaimed in that moment.
  *
- * Other unit types, and templates, have no place for such a command; they
- * get their policy from gpumemctl.service (gpumemctl apply at boot), and
- * the generator says so.  Parse errors are reported and do not stop it: the
- * unit still gets its command, which fails with the error when it runs.
+ * Other unit types have no place for such a command: gpumemctl.service
+ * (gpumemctl apply at boot) sets their policy if they are running then.
+ * Templates and the root slice are not supported.  The generator says so
+ * for each.  Parse errors are reported and do not stop it: the unit still
+ * gets its command, which fails with the error when it runs.
  *
  * The generator exits 0 unless it could not write its output.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,6 +38,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "cgroup.h"
 
 #define GM_DROPIN_NAME		"00-gpumem-policy.conf"
 #define GM_GPUMEMCTL_ENV	"GPUMEM_GPUMEMCTL"
@@ -43,13 +48,6 @@ static const char *gpumemctl_path(void)
 	const char *env = getenv(GM_GPUMEMCTL_ENV);
 
 	return env && *env ? env : GPUMEMCTL_PATH;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !strcmp(s + n - m, suffix);
 }
 
 /*
@@ -208,15 +206,16 @@ int main(int argc, char **argv)
 		if (!it->unit ||
 		    (gm_policy_args_empty(&it->policy) && !it->broken))
 			continue;
-		if (strchr(it->unit, '@') || !strcmp(it->unit, "-.slice"))
-			fprintf(stderr, "gpumem-generator: %s: templates and the root slice are not supported; gpumemctl.service applies its policy at boot\n",
-				it->unit);
-		else if (ends_with(it->unit, ".service"))
+		if (strchr(it->unit, '@') || !strcmp(it->unit, "-.slice") ||
+		    strlen(it->unit) > NAME_MAX - strlen("gpumem-.service"))
+			fprintf(stderr, "gpumem-generator: %s: not supported (templates, the root slice, names over %zu characters): its policy is not applied\n",
+				it->unit, NAME_MAX - strlen("gpumem-.service"));
+		else if (gm_has_suffix(it->unit, ".service"))
 			status |= gen_service(argv[1], it);
-		else if (ends_with(it->unit, ".slice"))
+		else if (gm_has_suffix(it->unit, ".slice"))
 			status |= gen_slice(argv[1], it);
 		else
-			fprintf(stderr, "gpumem-generator: %s: only services and slices get their policy before they start; gpumemctl.service applies this one at boot\n",
+			fprintf(stderr, "gpumem-generator: %s: only services and slices get their policy when they start; gpumemctl.service sets this one's only if it is running then\n",
 				it->unit);
 	}
 	gm_apply_free(&l);

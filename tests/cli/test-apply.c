@@ -182,6 +182,60 @@ static void test_dropin_masking(void)
 		CHECK(it != NULL);
 	}
 	gm_apply_free(&l);
+
+	/* a link to /dev/null masks as well, and says nothing */
+	fresh();
+	put("usr/job.service", "[X-GPUMemory]\nPurge=last\n");
+	put("usr/job.service.d/gpumem.conf", "[X-GPUMemory]\nSwapBudget=1G\n");
+	tree_mkdir(root, "etc/job.service.d");
+	{
+		char link[PATH_MAX];
+
+		snprintf(link, sizeof(link), "%s/job.service.d/gpumem.conf", etc);
+		CHECK(!symlink("/dev/null", link));
+	}
+	load(&l, NULL, 0);
+	CHECK_INT(l.nerrors, 0);
+	it = find(&l, "job.service");
+	if (it) {
+		CHECK(!it->policy.has_swap_budget);
+		CHECK_INT(it->nfiles, 1);
+	} else {
+		CHECK(it != NULL);
+	}
+	gm_apply_free(&l);
+}
+
+/*
+ * Drop-in directories systemd gives to many units (type-wide, prefix) are
+ * not read: a policy there is an error, not a silent no-op.  Names systemd
+ * would not take are no units.
+ */
+static void test_shared_dropins(void)
+{
+	struct gm_apply_list l;
+	char want[2048];
+
+	fresh();
+	put("etc/service.d/gpumem.conf", "# all services\n[X-GPUMemory]\nPurge=never\n");
+	put("usr/render-.service.d/gpumem.conf", "[X-GPUMemory]\nPurge=never\n");
+	put("usr/other-.service.d/other.conf", "[Service]\nNice=5\n");
+	put("usr/bad%name.service", "[X-GPUMemory]\nPurge=never\n");
+	put("usr/two words.service", "[X-GPUMemory]\nPurge=never\n");
+	load(&l, NULL, 0);
+	CHECK_INT(l.n, 0);
+	CHECK_INT(l.nerrors, 2);
+	if (l.nerrors == 2) {
+		snprintf(want, sizeof(want),
+			 "%s/service.d/gpumem.conf:2: [X-GPUMemory]: not read in a drop-in directory shared by several units",
+			 etc);
+		CHECK_HAS(l.errors[0], want);
+		snprintf(want, sizeof(want),
+			 "%s/render-.service.d/gpumem.conf:1: [X-GPUMemory]: not read",
+			 usr);
+		CHECK_HAS(l.errors[1], want);
+	}
+	gm_apply_free(&l);
 }
 
 static void test_empty_resets(void)
@@ -405,6 +459,48 @@ static void test_file_arguments(void)
 	gm_apply_free(&l);
 }
 
+/*
+ * Lines go on after a trailing backslash, as systemd reads them; what is
+ * wrong outside [X-GPUMemory] is systemd's business, not an error here.
+ */
+static void test_continuations(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+	char want[2048];
+
+	fresh();
+	put("usr/plain.service",
+	    "[Service]\nExecStartPre=/bin/sh -c '\\\n"
+	    "  [ -f /etc/foo ] || touch /etc/foo'\n"
+	    "ExecStart=/bin/true\n[Install\n");
+	put("usr/job.service",
+	    "[Service]\nExecStart=/bin/sh -c 'echo \\\n"
+	    "# a comment inside\n"
+	    "[X-GPUMemory]'\n"
+	    "[X-GPUMemory]\nSwapBudget=\\\n   2G\nPurge=\\\n; skipped\n never\n");
+	put("usr/bad.service",
+	    "[X-GPUMemory]\nPurge=\\\nsometimes\nWriteback=deferred\n");
+	load(&l, NULL, 0);
+	CHECK_INT(l.n, 2);
+	CHECK(find(&l, "plain.service") == NULL);
+	it = find(&l, "job.service");
+	if (it) {
+		CHECK(!it->broken);
+		CHECK_U64(it->policy.swap_budget, 2ULL << 30);
+		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_NEVER);
+	} else {
+		CHECK(it != NULL);
+	}
+	/* an error names the first line of the continued one */
+	CHECK_INT(l.nerrors, 1);
+	snprintf(want, sizeof(want),
+		 "%s/bad.service:2: Purge: invalid value 'sometimes'", usr);
+	if (l.nerrors)
+		CHECK_HAS(l.errors[0], want);
+	gm_apply_free(&l);
+}
+
 /* A bare unit name is the unit as the search path has it, not a file. */
 static void test_unit_arguments(void)
 {
@@ -472,11 +568,13 @@ static const struct check_case cases[] = {
 	CASE(test_etc_overrides_usr),
 	CASE(test_dropins_lexical),
 	CASE(test_dropin_masking),
+	CASE(test_shared_dropins),
 	CASE(test_empty_resets),
 	CASE(test_other_sections_ignored),
 	CASE(test_errors),
 	CASE(test_plain_config),
 	CASE(test_file_arguments),
+	CASE(test_continuations),
 	CASE(test_unit_arguments),
 	CASE(test_print),
 };

@@ -31,6 +31,9 @@ static const char *const tree_dirs[] = {
 	"a.slice/amb.service",
 	"b.slice/amb.service",
 	"odd dir/x.service",
+	"odd dir.slice/y.service",
+	"machine.slice/libpod-c1.scope/system.slice/foo.service",
+	"machine.slice/libpod-c1.scope/system.slice/inner.service",
 };
 
 static int setup_tree(void)
@@ -232,15 +235,19 @@ static void test_resolve_units(void)
 		       "/user.slice/user-1000.slice/session-2.scope");
 	check_resolves("user@1000.service",
 		       "/user.slice/user-1000.slice/user@1000.service");
-	check_resolves("x.service", "/odd dir/x.service");
-	/* the user manager's dup.service is not searched */
+	check_resolves("y.service", "/odd dir.slice/y.service");
+	/* the user manager's and the container's units are not searched */
 	check_resolves("dup.service", "/system.slice/dup.service");
+	check_resolves("foo.service", "/system.slice/foo.service");
 }
 
 static void test_resolve_units_bad(void)
 {
 	check_fails("nope.service", -ENOENT, "no such unit cgroup");
 	check_fails("mine.service", -ENOENT, "no such unit cgroup");
+	check_fails("inner.service", -ENOENT, "no such unit cgroup");
+	/* not below a slice */
+	check_fails("x.service", -ENOENT, "no such unit cgroup");
 	check_fails("file.service", -ENOENT, "no such unit cgroup");
 	check_fails("link.service", -ENOENT, "no such unit cgroup");
 	check_fails("amb.service", -ENOTUNIQ, "ambiguous");
@@ -440,11 +447,11 @@ static void test_map(void)
 	CHECK(!gm_cgroup_map_find(&map, 0));
 	CHECK(!gm_cgroup_map_find(&map, 1ULL << 60));
 	/* all directories, the root and user@ subtrees included */
-	CHECK_U64(map.n, 27);
+	CHECK_U64(map.n, 34);
 	/* adding an id again replaces its path */
 	CHECK_INT(gm_cgroup_map_add(&map, inode_of("/init.scope"), "/moved"), 0);
 	CHECK_STR(gm_cgroup_map_find(&map, inode_of("/init.scope")), "/moved");
-	CHECK_U64(map.n, 27);
+	CHECK_U64(map.n, 34);
 	CHECK_INT(gm_cgroup_map_add(&map, 0, "/zero"), -EINVAL);
 	gm_cgroup_map_free(&map);
 	CHECK(!gm_cgroup_map_find(&map, inode_of("/")));

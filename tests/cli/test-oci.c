@@ -36,6 +36,14 @@ static void put(const char *rel, const char *text)
 	fclose(f);
 }
 
+static void unlink_proc_4242(void)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/4242/cgroup", proc);
+	unlink(path);
+}
+
 /* The state of container "abc" in the fixture bundle, plus @extra. */
 static const char *state(const char *extra)
 {
@@ -100,9 +108,13 @@ static void test_systemd_spelling(void)
 	check_path("machine.slice:libpod:abc", "/machine.slice/libpod-abc.scope");
 	check_path("a-b.slice:crio:x", "/a.slice/a-b.slice/crio-x.scope");
 	check_path(":crio:x", "/system.slice/crio-x.scope");
-	check_path("machine.slice::abc", "/machine.slice/abc.scope");
+	/* an empty PREFIX: "-NAME.scope", as runc and crun make it */
+	check_path("machine.slice::abc", "/machine.slice/-abc.scope");
+	check_path("::abc", "/system.slice/-abc.scope");
+	/* runc: a NAME that is a slice is that slice, PREFIX or not */
 	check_path("machine.slice:libpod:inner.slice",
 		   "/machine.slice/inner.slice");
+	check_path("machine.slice::inner.slice", "/machine.slice/inner.slice");
 	check_path("-.slice:p:n", "/p-n.scope");
 	check_path("kubepods-burstable-pod12_34.slice:crio:beef",
 		   "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod12_34.slice/crio-beef.scope");
@@ -227,19 +239,19 @@ static void test_bad_values(void)
 {
 	config("/c", "");
 	check_bad("\"gpumem.io/purge\":\"sometimes\"",
-		  "oci-hook: container abc: annotation gpumem.io/purge: 'sometimes': expected first, last or never");
+		  "oci-hook: container abc: annotation gpumem.io/purge: invalid value 'sometimes' (expected first, last or never)");
 	check_bad("\"gpumem.io/purge\":\"\"",
-		  "oci-hook: container abc: annotation gpumem.io/purge: '': expected first, last or never");
+		  "oci-hook: container abc: annotation gpumem.io/purge: invalid value '' (expected first, last or never)");
 	check_bad("\"gpumem.io/purge\":\"Never\"",
-		  "oci-hook: container abc: annotation gpumem.io/purge: 'Never': expected first, last or never");
+		  "oci-hook: container abc: annotation gpumem.io/purge: invalid value 'Never' (expected first, last or never)");
 	check_bad("\"gpumem.io/writeback\":\"later\"",
-		  "oci-hook: container abc: annotation gpumem.io/writeback: 'later': expected immediate or deferred");
+		  "oci-hook: container abc: annotation gpumem.io/writeback: invalid value 'later' (expected immediate or deferred)");
 	check_bad("\"gpumem.io/swap-budget\":\"lots\"",
-		  "oci-hook: container abc: annotation gpumem.io/swap-budget: 'lots': expected a SIZE (a whole number with an optional K, M, G, T, P or E suffix) or max");
+		  "oci-hook: container abc: annotation gpumem.io/swap-budget: invalid SIZE 'lots' (expected a whole number with an optional K, M, G, T, P or E suffix, or max)");
 	check_bad("\"gpumem.io/swap-budget\":\"-1\"",
-		  "oci-hook: container abc: annotation gpumem.io/swap-budget: '-1': expected a SIZE (a whole number with an optional K, M, G, T, P or E suffix) or max");
+		  "oci-hook: container abc: annotation gpumem.io/swap-budget: invalid SIZE '-1' (expected a whole number with an optional K, M, G, T, P or E suffix, or max)");
 	check_bad("\"gpumem.io/swap-budget\":\"99999999999999999999\"",
-		  "oci-hook: container abc: annotation gpumem.io/swap-budget: '99999999999999999999': expected a SIZE below 2^64 bytes, or max");
+		  "oci-hook: container abc: annotation gpumem.io/swap-budget: SIZE '99999999999999999999' is too large (over 2^64 - 1)");
 	check_bad("\"gpumem.io/swap-budget\":1024",
 		  "oci-hook: container abc: annotation gpumem.io/swap-budget: 1024: expected a string");
 	check_bad("\"gpumem.io/purge\":\"never\\u0000\"",
@@ -267,8 +279,8 @@ static void test_several_bad(void)
 	CHECK_INT(parse(&o, state(""), &err), 0);
 	CHECK_INT(o.nerrors, 3);
 	if (o.nerrors == 3) {
-		CHECK_HAS(o.errors[0], "annotation gpumem.io/purge: 'sometimes'");
-		CHECK_HAS(o.errors[1], "annotation gpumem.io/writeback: 'later'");
+		CHECK_HAS(o.errors[0], "annotation gpumem.io/purge: invalid value 'sometimes'");
+		CHECK_HAS(o.errors[1], "annotation gpumem.io/writeback: invalid value 'later'");
 		CHECK_HAS(o.errors[2], "annotation gpumem.io/swapbudget: '1G': unknown key");
 	}
 	CHECK_STR(o.cgroup, "");
@@ -410,6 +422,82 @@ static void test_proc_cgroup(void)
 	check_state_error(state("\"pid\":null," PURGE_NEVER), want);
 }
 
+/* cgroupsPath @spec and a process (pid 4242) whose cgroup file is @file. */
+static int parse_with_process(const char *spec, const char *file,
+			      struct gm_oci *o, struct gm_err *err)
+{
+	config(spec, "");
+	if (file)
+		put("proc/4242/cgroup", file);
+	else
+		unlink_proc_4242();
+	return parse(o, state("\"pid\":4242," PURGE_NEVER), err);
+}
+
+/* With a cgroupsPath, the process must be in that cgroup or below it. */
+static void check_process_ok(const char *spec, const char *file,
+			     const char *path)
+{
+	struct gm_oci o;
+	struct gm_err err;
+
+	CHECK_INT(parse_with_process(spec, file, &o, &err), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_STR(o.cgroup, path);
+	gm_oci_free(&o);
+}
+
+static void check_process_error(const char *spec, const char *file,
+				const char *msg)
+{
+	struct gm_oci o;
+	struct gm_err err;
+
+	CHECK_INT(parse_with_process(spec, file, &o, &err), -EINVAL);
+	CHECK_STR(err.msg, msg);
+	gm_oci_free(&o);
+}
+
+static void test_process_check(void)
+{
+	/* at the cgroup */
+	check_process_ok("machine.slice:libpod:abc",
+			 "0::/machine.slice/libpod-abc.scope\n",
+			 "/machine.slice/libpod-abc.scope");
+	/* below it: crun's "container" child; a v1 line first */
+	check_process_ok("machine.slice:libpod:abc",
+			 "1:name=systemd:/x\n0::/machine.slice/libpod-abc.scope/container\n",
+			 "/machine.slice/libpod-abc.scope");
+	check_process_ok("kubepods/pod1/x", "0::/kubepods/pod1/x/a/b\n",
+			 "/kubepods/pod1/x");
+	/* compared by components */
+	check_process_ok("/a//b/", "0::/a/b/c\n", "/a//b/");
+	check_process_ok("/", "0::/anywhere\n", "/");
+	/* elsewhere: the runtime read cgroupsPath otherwise */
+	check_process_error("machine.slice:libpod:abc",
+			    "0::/machine.slice/libpod-abcd.scope\n",
+			    "oci-hook: container abc: cgroupsPath 'machine.slice:libpod:abc' gives /machine.slice/libpod-abc.scope, but its process 4242 is in /machine.slice/libpod-abcd.scope");
+	check_process_error("kubepods/pod1/x", "0::/user.slice/kubepods/pod1/x\n",
+			    "oci-hook: container abc: cgroupsPath 'kubepods/pod1/x' gives /kubepods/pod1/x, but its process 4242 is in /user.slice/kubepods/pod1/x");
+	check_process_error("/a/b", "0::/a\n",
+			    "oci-hook: container abc: cgroupsPath '/a/b' gives /a/b, but its process 4242 is in /a");
+	/* outside the reader's cgroup namespace, or not a path */
+	check_process_error("/a", "0::/a/../b\n",
+			    "oci-hook: container abc: cgroupsPath '/a' gives /a, but its process 4242 is in /a/../b");
+	check_process_error("/", "0::/../b\n",
+			    "oci-hook: container abc: cgroupsPath '/' gives /, but its process 4242 is in /../b");
+	check_process_error("/a", "0::a\n",
+			    "oci-hook: container abc: cgroupsPath '/a' gives /a, but its process 4242 is in a");
+	/* unreadable, or no cgroup v2 line: cgroupsPath alone */
+	check_process_ok("machine.slice:libpod:abc", NULL,
+			 "/machine.slice/libpod-abc.scope");
+	check_process_ok("machine.slice:libpod:abc", "1:cpu:/elsewhere\n",
+			 "/machine.slice/libpod-abc.scope");
+	check_process_ok("machine.slice:libpod:abc", "",
+			 "/machine.slice/libpod-abc.scope");
+	unlink_proc_4242();
+}
+
 static void test_resolve(void)
 {
 	struct gm_oci o;
@@ -495,6 +583,7 @@ static const struct check_case cases[] = {
 	CASE(test_malformed_state),
 	CASE(test_config_errors),
 	CASE(test_proc_cgroup),
+	CASE(test_process_check),
 	CASE(test_resolve),
 	CASE(test_print),
 	CASE(test_read),

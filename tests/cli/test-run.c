@@ -221,6 +221,11 @@ static void test_cgroup_errors(void)
 		    "GPUMEM_CGROUP_ROOT 'relative': not an absolute path");
 }
 
+/* The oci-hook warning for a state with status @s. */
+#define STAGE_WARNING(s)						\
+	"gpumemctl: oci-hook: container abc: status '" s "': "		\
+	"this hook belongs in the createRuntime stage\n"
+
 /* Run "gpumemctl [OPT] oci-hook" with @state on its stdin. */
 static void run_hook(struct result *r, const char *cgroot, char *opt,
 		     const char *state)
@@ -265,8 +270,22 @@ static void test_oci_hook(void)
 	CHECK_INT(r.status, GM_EXIT_FAILURE);
 	CHECK_STR(r.out, "");
 	CHECK_STR(r.err,
-		  "gpumemctl: oci-hook: container abc: annotation gpumem.io/purge: 'sometimes': expected first, last or never\n"
+		  "gpumemctl: oci-hook: container abc: annotation gpumem.io/purge: invalid value 'sometimes' (expected first, last or never)\n"
 		  "gpumemctl: oci-hook: container abc: annotation gpumem.io/writebak: 'deferred': unknown key, expected gpumem.io/purge, gpumem.io/swap-budget or gpumem.io/writeback\n");
+	/* another stage than createRuntime: a warning, nothing else changes */
+	run_hook(&r, root, NULL,
+		 "{\"ociVersion\":\"1.0.2\",\"id\":\"abc\",\"status\":\"running\",\"pid\":1,"
+		 "\"bundle\":\"/nonexistent\",\"annotations\":{\"org.example/x\":\"1\"}}");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, STAGE_WARNING("running"));
+	run_hook(&r, root, NULL,
+		 "{\"id\":\"abc\",\"status\":\"stopped\",\"bundle\":\"/nonexistent\","
+		 "\"annotations\":{\"gpumem.io/purge\":\"sometimes\"}}");
+	CHECK_INT(r.status, GM_EXIT_FAILURE);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, STAGE_WARNING("stopped")
+		  "gpumemctl: oci-hook: container abc: annotation gpumem.io/purge: invalid value 'sometimes' (expected first, last or never)\n");
 	run_hook(&r, root, NULL, "{\"id\": \"abc\", \"bundle\": ");
 	check_error(&r, GM_EXIT_FAILURE,
 		    "gpumemctl: oci-hook: container state: not valid JSON");
@@ -298,6 +317,23 @@ static void test_oci_hook(void)
 	run_hook(&r, root, "-j", state);
 	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
 	CHECK_STR(r.err, NO_FAMILY);
+	/* "created" (some runtimes) is no warning; "running" is one */
+	snprintf(state, sizeof(state),
+		 "{\"ociVersion\":\"1.0.2\",\"id\":\"abc\",\"status\":\"created\",\"bundle\":\"%s\"}",
+		 bundle);
+	run_hook(&r, root, NULL, state);
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.err, NO_FAMILY);
+	snprintf(state, sizeof(state),
+		 "{\"ociVersion\":\"1.0.2\",\"id\":\"abc\",\"status\":\"running\",\"bundle\":\"%s\"}",
+		 bundle);
+	run_hook(&r, root, NULL, state);
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, STAGE_WARNING("running") NO_FAMILY);
+	snprintf(state, sizeof(state),
+		 "{\"ociVersion\":\"1.0.2\",\"id\":\"abc\",\"status\":\"creating\",\"bundle\":\"%s\"}",
+		 bundle);
 	/* the scope is gone */
 	snprintf(path, sizeof(path), "%s/system.slice/gpumem-foo.scope", root);
 	rmdir(path);

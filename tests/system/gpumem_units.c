@@ -203,6 +203,7 @@ static int container(int fd, const char *id, const char *cg,
 		exit(0);
 	}
 	close(go[0]);
+	cg_enter(cg, pid);	/* in its cgroup before the hook runs */
 	snprintf(text, sizeof(text),
 		 "{\"ociVersion\": \"1.0.2\", \"id\": \"%s\", \"status\": \"creating\", \"pid\": %d, \"bundle\": \"%s\", \"annotations\": {%s}}\n",
 		 id, pid, bundle, annotations);

@@ -42,8 +42,12 @@ static void run(struct result *r, char *const argv[])
 		CHECK_FAIL("tmpfile: %s", strerror(errno));
 		return;
 	}
-	/* systemd-analyze: the fixtures, then (trailing ':') its defaults */
-	snprintf(unit_path, sizeof(unit_path), "%s:%s:%s:", out, etc, usr);
+	/*
+	 * The generator's output between etc and usr, as systemd orders
+	 * /etc, /run/systemd/generator and /usr; then (trailing ':') the
+	 * defaults, for systemd-analyze's own units.
+	 */
+	snprintf(unit_path, sizeof(unit_path), "%s:%s:%s:", etc, out, usr);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
@@ -289,6 +293,7 @@ static void test_errors(void)
 
 static void test_unsupported(void)
 {
+	char want[512];
 	struct result r;
 
 	fresh();
@@ -299,12 +304,22 @@ static void test_unsupported(void)
 	put("usr/x.socket", "[Socket]\nListenStream=/run/x\n"
 	    "[X-GPUMemory]\nPurge=first\n");
 	put("etc/-.slice.d/gpumem.conf", "[X-GPUMemory]\nPurge=last\n");
+	/* a slice name too long for gpumem-NAME.service */
+	{
+		char name[300];
+
+		memset(name, 'a', 241);
+		snprintf(name + 241, sizeof(name) - 241, ".slice.d/gpumem.conf");
+		snprintf(want, sizeof(want), "etc/%s", name);
+		put(want, "[X-GPUMemory]\nPurge=last\n");
+	}
 	generate(&r);
 	CHECK_INT(r.status, 0);
-	CHECK_HAS(r.text, "gpumem-generator: worker@.service: templates and the root slice are not supported; gpumemctl.service applies its policy at boot\n");
-	CHECK_HAS(r.text, "gpumem-generator: -.slice: templates and the root slice");
-	CHECK_HAS(r.text, "gpumem-generator: session-1.scope: only services and slices get their policy before they start; gpumemctl.service applies this one at boot\n");
+	CHECK_HAS(r.text, "gpumem-generator: worker@.service: not supported (templates, the root slice, names over 240 characters): its policy is not applied\n");
+	CHECK_HAS(r.text, "gpumem-generator: -.slice: not supported");
+	CHECK_HAS(r.text, "gpumem-generator: session-1.scope: only services and slices get their policy when they start; gpumemctl.service sets this one's only if it is running then\n");
 	CHECK_HAS(r.text, "gpumem-generator: x.socket: only services and slices");
+	CHECK_HAS(r.text, "gpumem-generator: aaaa");
 	CHECK_INT(count_entries(out), 0);
 }
 
