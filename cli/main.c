@@ -277,6 +277,16 @@ static int cmd_show(struct ctx *c)
 
 /* ---- set, reclaim ---------------------------------------------------- */
 
+/* Open the family: 0, or the exit status of the failure (message in c). */
+static int open_family(struct ctx *c)
+{
+	int ret = gm_nl_open(&c->nl, &c->err);
+
+	if (!ret)
+		return GM_EXIT_OK;
+	return ret == -ENOENT ? GM_EXIT_NO_GPUMEM : GM_EXIT_FAILURE;
+}
+
 /*
  * The one place a policy is sent: POLICY_SET of @cg with the keys @s has.
  * Used by set, apply and oci-hook.
@@ -491,14 +501,12 @@ static int cmd_apply(const struct gm_cmdline *cl)
 	}
 	if (!nsend)
 		goto out;
-	ret = gm_nl_open(&c->nl, &c->err);
+	ret = open_family(c);
 	if (ret) {
 		/* Parse errors come first: they need fixing either way. */
-		fail(&c->err, ret == -ENOENT && status == GM_EXIT_OK ?
-		     GM_EXIT_NO_GPUMEM : GM_EXIT_FAILURE);
 		if (status == GM_EXIT_OK)
-			status = ret == -ENOENT ? GM_EXIT_NO_GPUMEM :
-				 GM_EXIT_FAILURE;
+			status = ret;
+		fail(&c->err, status);
 		goto out;
 	}
 	for (i = 0; i < l.n; i++) {
@@ -580,10 +588,9 @@ static int cmd_oci_hook(const struct gm_cmdline *cl)
 		fail(&c->err, GM_EXIT_FAILURE);
 		goto out;
 	}
-	ret = gm_nl_open(&c->nl, &c->err);
+	ret = open_family(c);
 	if (ret) {
-		status = fail(&c->err, ret == -ENOENT ? GM_EXIT_NO_GPUMEM :
-			      GM_EXIT_FAILURE);
+		status = fail(&c->err, ret);
 		goto out;
 	}
 	snprintf(what, sizeof(what), "oci-hook: container %.64s (%s)", o.id,
@@ -624,10 +631,9 @@ static int run_kernel_command(const struct gm_cmdline *cl)
 		status = fail(&c->err, GM_EXIT_FAILURE);
 		goto out;
 	}
-	ret = gm_nl_open(&c->nl, &c->err);
+	ret = open_family(c);
 	if (ret) {
-		status = fail(&c->err, ret == -ENOENT ? GM_EXIT_NO_GPUMEM :
-			      GM_EXIT_FAILURE);
+		status = fail(&c->err, ret);
 		goto out;
 	}
 	if (!c->root[0])

@@ -45,6 +45,32 @@ static inline int tree_mkdir(const char *root, const char *rel)
 	return 0;
 }
 
+/* @root/@rel holding @text, its directories made as needed; 0 or -errno. */
+static inline int tree_put(const char *root, const char *rel,
+			   const char *text)
+{
+	char path[PATH_MAX], *slash;
+	int ret;
+	FILE *f;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	ret = strcmp(path, root) ? tree_mkdir(root, path + strlen(root) + 1) : 0;
+	*slash = '/';
+	if (ret)
+		return ret;
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	ret = fputs(text, f) < 0 ? -EIO : 0;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
 /* An empty regular file @root/@rel */
 static inline int tree_file(const char *root, const char *rel)
 {

@@ -15,22 +15,10 @@ static char etc[1100], usr[1100], conf[1100];
 
 static void put(const char *rel, const char *text)
 {
-	char path[PATH_MAX];
-	char *slash;
-	FILE *f;
+	int ret = tree_put(root, rel, text);
 
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	tree_mkdir(root, path + strlen(root) + 1);
-	*slash = '/';
-	f = fopen(path, "w");
-	if (!f) {
-		CHECK_FAIL("cannot write %s", path);
-		return;
-	}
-	fputs(text, f);
-	fclose(f);
+	if (ret)
+		CHECK_FAIL("cannot write %s/%s: %s", root, rel, strerror(-ret));
 }
 
 /* A fresh fixture: empty etc, usr and conf. */

@@ -94,22 +94,10 @@ static void verify(char *const units[])
 
 static void put(const char *rel, const char *text)
 {
-	char path[PATH_MAX];
-	char *slash;
-	FILE *f;
+	int ret = tree_put(root, rel, text);
 
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	tree_mkdir(root, path + strlen(root) + 1);
-	*slash = '/';
-	f = fopen(path, "w");
-	if (!f) {
-		CHECK_FAIL("cannot write %s", path);
-		return;
-	}
-	fputs(text, f);
-	fclose(f);
+	if (ret)
+		CHECK_FAIL("cannot write %s/%s: %s", root, rel, strerror(-ret));
 }
 
 /* The content of out/@rel, or "" (and a failed check) if it is missing. */
