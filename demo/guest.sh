@@ -5,7 +5,9 @@
 # It grows with the project: today it shows the kernel that the composed tree
 # builds, its GPU memory stack loading as modules, memory cgroups at work, GPU
 # buffers of the virtual TTM device charged to and reclaimed from their own
-# cgroup, and per-cgroup policy set and watched with gpumemctl.
+# cgroup, and per-cgroup policy declared (an OCI annotation through
+# gpumemctl oci-hook, a unit file through gpumem-generator's ExecStartPre=),
+# shown and watched with gpumemctl under memory pressure.
 exec >"$GPUMEM_RESULT_DIR/transcript" 2>&1
 repo=$(cd "$(dirname "$0")/.." && pwd)
 gpumemctl=$repo/build/cli/gpumemctl
