@@ -21,9 +21,10 @@
  *
  * Other unit types have no place for such a command: gpumemctl.service
  * (gpumemctl apply at boot) sets their policy if they are running then.
- * Templates and the root slice are not supported.  The generator says so
- * for each.  Parse errors are reported and do not stop it: the unit still
- * gets its command, which fails with the error when it runs.
+ * Templates, the root slice and slice names too long for gpumem-NAME.service
+ * are not supported.  The generator says so for each.  Parse errors are
+ * reported and do not stop it: the unit still gets its command, which fails
+ * with the error when it runs.
  *
  * The generator exits 0 unless it could not write its output.
  */
@@ -207,8 +208,9 @@ int main(int argc, char **argv)
 		    (gm_policy_args_empty(&it->policy) && !it->broken))
 			continue;
 		if (strchr(it->unit, '@') || !strcmp(it->unit, "-.slice") ||
-		    strlen(it->unit) > NAME_MAX - strlen("gpumem-.service"))
-			fprintf(stderr, "gpumem-generator: %s: not supported (templates, the root slice, names over %zu characters): its policy is not applied\n",
+		    (gm_has_suffix(it->unit, ".slice") &&
+		     strlen(it->unit) > NAME_MAX - strlen("gpumem-.service")))
+			fprintf(stderr, "gpumem-generator: %s: not supported (templates, the root slice, slice names over %zu characters): its policy is not applied\n",
 				it->unit, NAME_MAX - strlen("gpumem-.service"));
 		else if (gm_has_suffix(it->unit, ".service"))
 			status |= gen_service(argv[1], it);

@@ -303,7 +303,7 @@ static void test_unsupported(void)
 	}
 	generate(&r);
 	CHECK_INT(r.status, 0);
-	CHECK_HAS(r.text, "gpumem-generator: worker@.service: not supported (templates, the root slice, names over 240 characters): its policy is not applied\n");
+	CHECK_HAS(r.text, "gpumem-generator: worker@.service: not supported (templates, the root slice, slice names over 240 characters): its policy is not applied\n");
 	CHECK_HAS(r.text, "gpumem-generator: -.slice: not supported");
 	CHECK_HAS(r.text, "gpumem-generator: session-1.scope: only services and slices get their policy when they start; gpumemctl.service sets this one's only if it is running then\n");
 	CHECK_HAS(r.text, "gpumem-generator: x.socket: only services and slices");
