@@ -614,42 +614,69 @@ static const char *unit_of_file(const char *path, char *buf, size_t len)
 	return NULL;
 }
 
+/* "foo@.service", the template of instance @name "foo@bar.service". */
+static bool template_of(const char *name, char *buf, size_t len)
+{
+	const char *at = strchr(name, '@'), *dot = strrchr(name, '.');
+
+	if (!at || !dot || dot <= at + 1)
+		return false;
+	return (size_t)snprintf(buf, len, "%.*s%s", (int)(at + 1 - name), name,
+				dot) < len;
+}
+
 /*
- * Load unit @name from the search path; @extra (FILE arguments of this
- * unit) take the place of its fragment or of the drop-in of the same name
- * if they are not on the path.
+ * Load unit @name from the search path.  An instance ("foo@bar.service")
+ * reads its template's files too: the fragment is its own if it has one,
+ * else the template's; the drop-ins are both's, the instance's before the
+ * template's of the same directory.  @extra (FILE arguments of this unit)
+ * take the place of its fragment or of the drop-in of the same name if
+ * they are not on the path.
  */
 static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
 		     const char *name, const struct strv *extra)
 {
 	struct strv dropins = { 0 }, files = { 0 };
 	struct gm_policy_args policy = { 0 };
-	char *fragment = NULL, path[PATH_MAX];
+	char *fragment = NULL, path[PATH_MAX], tmpl[NAME_MAX + 1];
+	const char *names[2] = {
+		name, template_of(name, tmpl, sizeof(tmpl)) ? tmpl : NULL,
+	};
 	bool any = false, broken = false;
-	size_t i, j;
+	size_t i, j, k;
 	int ret = 0;
 
-	for (i = 0; i < dirs->n && !ret; i++) {
-		struct strv confs = { 0 };
-		struct stat st;
+	/* The fragment: the unit's own first, else its template's. */
+	for (k = 0; k < 2 && names[k] && !fragment && !ret; k++) {
+		for (i = 0; i < dirs->n && !fragment && !ret; i++) {
+			struct stat st;
 
-		snprintf(path, sizeof(path), "%s/%s", dirs->v[i], name);
-		if (!fragment && !stat(path, &st)) {
+			snprintf(path, sizeof(path), "%s/%s", dirs->v[i],
+				 names[k]);
+			if (stat(path, &st))
+				continue;
 			if (S_ISCHR(st.st_mode))	/* masked: /dev/null */
 				goto out;
 			if (S_ISREG(st.st_mode) && !(fragment = strdup(path)))
 				ret = -ENOMEM;
 		}
-		snprintf(path, sizeof(path), "%s/%s.d", dirs->v[i], name);
-		if (!ret)
-			ret = list_dir(path, ".conf", &confs);
+	}
+	/* The drop-ins of both, directory by directory. */
+	for (i = 0; i < dirs->n * 2 && !ret; i++) {
+		struct strv confs = { 0 };
+
+		if (!names[i % 2])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.d", dirs->v[i / 2],
+			 names[i % 2]);
+		ret = list_dir(path, ".conf", &confs);
 		for (j = 0; j < confs.n && !ret; j++) {
 			char full[PATH_MAX];
-			size_t k;
 			bool masked = false;
+			size_t m;
 
-			for (k = 0; k < dropins.n; k++)
-				if (!strcmp(base_name(dropins.v[k]),
+			for (m = 0; m < dropins.n; m++)
+				if (!strcmp(base_name(dropins.v[m]),
 					    confs.v[j]))
 					masked = true;
 			if (snprintf(full, sizeof(full), "%s/%s", path,

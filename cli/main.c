@@ -481,6 +481,12 @@ static int cmd_apply(const struct gm_cmdline *cl)
 				goto out;
 			}
 		}
+		if (it->unit && strstr(it->unit, "@.")) {
+			fprintf(stderr, "gpumemctl: apply: %s: a template, skipped: its instances take its policy by name (apply %.*s@INSTANCE%s)\n",
+				name, (int)(strchr(name, '@') - name), name,
+				strchr(name, '@') + 1);
+			continue;
+		}
 		ret = gm_cgroup_resolve(c->root, name, &cgs[i], &c->err);
 		if (ret == -ENOENT) {
 			if (it->unit)

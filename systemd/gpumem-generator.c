@@ -9,7 +9,9 @@
  * `gpumemctl apply` finds it, see apply.h):
  *
  *  - a service: the drop-in NAME.d/GM_DROPIN_NAME with
- *    ExecStartPre=+gpumemctl apply NAME.  systemd runs it in the unit's
+ *    ExecStartPre=+gpumemctl apply NAME (for a template foo@.service:
+ *    apply %n, each instance's own name, whose policy is the template's
+ *    merged with the instance's own files).  systemd runs it in the unit's
  *    cgroup, created by then, before ExecStart= ("+": with full privileges,
  *    whatever User= or sandboxing the unit has).  If the policy cannot be
  *    applied the unit does not start.
@@ -21,8 +23,8 @@
  *
  * Other unit types have no place for such a command: gpumemctl.service
  * (gpumemctl apply at boot) sets their policy if they are running then.
- * Templates, the root slice and slice names too long for gpumem-NAME.service
- * are not supported.  The generator says so for each.  Parse errors are
+ * Templates of other types than services, the root slice and slice names
+ * too long for gpumem-NAME.service are not supported.  The generator says so for each.  Parse errors are
  * reported and do not stop it: the unit still gets its command, which fails
  * with the error when it runs.
  *
@@ -51,18 +53,28 @@ static const char *gpumemctl_path(void)
 	return env && *env ? env : GPUMEMCTL_PATH;
 }
 
+static bool is_template(const char *unit)
+{
+	return strstr(unit, "@.") != NULL;
+}
+
 /*
- * The command line that applies @unit's policy, as an Exec*= value: the
- * names are plain unit names, but systemd reads '\' as an escape and '%'
- * as a specifier in Exec*= lines, so those are doubled.
+ * The command line that applies @unit's policy, as an Exec*= value: a
+ * template's names each instance ("%n", its full name); a unit's name has
+ * its '\' doubled, which systemd reads as an escape in Exec*= lines ('%',
+ * the specifiers' mark, is not in unit names).
  */
 static void put_apply_command(FILE *f, const char *unit)
 {
 	const char *s;
 
 	fprintf(f, "%s apply ", gpumemctl_path());
+	if (is_template(unit)) {
+		fputs("%n\n", f);
+		return;
+	}
 	for (s = unit; *s; s++) {
-		if (*s == '\\' || *s == '%')
+		if (*s == '\\')
 			fputc(*s, f);
 		fputc(*s, f);
 	}
@@ -207,15 +219,16 @@ int main(int argc, char **argv)
 		if (!it->unit ||
 		    (gm_policy_args_empty(&it->policy) && !it->broken))
 			continue;
-		if (strchr(it->unit, '@') || !strcmp(it->unit, "-.slice") ||
-		    (gm_has_suffix(it->unit, ".slice") &&
-		     strlen(it->unit) > NAME_MAX - strlen("gpumem-.service")))
-			fprintf(stderr, "gpumem-generator: %s: not supported (templates, the root slice, slice names over %zu characters): its policy is not applied\n",
-				it->unit, NAME_MAX - strlen("gpumem-.service"));
-		else if (gm_has_suffix(it->unit, ".service"))
+		if (gm_has_suffix(it->unit, ".service"))
 			status |= gen_service(argv[1], it);
-		else if (gm_has_suffix(it->unit, ".slice"))
+		else if (gm_has_suffix(it->unit, ".slice") &&
+			 strcmp(it->unit, "-.slice") &&
+			 strlen(it->unit) <= NAME_MAX - strlen("gpumem-.service"))
 			status |= gen_slice(argv[1], it);
+		else if (is_template(it->unit) ||
+			 gm_has_suffix(it->unit, ".slice"))
+			fprintf(stderr, "gpumem-generator: %s: not supported (templates other than services, the root slice, slice names over %zu characters): its policy is not applied\n",
+				it->unit, NAME_MAX - strlen("gpumem-.service"));
 		else
 			fprintf(stderr, "gpumem-generator: %s: only services and slices get their policy when they start; gpumemctl.service sets this one's only if it is running then\n",
 				it->unit);

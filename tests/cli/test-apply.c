@@ -448,6 +448,50 @@ static void test_file_arguments(void)
 }
 
 /*
+ * An instance reads its template's files: the template's fragment unless
+ * it has its own, the drop-ins of both; the template itself is an item.
+ */
+static void test_instances(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+	const char *args[] = { "worker@1.service", "worker@2.service" };
+
+	fresh();
+	put("usr/worker@.service", "[X-GPUMemory]\nPurge=never\nSwapBudget=1G\n");
+	put("usr/worker@.service.d/10-wb.conf", "[X-GPUMemory]\nWriteback=deferred\n");
+	put("etc/worker@2.service.d/20-budget.conf", "[X-GPUMemory]\nSwapBudget=2G\n");
+	put("etc/worker@2.service.d/10-wb.conf", "[X-GPUMemory]\nWriteback=\n");
+	load(&l, args, 2);
+	CHECK_INT(l.nerrors, 0);
+	CHECK_INT(l.n, 2);
+	it = find(&l, "worker@1.service");
+	if (it) {
+		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_NEVER);
+		CHECK_U64(it->policy.swap_budget, 1ULL << 30);
+		CHECK(it->policy.has_writeback);
+		CHECK_INT(it->nfiles, 2);
+	} else {
+		CHECK(it != NULL);
+	}
+	it = find(&l, "worker@2.service");
+	if (it) {
+		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_NEVER);
+		CHECK_U64(it->policy.swap_budget, 2ULL << 30);
+		/* its own 10-wb.conf masks the template's */
+		CHECK(!it->policy.has_writeback);
+		CHECK_INT(it->nfiles, 3);
+	} else {
+		CHECK(it != NULL);
+	}
+	gm_apply_free(&l);
+	load(&l, NULL, 0);
+	CHECK(find(&l, "worker@.service") != NULL);
+	CHECK(find(&l, "worker@2.service") != NULL);
+	gm_apply_free(&l);
+}
+
+/*
  * Lines go on after a trailing backslash, as systemd reads them; what is
  * wrong outside [X-GPUMemory] is systemd's business, not an error here.
  */
@@ -562,6 +606,7 @@ static const struct check_case cases[] = {
 	CASE(test_errors),
 	CASE(test_plain_config),
 	CASE(test_file_arguments),
+	CASE(test_instances),
 	CASE(test_continuations),
 	CASE(test_unit_arguments),
 	CASE(test_print),

@@ -8,12 +8,13 @@
  *   batch.slice     purge never, budget 4M (a drop-in; no unit file)
  *   job.service     Slice=batch.slice: allocates bos and holds them
  *   render.service  purge last, budget 2M, in its own unit file: the same
- *   check.service   after both: this program with --check
+ *   worker@1.service  budget 0, from the template worker@.service: the same
+ *   check.service   after them: this program with --check
  *
- * The check: systemd ran the generated gpumem-batch.slice.service; both
+ * The check: systemd ran the generated gpumem-batch.slice.service; the
  * policies are in force; reclaim of job.service backs up to the slice's
  * budget and purges nothing, reclaim of render.service backs up to its own
- * budget and then purges.  check.service records its status and powers
+ * budget and then purges, reclaim of worker@1.service only purges.  check.service records its status and powers
  * the namespace's systemd off.
  *
  * In the namespaces, /etc/systemd/system holds the units above, the
@@ -94,6 +95,9 @@ static int check(void)
 	gm_reclaim("system.slice/render.service", (NB + NP) * BO_SIZE,
 		   NP * BO_SIZE, 2 * MiB);
 	st_ok("render.service: its ExecStartPre= put purge last, budget 2M in force");
+	gm_reclaim("system.slice/system-worker.slice/worker@1.service",
+		   (NB + NP) * BO_SIZE, NP * BO_SIZE, 0);
+	st_ok("worker@1.service: the template's ExecStartPre= (apply %%n) put budget 0 in force");
 	return 0;
 }
 
@@ -151,9 +155,16 @@ static void prepare(const char *self)
 		 "[X-GPUMemory]\nPurge=last\nSwapBudget=2M\n", self);
 	put("units", "render.service", text);
 	snprintf(text, sizeof(text),
+		 "[Unit]\nDescription=a worker\nDefaultDependencies=no\n"
+		 "FailureAction=poweroff-force\n\n"
+		 "[Service]\nType=forking\nMemoryAccounting=yes\n"
+		 "ExecStart=%s --allocate\n\n"
+		 "[X-GPUMemory]\nSwapBudget=0\n", self);
+	put("units", "worker@.service", text);
+	snprintf(text, sizeof(text),
 		 "[Unit]\nDescription=gpumem check\nDefaultDependencies=no\n"
-		 "Requires=job.service render.service\n"
-		 "After=job.service render.service\n"
+		 "Requires=job.service render.service worker@1.service\n"
+		 "After=job.service render.service worker@1.service\n"
 		 "SuccessAction=poweroff-force\nFailureAction=poweroff-force\n\n"
 		 "[Service]\nType=oneshot\n"
 		 "ExecStart=/bin/sh -c '%s --check >%s/check.log 2>&1; echo $? >%s/check.status'\n",
@@ -261,6 +272,6 @@ int main(int argc, char **argv)
 	fclose(f);
 	if (strcmp(status, "0\n"))
 		st_fail("the check in systemd failed: status %s", status);
-	st_ok("systemd as init: batch.slice's and render.service's policies in force before their first bo");
+	st_ok("systemd as init: the policies of a slice, a service and a template's instance in force before their first bo");
 	return 0;
 }

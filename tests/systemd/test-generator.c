@@ -285,7 +285,7 @@ static void test_unsupported(void)
 	struct result r;
 
 	fresh();
-	put("usr/worker@.service", "[Service]\nExecStart=/bin/true\n"
+	put("usr/worker@.socket", "[Socket]\nListenStream=/run/w\n"
 	    "[X-GPUMemory]\nPurge=never\n");
 	put("etc/session-1.scope.d/gpumem.conf",
 	    "[X-GPUMemory]\nPurge=first\n");
@@ -303,12 +303,39 @@ static void test_unsupported(void)
 	}
 	generate(&r);
 	CHECK_INT(r.status, 0);
-	CHECK_HAS(r.text, "gpumem-generator: worker@.service: not supported (templates, the root slice, slice names over 240 characters): its policy is not applied\n");
+	CHECK_HAS(r.text, "gpumem-generator: worker@.socket: not supported (templates other than services, the root slice, slice names over 240 characters): its policy is not applied\n");
 	CHECK_HAS(r.text, "gpumem-generator: -.slice: not supported");
 	CHECK_HAS(r.text, "gpumem-generator: session-1.scope: only services and slices get their policy when they start; gpumemctl.service sets this one's only if it is running then\n");
 	CHECK_HAS(r.text, "gpumem-generator: x.socket: only services and slices");
 	CHECK_HAS(r.text, "gpumem-generator: aaaa");
 	CHECK_INT(count_entries(out), 0);
+}
+
+/*
+ * A template service's drop-in applies each instance's own policy (%n);
+ * an instance's drop-in adds to it.
+ */
+static void test_template(void)
+{
+	char want[4096];
+	struct result r;
+
+	fresh();
+	put("usr/worker@.service", "[Service]\nExecStart=/bin/true %i\n"
+	    "[X-GPUMemory]\nPurge=never\n");
+	put("etc/worker@2.service.d/budget.conf",
+	    "[X-GPUMemory]\nSwapBudget=1G\n");
+	generate(&r);
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.text, "");
+	snprintf(want, sizeof(want),
+		 "[Service]\nExecStartPre=+%s apply %%n\n", gpumemctl);
+	CHECK_HAS(output("worker@.service.d/00-gpumem-policy.conf"), want);
+	snprintf(want, sizeof(want),
+		 "[Service]\nExecStartPre=+%s apply worker@2.service\n",
+		 gpumemctl);
+	CHECK_HAS(output("worker@2.service.d/00-gpumem-policy.conf"), want);
+	verify((char *[]){ "worker@1.service", "worker@2.service", NULL });
 }
 
 /* systemd reads '\' in Exec lines as an escape: the name must survive. */
@@ -373,6 +400,7 @@ static const struct check_case cases[] = {
 	CASE(test_reset),
 	CASE(test_errors),
 	CASE(test_unsupported),
+	CASE(test_template),
 	CASE(test_escaping),
 	CASE(test_bad_invocation),
 	CASE(test_verify_catches),
