@@ -396,6 +396,17 @@ static void test_apply(void)
 	CHECK_INT(r.status, 0);
 	CHECK_STR(r.err, "gpumemctl: apply: gone.service: not running, skipped\n");
 	CHECK_STR(r.out, "");
+	/* a template is skipped, saying how its instances get it */
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/worker@.service", units);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("[X-GPUMemory]\nSwapBudget=1G\n", f);
+		fclose(f);
+	}
+	RUN(&r, root, "apply");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.err, "gpumemctl: apply: worker@.service: a template, skipped: its instances take its policy by name (apply worker@INSTANCE.service)\n");
 	/* nothing configured at all: status 0, the family is not needed */
 	unlink(path);
 	RUN(&r, root, "apply");
