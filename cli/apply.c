@@ -142,14 +142,15 @@ static const char *unit_type(const char *name)
 
 /*
  * A unit's own name.  A prefix name ("foo-.service", whose drop-ins
- * systemd gives to every foo-*.service) is not one; the root slice is.
+ * systemd gives to every foo-*.service; never one with an '@') is not one;
+ * the root slice is.
  */
 static bool is_unit_name(const char *name)
 {
 	const char *type = unit_type(name);
 
 	return type && (name[strlen(name) - strlen(type) - 1] != '-' ||
-			!strcmp(name, "-.slice"));
+			strchr(name, '@') || !strcmp(name, "-.slice"));
 }
 
 /* ---- parsing one file ------------------------------------------------ */
@@ -234,48 +235,70 @@ static int assign(struct file_policy *fp, const char *key, const char *value,
 	return 0;
 }
 
+/* A comment line: systemd never continues one. */
+static bool is_comment(const char *text)
+{
+	text += strspn(text, " \t");
+	return *text == '#' || *text == ';';
+}
+
 /*
  * One logical line of @f into *@buf, as systemd reads unit files: a line
- * ending in '\\' goes on in the next one (the backslash read as a space),
- * comment lines among them skipped.  *@lineno: the number of its first
- * physical line, counted on from there.  Returns false at the end.
+ * ending in an odd number of backslashes goes on in the next one (the last
+ * backslash read as a space), comment lines among them skipped; "\r\n"
+ * ends a line as "\n" does, and a UTF-8 BOM before the first is dropped.
+ * *@lineno: the number of its first physical line; *@next counts them.
+ * Returns 1, 0 at the end, or -ENOMEM.
  */
-static bool read_line(FILE *f, char **buf, size_t *cap, int *lineno,
-		      int *next)
+static int read_line(FILE *f, char **buf, size_t *cap, int *lineno,
+		     int *next)
 {
-	char *part = NULL;
-	size_t part_cap = 0, len = 0, n;
+	char *part = NULL, *text;
+	size_t part_cap = 0, len = 0, n, tail;
 	bool more = true, any = false;
+	int ret = 0;
 
 	while (more && getline(any ? &part : buf, any ? &part_cap : cap,
 			       f) >= 0) {
-		char *text = any ? part : *buf;
-
+		text = any ? part : *buf;
+		if (!*next && !strncmp(text, "\xef\xbb\xbf", 3))
+			memmove(text, text + 3, strlen(text + 3) + 1);
 		(*next)++;
+		n = strcspn(text, "\n");
+		if (n && text[n - 1] == '\r')
+			n--;
+		text[n] = '\0';
+		if (is_comment(text)) {
+			if (any)
+				continue;
+			*lineno = *next;
+			ret = 1;
+			break;
+		}
 		if (!any)
 			*lineno = *next;
-		text[strcspn(text, "\n")] = '\0';
-		n = strlen(text);
-		if (any && (text[strspn(text, " \t")] == '#' ||
-			    text[strspn(text, " \t")] == ';'))
-			continue;
-		more = n && text[n - 1] == '\\';
+		for (tail = 0; tail < n && text[n - 1 - tail] == '\\'; tail++)
+			;
+		more = tail % 2;
 		if (more)
 			text[n - 1] = ' ';
 		if (any) {
 			char *joined = realloc(*buf, len + n + 1);
 
-			if (!joined)
+			if (!joined) {
+				ret = -ENOMEM;
 				break;
+			}
 			memcpy(joined + len, text, n + 1);
 			*buf = joined;
 			*cap = len + n + 1;
 		}
 		len += n;
 		any = true;
+		ret = 1;
 	}
 	free(part);
-	return any;
+	return ret;
 }
 
 /*
@@ -289,14 +312,14 @@ static int parse_file(struct gm_apply_list *l, const char *path, bool plain,
 	char *buf = NULL, why[GM_ERR_LEN + 64], *line, *eq, *key, *value;
 	bool in_section = false;
 	size_t cap = 0;
-	int lineno = 0, next = 0, ret = 0;
+	int lineno = 0, next = 0, ret = 0, got = 0;
 	FILE *f;
 
 	memset(fp, 0, sizeof(*fp));
 	f = fopen(path, "re");
 	if (!f)
 		return add_error(l, "%s: %s", path, strerror(errno)) ?: 1;
-	while (!ret && read_line(f, &buf, &cap, &lineno, &next)) {
+	while (!ret && (got = read_line(f, &buf, &cap, &lineno, &next)) > 0) {
 		line = trim(buf);
 		if (!*line || *line == '#' || *line == ';')
 			continue;
@@ -342,7 +365,9 @@ static int parse_file(struct gm_apply_list *l, const char *path, bool plain,
 			ret = add_error(l, "%s:%d: %s: %s", path, lineno, key,
 					why) ?: 1;
 	}
-	if (!ret && ferror(f))
+	if (!ret && got < 0)
+		ret = got;
+	else if (!ret && ferror(f))
 		ret = add_error(l, "%s: %s", path, strerror(errno)) ?: 1;
 	free(buf);
 	fclose(f);
@@ -614,6 +639,13 @@ static const char *unit_of_file(const char *path, char *buf, size_t len)
 	return NULL;
 }
 
+bool gm_unit_is_template(const char *name)
+{
+	const char *at = strchr(name, '@');
+
+	return at && at[1] == '.' && at + 1 == strrchr(name, '.');
+}
+
 /* "foo@.service", the template of instance @name "foo@bar.service". */
 static bool template_of(const char *name, char *buf, size_t len)
 {
@@ -655,7 +687,9 @@ static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
 				 names[k]);
 			if (stat(path, &st))
 				continue;
-			if (S_ISCHR(st.st_mode))	/* masked: /dev/null */
+			/* masked: linked to /dev/null, or empty */
+			if (S_ISCHR(st.st_mode) ||
+			    (S_ISREG(st.st_mode) && !st.st_size))
 				goto out;
 			if (S_ISREG(st.st_mode) && !(fragment = strdup(path)))
 				ret = -ENOMEM;
@@ -807,6 +841,8 @@ static int check_shared(struct gm_apply_list *l, const char *dir)
 		struct file_policy fp;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, confs.v[i]);
+		if (!is_regular(path))
+			continue;
 		peek_file(path, &fp);
 		if (fp.has_section)
 			ret = add_error(l, "%s:%d: [" GM_APPLY_SECTION "]: not read in a drop-in directory shared by several units (type-wide or prefix); put it in each unit's own",

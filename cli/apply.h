@@ -78,6 +78,9 @@ void gm_apply_free(struct gm_apply_list *l);
 void gm_apply_print(FILE *f, const struct gm_apply_item *it,
 		    const char *path, uint64_t id, bool json);
 
+/* A template unit's name ("foo@.service"), not an instance's. */
+bool gm_unit_is_template(const char *name);
+
 /* True if @p sets no key. */
 bool gm_policy_args_empty(const struct gm_policy_args *p);
 

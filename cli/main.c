@@ -481,7 +481,7 @@ static int cmd_apply(const struct gm_cmdline *cl)
 				goto out;
 			}
 		}
-		if (it->unit && strstr(it->unit, "@.")) {
+		if (it->unit && gm_unit_is_template(it->unit)) {
 			fprintf(stderr, "gpumemctl: apply: %s: a template, skipped: its instances take its policy by name (apply %.*s@INSTANCE%s)\n",
 				name, (int)(strchr(name, '@') - name), name,
 				strchr(name, '@') + 1);

@@ -171,6 +171,15 @@ static void test_dropin_masking(void)
 	}
 	gm_apply_free(&l);
 
+	/* an empty fragment masks its unit, drop-ins and all */
+	fresh();
+	put("usr/job.service", "[X-GPUMemory]\nPurge=last\n");
+	put("etc/job.service", "");
+	put("usr/job.service.d/gpumem.conf", "[X-GPUMemory]\nSwapBudget=1G\n");
+	load(&l, NULL, 0);
+	CHECK(find(&l, "job.service") == NULL);
+	gm_apply_free(&l);
+
 	/* a link to /dev/null masks as well, and says nothing */
 	fresh();
 	put("usr/job.service", "[X-GPUMemory]\nPurge=last\n");
@@ -485,6 +494,10 @@ static void test_instances(void)
 		CHECK(it != NULL);
 	}
 	gm_apply_free(&l);
+	CHECK(gm_unit_is_template("worker@.service"));
+	CHECK(!gm_unit_is_template("worker@1.service"));
+	CHECK(!gm_unit_is_template("worker@.x.service"));
+	CHECK(!gm_unit_is_template("worker.service"));
 	load(&l, NULL, 0);
 	CHECK(find(&l, "worker@.service") != NULL);
 	CHECK(find(&l, "worker@2.service") != NULL);
@@ -513,8 +526,25 @@ static void test_continuations(void)
 	    "[X-GPUMemory]\nSwapBudget=\\\n   2G\nPurge=\\\n; skipped\n never\n");
 	put("usr/bad.service",
 	    "[X-GPUMemory]\nPurge=\\\nsometimes\nWriteback=deferred\n");
+	/* an escaped backslash ends the line; a comment never goes on */
+	put("usr/esc.service",
+	    "[Service]\nExecStart=/bin/echo foo\\\\\n[X-GPUMemory]\n"
+	    "# a note \\\nPurge=never\n");
+	/* CRLF ends lines (and continues them); a BOM is dropped */
+	put("usr/dos.service",
+	    "\xef\xbb\xbf[X-GPUMemory]\r\nSwapBudget=\\\r\n 1G\r\n");
 	load(&l, NULL, 0);
-	CHECK_INT(l.n, 2);
+	CHECK_INT(l.n, 4);
+	it = find(&l, "esc.service");
+	if (it)
+		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_NEVER);
+	else
+		CHECK(it != NULL);
+	it = find(&l, "dos.service");
+	if (it)
+		CHECK_U64(it->policy.swap_budget, 1ULL << 30);
+	else
+		CHECK(it != NULL);
 	CHECK(find(&l, "plain.service") == NULL);
 	it = find(&l, "job.service");
 	if (it) {

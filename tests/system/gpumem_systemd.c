@@ -235,7 +235,7 @@ int main(int argc, char **argv)
 	vttm_load();
 	prepare(argv[0]);
 	cg_create("sd");
-	if (pipe(forked))
+	if (pipe2(forked, O_CLOEXEC))
 		st_fail("pipe: %s", strerror(errno));
 	pid = st_fork("sd");
 	if (!pid) {
@@ -248,6 +248,8 @@ int main(int argc, char **argv)
 		if (!init)
 			boot_systemd();
 		/* systemd's cgroup must be its alone: out of it, go. */
+		if (write(forked[1], "", 1) != 1)
+			st_fail("telling the test: %s", strerror(errno));
 		close(forked[1]);
 		/* A systemd that does not end is killed, all it started too. */
 		for (i = 0; waitpid(init, &ws, WNOHANG) != init; i++) {
@@ -259,7 +261,7 @@ int main(int argc, char **argv)
 		exit(0);
 	}
 	close(forked[1]);
-	if (read(forked[0], &c, 1) != 0)
+	if (read(forked[0], &c, 1) != 1)
 		st_fail("waiting for systemd's start: %s", strerror(errno));
 	cg_enter("", pid);
 	st_wait(pid, "systemd's namespaces");

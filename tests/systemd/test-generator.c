@@ -287,6 +287,7 @@ static void test_unsupported(void)
 	fresh();
 	put("usr/worker@.socket", "[Socket]\nListenStream=/run/w\n"
 	    "[X-GPUMemory]\nPurge=never\n");
+	put("etc/pool@.slice.d/gpumem.conf", "[X-GPUMemory]\nPurge=last\n");
 	put("etc/session-1.scope.d/gpumem.conf",
 	    "[X-GPUMemory]\nPurge=first\n");
 	put("usr/x.socket", "[Socket]\nListenStream=/run/x\n"
@@ -303,8 +304,9 @@ static void test_unsupported(void)
 	}
 	generate(&r);
 	CHECK_INT(r.status, 0);
-	CHECK_HAS(r.text, "gpumem-generator: worker@.socket: not supported (templates other than services, the root slice, slice names over 240 characters): its policy is not applied\n");
+	CHECK_HAS(r.text, "gpumem-generator: worker@.socket: not supported (templates other than services, the root slice, names too long for the generated unit): its policy is not applied\n");
 	CHECK_HAS(r.text, "gpumem-generator: -.slice: not supported");
+	CHECK_HAS(r.text, "gpumem-generator: pool@.slice: not supported");
 	CHECK_HAS(r.text, "gpumem-generator: session-1.scope: only services and slices get their policy when they start; gpumemctl.service sets this one's only if it is running then\n");
 	CHECK_HAS(r.text, "gpumem-generator: x.socket: only services and slices");
 	CHECK_HAS(r.text, "gpumem-generator: aaaa");
@@ -325,6 +327,9 @@ static void test_template(void)
 	    "[X-GPUMemory]\nPurge=never\n");
 	put("etc/worker@2.service.d/budget.conf",
 	    "[X-GPUMemory]\nSwapBudget=1G\n");
+	/* an instance named ".x", not a template */
+	put("etc/worker@.x.service.d/budget.conf",
+	    "[X-GPUMemory]\nSwapBudget=2G\n");
 	generate(&r);
 	CHECK_INT(r.status, 0);
 	CHECK_STR(r.text, "");
@@ -335,6 +340,10 @@ static void test_template(void)
 		 "[Service]\nExecStartPre=+%s apply worker@2.service\n",
 		 gpumemctl);
 	CHECK_HAS(output("worker@2.service.d/00-gpumem-policy.conf"), want);
+	snprintf(want, sizeof(want),
+		 "[Service]\nExecStartPre=+%s apply worker@.x.service\n",
+		 gpumemctl);
+	CHECK_HAS(output("worker@.x.service.d/00-gpumem-policy.conf"), want);
 	verify((char *[]){ "worker@1.service", "worker@2.service", NULL });
 }
 
