@@ -375,11 +375,7 @@ static void test_apply(void)
 	check_error(&r, GM_EXIT_FAILURE, want);
 	/* a valid file: foo.service runs in the fake tree, needs the family */
 	snprintf(path, sizeof(path), "%s/foo.service.d/bad.conf", units);
-	f = fopen(path, "w");
-	if (f) {
-		fputs("[X-GPUMemory]\nPurge=last\n", f);
-		fclose(f);
-	}
+	CHECK(!tree_put(units, "foo.service.d/bad.conf", "[X-GPUMemory]\nPurge=last\n"));
 	RUN(&r, root, "apply");
 	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
 	CHECK_STR(r.err, NO_FAMILY);
@@ -387,11 +383,7 @@ static void test_apply(void)
 	/* a unit that is not running is skipped: nothing to send, status 0 */
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/gone.service", units);
-	f = fopen(path, "w");
-	if (f) {
-		fputs("[X-GPUMemory]\nSwapBudget=1G\n", f);
-		fclose(f);
-	}
+	CHECK(!tree_put(units, "gone.service", "[X-GPUMemory]\nSwapBudget=1G\n"));
 	RUN(&r, root, "apply");
 	CHECK_INT(r.status, 0);
 	CHECK_STR(r.err, "gpumemctl: apply: gone.service: not running, skipped\n");
@@ -399,11 +391,7 @@ static void test_apply(void)
 	/* a template is skipped, saying how its instances get it */
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/worker@.service", units);
-	f = fopen(path, "w");
-	if (f) {
-		fputs("[X-GPUMemory]\nSwapBudget=1G\n", f);
-		fclose(f);
-	}
+	CHECK(!tree_put(units, "worker@.service", "[X-GPUMemory]\nSwapBudget=1G\n"));
 	RUN(&r, root, "apply");
 	CHECK_INT(r.status, 0);
 	CHECK_STR(r.err, "gpumemctl: apply: worker@.service: a template, skipped: its instances take its policy by name (apply worker@INSTANCE.service)\n");

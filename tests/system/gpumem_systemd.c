@@ -127,6 +127,24 @@ static void link_to(const char *target, const char *sub)
 		st_fail("symlink %s: %s", path, strerror(errno));
 }
 
+/*
+ * A service NAME running this program with --allocate: EXTRA goes in its
+ * [Service], POLICY (if any) in its [X-GPUMemory].
+ */
+static void put_allocator(const char *self, const char *name,
+			  const char *extra, const char *policy)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "[Unit]\nDescription=%s\nDefaultDependencies=no\n"
+		 "FailureAction=poweroff-force\n\n"
+		 "[Service]\nType=forking\nMemoryAccounting=yes\n"
+		 "%sExecStart=%s --allocate\n%s%s", name, extra, self,
+		 *policy ? "\n[X-GPUMemory]\n" : "", policy);
+	put("units", name, text);
+}
+
 /* The units, the generator and gpumemctl, as the namespaces will see them. */
 static void prepare(const char *self)
 {
@@ -141,26 +159,10 @@ static void prepare(const char *self)
 	link_to(GPUMEMCTL, "sbin/gpumemctl");
 	put("units/batch.slice.d", "gpumem.conf",
 	    "[X-GPUMemory]\nPurge=never\nSwapBudget=4M\n");
-	snprintf(text, sizeof(text),
-		 "[Unit]\nDescription=a batch job\nDefaultDependencies=no\n"
-		 "FailureAction=poweroff-force\n\n"
-		 "[Service]\nType=forking\nSlice=batch.slice\n"
-		 "MemoryAccounting=yes\nExecStart=%s --allocate\n", self);
-	put("units", "job.service", text);
-	snprintf(text, sizeof(text),
-		 "[Unit]\nDescription=a renderer\nDefaultDependencies=no\n"
-		 "FailureAction=poweroff-force\n\n"
-		 "[Service]\nType=forking\nMemoryAccounting=yes\n"
-		 "ExecStart=%s --allocate\n\n"
-		 "[X-GPUMemory]\nPurge=last\nSwapBudget=2M\n", self);
-	put("units", "render.service", text);
-	snprintf(text, sizeof(text),
-		 "[Unit]\nDescription=a worker\nDefaultDependencies=no\n"
-		 "FailureAction=poweroff-force\n\n"
-		 "[Service]\nType=forking\nMemoryAccounting=yes\n"
-		 "ExecStart=%s --allocate\n\n"
-		 "[X-GPUMemory]\nSwapBudget=0\n", self);
-	put("units", "worker@.service", text);
+	put_allocator(self, "job.service", "Slice=batch.slice\n", "");
+	put_allocator(self, "render.service", "",
+		      "Purge=last\nSwapBudget=2M\n");
+	put_allocator(self, "worker@.service", "", "SwapBudget=0\n");
 	snprintf(text, sizeof(text),
 		 "[Unit]\nDescription=gpumem check\nDefaultDependencies=no\n"
 		 "Requires=job.service render.service worker@1.service\n"
