@@ -575,6 +575,8 @@ static int cmd_oci_hook(const struct gm_cmdline *cl)
 		goto out;
 	}
 	ret = gm_oci_parse(&o, state, len, "/proc", &c->err);
+	if (o.warning)
+		fprintf(stderr, "gpumemctl: %s\n", o.warning);
 	if (ret) {
 		fail(&c->err, GM_EXIT_FAILURE);
 		goto out;

@@ -181,10 +181,10 @@ static int parse_state(struct gm_oci *o, struct json_object *state,
 
 		if (!status)
 			status = json_object_to_json_string(v);
-		if (strcmp(status, "creating") && strcmp(status, "created"))
-			fprintf(stderr,
-				"gpumemctl: oci-hook: container %s: status '%s': this hook belongs in the createRuntime stage\n",
-				id, status);
+		if (strcmp(status, "creating") && strcmp(status, "created") &&
+		    asprintf(&o->warning, "oci-hook: container %s: status '%s': this hook belongs in the createRuntime stage",
+			     id, status) < 0)
+			return out_of_memory(err);
 	}
 	/* For the cgroup without a cgroupsPath, or to check it; 0 is none. */
 	if (json_object_object_get_ex(state, "pid", &v) && v) {
@@ -599,6 +599,7 @@ void gm_oci_free(struct gm_oci *o)
 	free(o->id);
 	free(o->bundle);
 	free(o->source);
+	free(o->warning);
 	memset(o, 0, sizeof(*o));
 }
 

@@ -30,8 +30,7 @@
  * (gone, no /proc) is not checked.
  *
  * A "status" other than "creating" (or "created", which some runtimes
- * report) means the hook was put in another stage: a warning on stderr,
- * no error.
+ * report) means the hook was put in another stage: a warning, no error.
  */
 #ifndef GPUMEMCTL_OCI_H
 #define GPUMEMCTL_OCI_H
@@ -63,6 +62,7 @@ struct gm_oci {
 	/* Its cgroup relative to the cgroup2 mount, "" if not looked up. */
 	char cgroup[PATH_MAX];
 	char *source;			/* where that came from, for messages */
+	char *warning;			/* the wrong stage, or NULL */
 };
 
 /*
@@ -72,8 +72,8 @@ struct gm_oci {
  *
  * Returns 0, or a negative errno with a message in @err (malformed state,
  * unreadable or malformed config.json, no way to find the cgroup, the
- * process outside the cgroup cgroupsPath gives).  Prints the status
- * warning itself, on stderr.  On 0:
+ * process outside the cgroup cgroupsPath gives).  o->warning, if set, is
+ * to be shown either way.  On 0:
  *  - o->nerrors > 0: bad annotations, nothing to apply, cgroup not looked
  *    up;
  *  - else an empty o->policy: no gpumem.io/ annotation at all, nothing to

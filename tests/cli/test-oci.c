@@ -203,8 +203,25 @@ static void test_no_annotations(void)
 		CHECK_INT(o.nerrors, 0);
 		CHECK(gm_policy_args_empty(&o.policy));
 		CHECK_STR(o.cgroup, "");
+		CHECK(o.warning == NULL);
 		gm_oci_free(&o);
 	}
+}
+
+/* A state of another stage is a warning for the caller, not an error. */
+static void test_stage_warning(void)
+{
+	struct gm_oci o;
+	struct gm_err err;
+
+	CHECK_INT(parse(&o, "{\"id\":\"x\",\"status\":\"running\",\"bundle\":\"/nonexistent\",\"annotations\":{}}",
+			&err), 0);
+	CHECK_STR(o.warning, "oci-hook: container x: status 'running': this hook belongs in the createRuntime stage");
+	gm_oci_free(&o);
+	CHECK_INT(parse(&o, "{\"id\":\"x\",\"status\":\"created\",\"bundle\":\"/nonexistent\",\"annotations\":{}}",
+			&err), 0);
+	CHECK(o.warning == NULL);
+	gm_oci_free(&o);
 }
 
 /* @annotation (a JSON member) gives the one error @msg, and no cgroup. */
@@ -565,6 +582,7 @@ static const struct check_case cases[] = {
 	CASE(test_annotations_in_state),
 	CASE(test_annotations_in_config),
 	CASE(test_no_annotations),
+	CASE(test_stage_warning),
 	CASE(test_bad_values),
 	CASE(test_unknown_key),
 	CASE(test_several_bad),

@@ -36,6 +36,18 @@
 
 static char tmp[256];
 
+/* Cgroup PARENT/CHILD, PARENT new and giving CHILD a memory controller. */
+static void cg_create_nested(const char *path)
+{
+	char parent[256];
+
+	snprintf(parent, sizeof(parent), "%.*s",
+		 (int)(strchr(path, '/') - path), path);
+	cg_create(parent);
+	cg_write(parent, "cgroup.subtree_control", "+memory");
+	cg_create(path);
+}
+
 /* A main process: in cgroup CG, NB normal and NP purgeable bos. */
 static void allocate_in(int fd, const char *cg)
 {
@@ -133,9 +145,7 @@ static void units(int fd)
 		st_fail("gpumem-generator: status %d: %s", status, gm_out);
 
 	/* The service: systemd creates its cgroup, then runs ExecStartPre=. */
-	cg_create("system.slice");
-	cg_write("system.slice", "cgroup.subtree_control", "+memory");
-	cg_create("system.slice/render.service");
+	cg_create_nested("system.slice/render.service");
 	gm_expect_eq("render.service purges first before ExecStartPre=",
 		     gm_policy_is("system.slice/render.service", "purge",
 				  "first"), 1);
@@ -151,9 +161,7 @@ static void units(int fd)
 	st_ok("render.service: ExecStartPre= put purge never, budget 4M in place before its first bo");
 
 	/* The slice: active (its cgroup exists), then its policy unit runs. */
-	cg_create("batch.slice");
-	cg_write("batch.slice", "cgroup.subtree_control", "+memory");
-	cg_create("batch.slice/job.service");
+	cg_create_nested("batch.slice/job.service");
 	snprintf(path, sizeof(path), "%s/gpumem-batch.slice.service", out);
 	run_exec(exec_line(path, "ExecStart"), NULL);
 	gm_expect_eq("job.service's effective budget",
@@ -221,9 +229,7 @@ static int container(int fd, const char *id, const char *cg,
 
 static void containers(int fd)
 {
-	cg_create("machine.slice");
-	cg_write("machine.slice", "cgroup.subtree_control", "+memory");
-	cg_create("machine.slice/libpod-abc.scope");
+	cg_create_nested("machine.slice/libpod-abc.scope");
 	if (container(fd, "abc", "machine.slice/libpod-abc.scope",
 		      "machine.slice:libpod:abc",
 		      "\"gpumem.io/purge\": \"never\", \"gpumem.io/swap-budget\": \"4M\", \"org.example/other\": \"x\""))
@@ -235,9 +241,7 @@ static void containers(int fd)
 		   4 * MiB);
 	st_ok("container abc (systemd cgroupsPath): the hook put purge never, budget 4M in place before its first bo");
 
-	cg_create("ctr");
-	cg_write("ctr", "cgroup.subtree_control", "+memory");
-	cg_create("ctr/def");
+	cg_create_nested("ctr/def");
 	if (container(fd, "def", "ctr/def", "/ctr/def",
 		      "\"gpumem.io/purge\": \"last\", \"gpumem.io/swap-budget\": \"2M\", \"gpumem.io/writeback\": \"deferred\""))
 		st_fail("oci-hook failed for a good container");
