@@ -27,7 +27,9 @@
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/xarray.h>
 #include <net/genetlink.h>
 
@@ -39,6 +41,12 @@
 
 /* A proactive reclaim walks the subtree at most this many times. */
 #define GPUMEM_RECLAIM_PASSES	5
+/*
+ * A reclaimer is asked for at most this many pages at a time (a buffer goes
+ * whole, so it may free more), so that unregistering it waits for one such
+ * call, never for a whole reclaim.
+ */
+#define GPUMEM_RECLAIM_BATCH	(SZ_4M >> PAGE_SHIFT)
 
 /**
  * struct gpumem_memcg - The gpumem state of one memory cgroup
@@ -79,9 +87,13 @@ static DEFINE_XARRAY(gpumem_memcgs);
 /* Serializes policy changes with cgroups coming and going. */
 static DEFINE_MUTEX(gpumem_lock);
 
+/*
+ * The registered reclaimers: changed under the mutex, walked under SRCU by
+ * a proactive reclaim, one batch of one cgroup at a time.
+ */
 static LIST_HEAD(gpumem_reclaimers);
-/* Held across a proactive reclaim, so a reclaimer is not removed mid-way. */
 static DEFINE_MUTEX(gpumem_reclaimers_lock);
+DEFINE_STATIC_SRCU(gpumem_reclaimers_srcu);
 
 static u64 gpumem_memcg_id(struct mem_cgroup *memcg)
 {
@@ -259,24 +271,38 @@ void gpumem_backup_uncharge(struct obj_cgroup *objcg, unsigned long nr_pages)
 EXPORT_SYMBOL_GPL(gpumem_backup_uncharge);
 
 /**
- * gpumem_purgeable_add() - Count resident pages becoming (not) purgeable
+ * gpumem_purgeable_add() - Count resident pages that became purgeable
  * @objcg: The owner of the buffer, NULL for none.
- * @nr_pages: Pages that became purgeable, negative for those that are no
- * longer (made needed again, purged or freed).
+ * @nr_pages: How many.
  */
-void gpumem_purgeable_add(struct obj_cgroup *objcg, long nr_pages)
+void gpumem_purgeable_add(struct obj_cgroup *objcg, unsigned long nr_pages)
 {
 	struct gpumem_memcg *gm;
 
 	rcu_read_lock();
 	gm = gpumem_find_objcg(objcg);
-	if (gm && nr_pages > 0)
+	if (gm)
 		page_counter_charge(&gm->purgeable, nr_pages);
-	else if (gm && nr_pages < 0)
-		page_counter_uncharge(&gm->purgeable, -nr_pages);
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(gpumem_purgeable_add);
+
+/**
+ * gpumem_purgeable_sub() - Count purgeable pages that are no longer
+ * @objcg: The owner of the buffer, NULL for none.
+ * @nr_pages: How many: made needed again, purged, backed up or freed.
+ */
+void gpumem_purgeable_sub(struct obj_cgroup *objcg, unsigned long nr_pages)
+{
+	struct gpumem_memcg *gm;
+
+	rcu_read_lock();
+	gm = gpumem_find_objcg(objcg);
+	if (gm)
+		page_counter_uncharge(&gm->purgeable, nr_pages);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(gpumem_purgeable_sub);
 
 /**
  * gpumem_count() - Count pages purged, backed up or restored
@@ -328,37 +354,69 @@ EXPORT_SYMBOL_GPL(gpumem_vram_add);
 void gpumem_register_reclaimer(struct gpumem_reclaimer *reclaimer)
 {
 	mutex_lock(&gpumem_reclaimers_lock);
-	list_add_tail(&reclaimer->link, &gpumem_reclaimers);
+	list_add_tail_rcu(&reclaimer->link, &gpumem_reclaimers);
 	mutex_unlock(&gpumem_reclaimers_lock);
 }
 EXPORT_SYMBOL_GPL(gpumem_register_reclaimer);
 
 /**
  * gpumem_unregister_reclaimer() - Remove a reclaimer
- * @reclaimer: The reclaimer; waits for a reclaim using it to end.
+ * @reclaimer: The reclaimer; waits for a call of it that is under way (one
+ * batch of one cgroup), not for the reclaim that made it.
  */
 void gpumem_unregister_reclaimer(struct gpumem_reclaimer *reclaimer)
 {
 	mutex_lock(&gpumem_reclaimers_lock);
-	list_del(&reclaimer->link);
+	list_del_rcu(&reclaimer->link);
 	mutex_unlock(&gpumem_reclaimers_lock);
+	synchronize_srcu(&gpumem_reclaimers_srcu);
 }
 EXPORT_SYMBOL_GPL(gpumem_unregister_reclaimer);
 
 /*
+ * Ask every reclaimer for up to @nr_pages pages of @memcg's own buffers, in
+ * batches; returns the pages freed. Stops on a fatal signal.
+ */
+static unsigned long gpumem_reclaim_memcg(struct mem_cgroup *memcg,
+					  unsigned long nr_pages,
+					  struct gpumem_reclaim_stats *stats)
+{
+	struct gpumem_reclaimer *reclaimer;
+	unsigned long freed = 0, got;
+	int idx;
+
+	do {
+		got = 0;
+		idx = srcu_read_lock(&gpumem_reclaimers_srcu);
+		list_for_each_entry_srcu(reclaimer, &gpumem_reclaimers, link,
+					 srcu_read_lock_held(&gpumem_reclaimers_srcu)) {
+			if (freed + got >= nr_pages)
+				break;
+			got += reclaimer->reclaim(reclaimer, memcg,
+				min(nr_pages - freed - got,
+				    GPUMEM_RECLAIM_BATCH), stats);
+		}
+		srcu_read_unlock(&gpumem_reclaimers_srcu, idx);
+		freed += got;
+		cond_resched();
+	} while (got && freed < nr_pages && !fatal_signal_pending(current));
+	return freed;
+}
+
+/*
  * Free up to @nr_pages pages of buffer memory of @root's subtree. Each
- * cgroup's own buffers go as its policy says; returns the pages freed.
+ * cgroup's own buffers go as its policy says; returns the pages freed. No
+ * lock is held from one batch to the next, and a fatal signal ends it with
+ * what was freed so far.
  */
 static unsigned long gpumem_reclaim(struct mem_cgroup *root,
 				    unsigned long nr_pages,
 				    struct gpumem_reclaim_stats *stats)
 {
-	struct gpumem_reclaimer *reclaimer;
 	unsigned long freed = 0, before;
 	struct mem_cgroup *memcg;
 	int pass;
 
-	mutex_lock(&gpumem_reclaimers_lock);
 	/* Busy buffers are skipped: another pass may find them idle. */
 	for (pass = 0; pass < GPUMEM_RECLAIM_PASSES && freed < nr_pages;
 	     ++pass) {
@@ -366,23 +424,16 @@ static unsigned long gpumem_reclaim(struct mem_cgroup *root,
 		memcg = mem_cgroup_iter(root, NULL, NULL);
 		do {
 			/* A bo goes whole: one may free more than asked. */
-			list_for_each_entry(reclaimer, &gpumem_reclaimers, link) {
-				if (freed >= nr_pages)
-					break;
-				freed += reclaimer->reclaim(reclaimer, memcg,
-							    nr_pages - freed,
-							    stats);
-			}
+			freed += gpumem_reclaim_memcg(memcg, nr_pages - freed,
+						      stats);
 			if (freed >= nr_pages || fatal_signal_pending(current)) {
 				mem_cgroup_iter_break(root, memcg);
 				break;
 			}
-			cond_resched();
 		} while ((memcg = mem_cgroup_iter(root, memcg, NULL)));
 		if (freed == before || fatal_signal_pending(current))
 			break;
 	}
-	mutex_unlock(&gpumem_reclaimers_lock);
 	return freed;
 }
 

@@ -69,7 +69,8 @@ void gpumem_memcg_offline(struct mem_cgroup *memcg);
 void gpumem_policy_of(struct mem_cgroup *memcg, struct gpumem_policy *policy);
 int gpumem_backup_charge(struct obj_cgroup *objcg, unsigned long nr_pages);
 void gpumem_backup_uncharge(struct obj_cgroup *objcg, unsigned long nr_pages);
-void gpumem_purgeable_add(struct obj_cgroup *objcg, long nr_pages);
+void gpumem_purgeable_add(struct obj_cgroup *objcg, unsigned long nr_pages);
+void gpumem_purgeable_sub(struct obj_cgroup *objcg, unsigned long nr_pages);
 void gpumem_count(struct obj_cgroup *objcg, enum gpumem_total total,
 		  unsigned long nr_pages);
 void gpumem_vram_add(struct obj_cgroup *objcg, s64 bytes);
@@ -104,7 +105,12 @@ static inline void gpumem_backup_uncharge(struct obj_cgroup *objcg,
 }
 
 static inline void gpumem_purgeable_add(struct obj_cgroup *objcg,
-					long nr_pages)
+					unsigned long nr_pages)
+{
+}
+
+static inline void gpumem_purgeable_sub(struct obj_cgroup *objcg,
+					unsigned long nr_pages)
 {
 }
 

@@ -5,20 +5,22 @@
 #ifndef _TTM_SHRINKER_H_
 #define _TTM_SHRINKER_H_
 
-#include <linux/atomic.h>
+#include <linux/gfp_types.h>
 #include <linux/gpumem.h>
 #include <linux/list_lru.h>
 #include <linux/types.h>
 
+struct mem_cgroup;
 struct shrinker;
 struct ttm_bo_shrink_walk;
 struct ttm_buffer_object;
 struct ttm_device;
+struct ttm_tt;
 
 /**
  * enum ttm_shrinker_list - The lists of a &struct ttm_shrinker
- * @TTM_SHRINKER_PURGEABLE: Bos whose content may be dropped.
- * @TTM_SHRINKER_BACKUP: Bos whose content must be backed up.
+ * @TTM_SHRINKER_PURGEABLE: Tts whose content may be dropped.
+ * @TTM_SHRINKER_BACKUP: Tts whose content must be backed up.
  * @TTM_SHRINKER_NUM_LISTS: The number of lists.
  */
 enum ttm_shrinker_list {
@@ -31,33 +33,38 @@ enum ttm_shrinker_list {
  * struct ttm_shrinker - A memcg-aware shrinker of a device's bos
  * @bdev: The device.
  * @shrinker: The mm shrinker, %SHRINKER_MEMCG_AWARE.
- * @lru: Per list: the bos with populated pages, one LRU per memory cgroup
- * of their owners (&ttm_buffer_object.objcg), oldest first. Reparented with
- * the cgroup when it goes away.
- * @nr_pages: Per list: the pages of the bos on it.
- * @nr_bos: Per list: the number of bos on it.
+ * @lru: Per list: the populated, shrinkable tts of unpinned bos, one LRU per
+ * memory cgroup their pages are charged to (&ttm_tt.objcg), oldest first,
+ * each tt counting as its number of pages. Reparented with the cgroup when
+ * it goes away.
  * @allow: Optional veto, see &ttm_bo_shrink_walk.allow.
+ * @device_get: Optional: called before a shrink; returns false if the
+ * device cannot be used now (runtime suspended, say) and must not be woken
+ * up. Only bos in %TTM_PL_SYSTEM, which need no device, are then shrunk.
+ * @device_put: Undoes a successful @device_get.
  * @reclaimer: Reclaims the bos of a cgroup on request (gpumem).
  *
- * Reclaim in a memory cgroup walks that cgroup's lists only, so it frees the
- * pages of the bos its tasks created and nobody else's; reclaim without a
- * cgroup reaches everyone's through the cgroups' own lists. Purgeable bos
- * are purged and the others backed up as the cgroup's gpumem policy says.
+ * TTM keeps the lists itself: a tt is added when it is populated and its bo
+ * is not pinned, and removed when it is unpopulated, backed up, destroyed
+ * or its bo pinned. Reclaim in a memory cgroup walks that cgroup's lists
+ * only, so it frees the pages of the bos its tasks created and nobody
+ * else's. Purgeable tts are purged and the others backed up as the
+ * cgroup's gpumem policy says.
  */
 struct ttm_shrinker {
 	struct ttm_device *bdev;
 	struct shrinker *shrinker;
 	struct list_lru lru[TTM_SHRINKER_NUM_LISTS];
-	atomic_long_t nr_pages[TTM_SHRINKER_NUM_LISTS];
-	atomic_long_t nr_bos[TTM_SHRINKER_NUM_LISTS];
 	bool (*allow)(struct ttm_bo_shrink_walk *walk,
 		      struct ttm_buffer_object *bo, bool purge);
+	bool (*device_get)(struct ttm_shrinker *ts);
+	void (*device_put)(struct ttm_shrinker *ts);
 	struct gpumem_reclaimer reclaimer;
 };
 
 /**
  * struct ttm_shrinker_stats - What ttm_shrinker_shrink() did
- * @scanned: Pages of the bos it looked at.
+ * @scanned: Pages of the tts it looked at.
  * @purged: Pages it purged.
  * @backed_up: Pages it backed up.
  */
@@ -70,15 +77,18 @@ struct ttm_shrinker_stats {
 int ttm_shrinker_init(struct ttm_shrinker *ts, struct ttm_device *bdev,
 		      const char *name);
 void ttm_shrinker_fini(struct ttm_shrinker *ts);
-int ttm_shrinker_prepare_bo(struct ttm_shrinker *ts,
-			    struct ttm_buffer_object *bo);
-void ttm_shrinker_add(struct ttm_shrinker *ts, struct ttm_buffer_object *bo);
-void ttm_shrinker_del(struct ttm_shrinker *ts, struct ttm_buffer_object *bo);
-void ttm_shrinker_set_purgeable(struct ttm_shrinker *ts,
-				struct ttm_buffer_object *bo, bool purgeable);
+void ttm_shrinker_set_purgeable(struct ttm_tt *tt, bool purgeable);
+unsigned long ttm_shrinker_count_pages(struct ttm_shrinker *ts,
+				       enum ttm_shrinker_list list,
+				       struct mem_cgroup *memcg);
 unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 				  struct mem_cgroup *memcg,
-				  unsigned long nr_pages,
+				  unsigned long nr_pages, gfp_t gfp,
 				  struct ttm_shrinker_stats *stats);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Tests replace it (kunit_activate_static_stub()): KUnit has no swap. */
+unsigned long ttm_shrinker_free_swap(struct mem_cgroup *memcg);
+#endif
 
 #endif

@@ -2,12 +2,22 @@
 /*
  * A memcg-aware shrinker for the system pages of a TTM device's bos.
  *
- * A bo is on one of the shrinker's lists while its pages are populated: on
- * the LRU of its owner's memory cgroup, kept by list_lru, which also moves
- * the entries to the parent when a cgroup goes away. A scan takes the oldest
- * bo of the list, rotates it to the tail and shrinks it outside the list's
- * lock, so the work of a scan grows with the bos it visits, never with the
- * number of bos on the device.
+ * What the shrinker frees are the pages of tts, so its lists hold tts, not
+ * bos: a tt taken over by a ghost object in a pipelined move stays on its
+ * list, and &ttm_tt.bo says which bo to lock to shrink it. A tt is on the
+ * LRU of the memory cgroup its pages are charged to, kept by list_lru,
+ * which also moves the entries to the parent when a cgroup goes away; it
+ * counts as its number of pages, so reclaim sees a cgroup's pages, not its
+ * number of bos.
+ *
+ * A scan takes the oldest tt of the list, rotates it to the tail and
+ * shrinks it outside the list's lock, so the work of a scan grows with the
+ * tts it visits, never with the number of tts on the device.
+ *
+ * Locking: a tt is added and removed with its bo's reservation held, and
+ * the list's own lock taken by list_lru; ttm_shrinker_pick() runs under the
+ * list's lock, which keeps a listed tt and the bo it points to alive (a bo
+ * takes its tt off the lists, or hands it to a ghost, before it is freed).
  */
 
 #include <linux/dma-resv.h>
@@ -15,235 +25,346 @@
 #include <linux/gpumem.h>
 #include <linux/memcontrol.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
 #include <linux/shrinker.h>
 #include <linux/swap.h>
 
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
+
 #include <drm/ttm/ttm_bo.h>
+#include <drm/ttm/ttm_device.h>
+#include <drm/ttm/ttm_placement.h>
 #include <drm/ttm/ttm_shrinker.h>
 #include <drm/ttm/ttm_tt.h>
 
-/* Items of the lists are not NUMA aware: the pages of a bo are anywhere. */
+#include "ttm_module.h"
+
+/* Items of the lists are not NUMA aware: the pages of a tt are anywhere. */
 #define TTM_SHRINKER_NID 0
 
-/* The memory cgroup whose LRU holds @bo; call under rcu_read_lock(). */
-static struct mem_cgroup *ttm_shrinker_memcg_of(struct ttm_buffer_object *bo)
+/* The memory cgroup whose LRU holds @tt; call under rcu_read_lock(). */
+static struct mem_cgroup *ttm_shrinker_memcg_of(struct ttm_tt *tt)
 {
 #ifdef CONFIG_MEMCG
-	if (bo->objcg)
-		return obj_cgroup_memcg(bo->objcg);
+	if (tt->objcg)
+		return obj_cgroup_memcg(tt->objcg);
 #endif
 	return NULL;
 }
 
-static struct obj_cgroup *ttm_shrinker_objcg_of(struct ttm_buffer_object *bo)
+static enum ttm_shrinker_list ttm_shrinker_list_of(struct ttm_tt *tt)
 {
-#ifdef CONFIG_MEMCG
-	return bo->objcg;
-#else
-	return NULL;
-#endif
-}
-
-static enum ttm_shrinker_list ttm_shrinker_list_of(struct ttm_buffer_object *bo)
-{
-	return bo->ttm->page_flags & TTM_TT_FLAG_PURGEABLE ?
+	return tt->page_flags & TTM_TT_FLAG_PURGEABLE ?
 		TTM_SHRINKER_PURGEABLE : TTM_SHRINKER_BACKUP;
 }
 
 /**
- * ttm_shrinker_prepare_bo() - Make room for a new bo on the owner's lists
- * @ts: The shrinker.
- * @bo: The bo, just created.
+ * ttm_shrinker_prepare() - Make room for tts charged to a cgroup
+ * @bdev: The device.
+ * @objcg: The object cgroup the tt's pages will be charged to, or NULL.
  *
- * Allocates the lists of the memory cgroup that @bo is charged to, if it
- * does not have them yet, so that ttm_shrinker_add() never allocates.
+ * Allocates the lists of @objcg's memory cgroup (and its ancestors') if
+ * they do not exist yet, so that putting a tt on them never allocates.
+ * Called by TTM when a tt is initialised.
  *
  * Return: 0 on success, -ENOMEM on failure.
  */
-int ttm_shrinker_prepare_bo(struct ttm_shrinker *ts,
-			    struct ttm_buffer_object *bo)
+int ttm_shrinker_prepare(struct ttm_device *bdev, struct obj_cgroup *objcg)
 {
+	struct ttm_shrinker *ts = bdev->shrinker;
 	struct mem_cgroup *memcg;
 	int i, ret = 0;
 
-	if (!bo->objcg)
+	if (!ts || !objcg)
 		return 0;
 
-	memcg = get_mem_cgroup_from_objcg(bo->objcg);
+	memcg = get_mem_cgroup_from_objcg(objcg);
 	for (i = 0; i < TTM_SHRINKER_NUM_LISTS && !ret; ++i)
 		ret = memcg_list_lru_alloc(memcg, &ts->lru[i], GFP_KERNEL);
 	mem_cgroup_put(memcg);
 	return ret;
 }
-EXPORT_SYMBOL(ttm_shrinker_prepare_bo);
 
-/**
- * ttm_shrinker_add() - Put a bo with populated pages on its owner's LRU
- * @ts: The shrinker.
- * @bo: The bo, locked, with a populated tt.
- *
- * Called by the driver when the bo's tt has been populated. A bo already on
- * a list stays where it is.
- */
-void ttm_shrinker_add(struct ttm_shrinker *ts, struct ttm_buffer_object *bo)
+/* The shrinker that lists @tt now, if it belongs on one. */
+static struct ttm_shrinker *ttm_shrinker_of(struct ttm_tt *tt)
 {
-	enum ttm_shrinker_list l = ttm_shrinker_list_of(bo);
-	bool added;
+	struct ttm_device *bdev = tt->bo->bdev;
 
-	dma_resv_assert_held(bo->base.resv);
-	rcu_read_lock();
-	added = list_lru_add(&ts->lru[l], &bo->shrink_link, TTM_SHRINKER_NID,
-			     ttm_shrinker_memcg_of(bo));
-	rcu_read_unlock();
-	if (added) {
-		/* Remembered: the tt may be gone or changed when it leaves. */
-		bo->shrink_list = l;
-		bo->shrink_pages = bo->ttm->num_pages;
-		atomic_long_add(bo->shrink_pages, &ts->nr_pages[l]);
-		atomic_long_inc(&ts->nr_bos[l]);
-		if (l == TTM_SHRINKER_PURGEABLE)
-			gpumem_purgeable_add(ttm_shrinker_objcg_of(bo),
-					     bo->shrink_pages);
-	}
+	if (!bdev->shrinker || !(tt->page_flags & TTM_TT_FLAG_SHRINKABLE) ||
+	    !ttm_tt_is_shrinkable(bdev, tt) || tt->bo->pin_count)
+		return NULL;
+	return bdev->shrinker;
 }
-EXPORT_SYMBOL(ttm_shrinker_add);
 
 /**
- * ttm_shrinker_del() - Take a bo off its LRU
- * @ts: The shrinker.
- * @bo: The bo, locked. Nothing happens if it is on no list.
+ * ttm_shrinker_add() - Put a tt on its owner's LRU if it belongs there
+ * @tt: The tt; its bo locked.
  *
- * Called by the driver when the bo's tt is unpopulated or destroyed; the
- * bo's tt need not be there any more.
+ * Called by TTM when @tt has been populated or its bo unpinned. Nothing
+ * happens if the device has no shrinker, the tt is not populated, not
+ * shrinkable or its bo pinned, or if it is listed already.
  */
-void ttm_shrinker_del(struct ttm_shrinker *ts, struct ttm_buffer_object *bo)
+void ttm_shrinker_add(struct ttm_tt *tt)
 {
-	enum ttm_shrinker_list l = bo->shrink_list;
-	bool deleted;
+	struct ttm_shrinker *ts = ttm_shrinker_of(tt);
+	enum ttm_shrinker_list l;
 
-	if (list_empty(&bo->shrink_link))
+	if (!ts || !list_empty(&tt->shrink_link))
+		return;
+
+	l = ttm_shrinker_list_of(tt);
+	rcu_read_lock();
+	if (list_lru_add_weighted(&ts->lru[l], &tt->shrink_link,
+				  TTM_SHRINKER_NID, ttm_shrinker_memcg_of(tt),
+				  tt->num_pages)) {
+		tt->shrink_list = l;
+		if (l == TTM_SHRINKER_PURGEABLE)
+			gpumem_purgeable_add(tt->objcg, tt->num_pages);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * ttm_shrinker_del() - Take a tt off its LRU
+ * @tt: The tt; its bo locked. Nothing happens if it is on no list.
+ *
+ * Called by TTM when @tt is unpopulated, backed up or destroyed, or its bo
+ * pinned.
+ */
+void ttm_shrinker_del(struct ttm_tt *tt)
+{
+	struct ttm_shrinker *ts = tt->bo->bdev->shrinker;
+	enum ttm_shrinker_list l = tt->shrink_list;
+
+	if (list_empty(&tt->shrink_link) || WARN_ON_ONCE(!ts))
 		return;
 
 	rcu_read_lock();
-	deleted = list_lru_del(&ts->lru[l], &bo->shrink_link, TTM_SHRINKER_NID,
-			       ttm_shrinker_memcg_of(bo));
+	if (list_lru_del_weighted(&ts->lru[l], &tt->shrink_link,
+				  TTM_SHRINKER_NID, ttm_shrinker_memcg_of(tt),
+				  tt->num_pages) &&
+	    l == TTM_SHRINKER_PURGEABLE)
+		gpumem_purgeable_sub(tt->objcg, tt->num_pages);
 	rcu_read_unlock();
-	if (deleted) {
-		atomic_long_sub(bo->shrink_pages, &ts->nr_pages[l]);
-		atomic_long_dec(&ts->nr_bos[l]);
-		if (l == TTM_SHRINKER_PURGEABLE)
-			gpumem_purgeable_add(ttm_shrinker_objcg_of(bo),
-					     -(long)bo->shrink_pages);
-	}
 }
-EXPORT_SYMBOL(ttm_shrinker_del);
 
 /**
- * ttm_shrinker_set_purgeable() - Mark a bo's content as (not) needed
- * @ts: The shrinker.
- * @bo: The bo, locked, with a tt.
+ * ttm_shrinker_set_purgeable() - Mark a tt's content as (not) needed
+ * @tt: The tt; its bo locked.
  * @purgeable: Whether the content may be dropped under pressure.
  *
- * Sets or clears %TTM_TT_FLAG_PURGEABLE and moves the bo to the matching
+ * Sets or clears %TTM_TT_FLAG_PURGEABLE and moves the tt to the matching
  * list. Clearing it also clears %TTM_TT_FLAG_PURGED: the caller reports
  * the loss before.
  */
-void ttm_shrinker_set_purgeable(struct ttm_shrinker *ts,
-				struct ttm_buffer_object *bo, bool purgeable)
+void ttm_shrinker_set_purgeable(struct ttm_tt *tt, bool purgeable)
 {
-	struct ttm_tt *tt = bo->ttm;
-	bool listed = !list_empty(&bo->shrink_link);
+	bool listed = !list_empty(&tt->shrink_link);
 
-	dma_resv_assert_held(bo->base.resv);
-	if (listed)
-		ttm_shrinker_del(ts, bo);
+	dma_resv_assert_held(tt->bo->base.resv);
+	ttm_shrinker_del(tt);
 	if (purgeable)
 		tt->page_flags |= TTM_TT_FLAG_PURGEABLE;
 	else
 		tt->page_flags &= ~(TTM_TT_FLAG_PURGEABLE | TTM_TT_FLAG_PURGED);
 	if (listed)
-		ttm_shrinker_add(ts, bo);
+		ttm_shrinker_add(tt);
 }
 EXPORT_SYMBOL(ttm_shrinker_set_purgeable);
 
-/* Take a reference on the oldest bo and rotate it behind the others. */
+/**
+ * ttm_shrinker_count_pages() - The pages on one list of one memory cgroup
+ * @ts: The shrinker.
+ * @list: The list.
+ * @memcg: The memory cgroup (its own list, not its descendants'), NULL for
+ * the tts charged to no cgroup.
+ *
+ * Return: The number of pages of the tts on the list.
+ */
+unsigned long ttm_shrinker_count_pages(struct ttm_shrinker *ts,
+				       enum ttm_shrinker_list list,
+				       struct mem_cgroup *memcg)
+{
+	return list_lru_count_one(&ts->lru[list], TTM_SHRINKER_NID, memcg);
+}
+EXPORT_SYMBOL(ttm_shrinker_count_pages);
+
+/*
+ * The order in which a cgroup's purge policy frees its tts: each step walks
+ * one list and purges or backs up what it finds. A backup step is taken
+ * only where a backup can be made (swap, a context that allows it). While
+ * an @alone step has work, reclaim is told of it only and the steps after
+ * it wait, so that purging spares what it can.
+ */
+struct ttm_shrinker_step {
+	enum ttm_shrinker_list list;
+	bool purge;
+	bool alone;
+};
+
+struct ttm_shrinker_plan {
+	unsigned int nr_steps;
+	struct ttm_shrinker_step steps[3];
+};
+
+static const struct ttm_shrinker_plan ttm_shrinker_plans[] = {
+	[GPUMEM_PURGE_FIRST] = { 2, {
+		{ TTM_SHRINKER_PURGEABLE, .purge = true, .alone = true },
+		{ TTM_SHRINKER_BACKUP },
+	} },
+	/* Purgeable tts are backed up, and purged only if that failed. */
+	[GPUMEM_PURGE_LAST] = { 3, {
+		{ TTM_SHRINKER_BACKUP },
+		{ TTM_SHRINKER_PURGEABLE },
+		{ TTM_SHRINKER_PURGEABLE, .purge = true },
+	} },
+	[GPUMEM_PURGE_NEVER] = { 2, {
+		{ TTM_SHRINKER_BACKUP },
+		{ TTM_SHRINKER_PURGEABLE },
+	} },
+};
+
+/**
+ * ttm_shrinker_free_swap() - The swap a memory cgroup's backups may take
+ * @memcg: The memory cgroup, NULL for none.
+ *
+ * Return: The pages of swap that are free and within memory.swap.max of
+ * @memcg and its ancestors.
+ */
+VISIBLE_IF_KUNIT unsigned long ttm_shrinker_free_swap(struct mem_cgroup *memcg)
+{
+	long pages;
+
+	KUNIT_STATIC_STUB_REDIRECT(ttm_shrinker_free_swap, memcg);
+	pages = memcg ? mem_cgroup_get_nr_swap_pages(memcg) :
+			get_nr_swap_pages();
+	return max(pages, 0L);
+}
+EXPORT_SYMBOL_IF_KUNIT(ttm_shrinker_free_swap);
+
+/*
+ * The pages of swap a backup of @memcg's tts may take now: none when @gfp
+ * forbids the file system work of a backup (shmem allocation) or the
+ * cgroup has no swap left, since a copy that cannot leave memory frees
+ * nothing.
+ */
+static unsigned long ttm_shrinker_swap_pages(struct mem_cgroup *memcg,
+					     gfp_t gfp)
+{
+	return gfp & __GFP_FS ? ttm_shrinker_free_swap(memcg) : 0;
+}
+
+/* The lock of a tt's bo is taken under a reference, not under the list's lock. */
+struct ttm_shrinker_pick {
+	struct ttm_tt *tt;
+	struct ttm_buffer_object *bo;
+	unsigned long pages;
+};
+
+/* Take a reference on the bo of the oldest tt and rotate the tt behind. */
 static enum lru_status ttm_shrinker_pick(struct list_head *item,
 					 struct list_lru_one *list,
 					 spinlock_t *lock, void *arg)
 {
-	struct ttm_buffer_object *bo =
-		container_of(item, struct ttm_buffer_object, shrink_link);
-	struct ttm_buffer_object **picked = arg;
+	struct ttm_tt *tt = container_of(item, struct ttm_tt, shrink_link);
+	struct ttm_buffer_object *bo = READ_ONCE(tt->bo);
+	struct ttm_shrinker_pick *pick = arg;
 
-	/* A bo on its way out leaves the list when its pages are freed. */
-	if (ttm_bo_get_unless_zero(bo))
-		*picked = bo;
+	pick->pages = tt->num_pages;
+	/* A bo on its way out takes its tt off the list when it frees it. */
+	if (ttm_bo_get_unless_zero(bo)) {
+		pick->tt = tt;
+		pick->bo = bo;
+	}
 	return LRU_ROTATE;
 }
 
-/* Shrink the bos of one list of one memcg, oldest first, up to @target pages. */
+/*
+ * Take one step of a plan over one memcg's list, oldest tt first, until
+ * @target pages are freed or each tt was visited once. Backups are made
+ * only of tts that fit in *@swap_pages, which they use up.
+ */
 static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
-					    enum ttm_shrinker_list l,
+					    const struct ttm_shrinker_step *step,
 					    struct mem_cgroup *memcg,
 					    struct ttm_bo_shrink_walk *walk,
 					    unsigned long target,
+					    unsigned long *swap_pages,
 					    struct ttm_shrinker_stats *stats)
 {
-	unsigned long nr_bos = list_lru_count_one(&ts->lru[l], TTM_SHRINKER_NID,
-						  memcg);
-	unsigned long freed = 0;
+	struct list_lru *lru = &ts->lru[step->list];
+	unsigned long listed = list_lru_count_one(lru, TTM_SHRINKER_NID, memcg);
+	unsigned long visited = 0, freed = 0;
 
-	/* Each bo at most once: a busy one comes round again after the others. */
-	while (freed < target && nr_bos--) {
-		struct ttm_buffer_object *bo = NULL;
-		unsigned long one = 1;
+	while (freed < target && visited < listed) {
+		struct ttm_shrinker_pick pick = {};
+		unsigned long one = 1, backed_up;
+		struct ttm_buffer_object *bo;
 		s64 ret;
 
-		list_lru_walk_one(&ts->lru[l], TTM_SHRINKER_NID, memcg,
-				  ttm_shrinker_pick, &bo, &one);
+		list_lru_walk_one(lru, TTM_SHRINKER_NID, memcg,
+				  ttm_shrinker_pick, &pick, &one);
+		if (one)
+			break;	/* The list is empty. */
+		visited += pick.pages;
+		bo = pick.bo;
 		if (!bo)
 			continue;
 
 		if (dma_resv_trylock(bo->base.resv)) {
-			if (bo->ttm) {
-				stats->scanned += bo->ttm->num_pages;
+			/* The tt may have gone, or gone to a ghost, meanwhile. */
+			if (bo->ttm == pick.tt) {
+				stats->scanned += pick.tt->num_pages;
+				walk->purge_only = step->purge ||
+					pick.tt->num_pages > *swap_pages;
+				backed_up = walk->backed_up;
 				ret = ttm_bo_shrink(walk, bo);
 				if (ret > 0)
 					freed += ret;
-				if (!ttm_tt_is_populated(bo->ttm))
-					ttm_shrinker_del(ts, bo);
+				backed_up = walk->backed_up - backed_up;
+				*swap_pages -= min(backed_up, *swap_pages);
 			}
 			dma_resv_unlock(bo->base.resv);
 		}
 		ttm_bo_put(bo);
+
+		if (fatal_signal_pending(current))
+			break;
+		cond_resched();
 	}
 	return freed;
 }
 
 /**
- * ttm_shrinker_shrink() - Free the system pages of one memory cgroup's bos
+ * ttm_shrinker_shrink() - Free the system pages of one memory cgroup's tts
  * @ts: The shrinker.
  * @memcg: The memory cgroup whose own lists to walk (not its descendants'),
- * NULL or the root for the bos charged to no cgroup.
+ * NULL or the root for the tts charged to no cgroup.
  * @nr_pages: How many pages to free.
+ * @gfp: The allocation context reclaim runs for: without __GFP_FS nothing
+ * is backed up (a backup allocates shmem pages), without __GFP_IO nothing
+ * is written out.
  * @stats: Incremented by what was looked at, purged and backed up.
  *
  * Frees as the cgroup's gpumem policy says (see gpumem_policy_of()), oldest
- * bos first. With purge "first", purges purgeable bos, then, if that was not
- * enough, the cgroup has no purgeable bo left (or none could be purged) and
- * there is swap, backs up the others. With "last", backs up the other bos,
- * then the purgeable ones, and purges only what backups could not free
+ * tts first. With purge "first", purges purgeable tts, then, if that was
+ * not enough, the cgroup has no purgeable tt left (or none could be purged)
+ * and there is swap, backs up the others. With "last", backs up the other
+ * tts, then the purgeable ones, and purges only what backups could not free
  * (budget spent, no swap). With "never", backs up both and purges nothing.
- * A backup is made only within the owner's swap budgets and is written out
- * at once if the writeback policy is "immediate". Bos that are busy,
- * pinned, locked by someone else or vetoed by &ttm_shrinker.allow are
- * skipped.
+ * A backup is made only where the cgroup's swap (memory.swap.max, the
+ * swap that is free) can take it and within its swap budgets, and is
+ * written out at once if the writeback policy is "immediate". Bos that are
+ * busy, pinned, locked by someone else or vetoed by &ttm_shrinker.allow
+ * are skipped; so are bos outside system memory when the device is asleep
+ * (&ttm_shrinker.device_get). Stops early on a fatal signal.
  *
  * Return: The number of pages freed.
  */
 unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 				  struct mem_cgroup *memcg,
-				  unsigned long nr_pages,
+				  unsigned long nr_pages, gfp_t gfp,
 				  struct ttm_shrinker_stats *stats)
 {
 	/* Reclaim does not wait for the GPU. */
@@ -252,103 +373,75 @@ unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 		.walk.ctx = &ctx,
 		.allow = ts->allow,
 	};
-	bool swap = get_nr_swap_pages() > 0;
+	unsigned long swap_pages = ttm_shrinker_swap_pages(memcg, gfp);
+	const struct ttm_shrinker_plan *plan;
+	const struct ttm_shrinker_step *step;
 	struct gpumem_policy policy;
 	unsigned long freed = 0;
+	bool awake;
 
 	gpumem_policy_of(memcg, &policy);
-	walk.writeback = policy.writeback == GPUMEM_WRITEBACK_IMMEDIATE;
+	walk.writeback = policy.writeback == GPUMEM_WRITEBACK_IMMEDIATE &&
+			 (gfp & __GFP_IO);
+	awake = !ts->device_get || ts->device_get(ts);
+	walk.system_only = !awake;
 
-	if (policy.purge == GPUMEM_PURGE_FIRST) {
-		freed = ttm_shrinker_scan_list(ts, TTM_SHRINKER_PURGEABLE, memcg,
-					       &walk, nr_pages, stats);
-		/*
-		 * Back up only once nothing of the cgroup is left to purge, or
-		 * what is left cannot be purged now (busy or pinned).
-		 */
-		if (freed < nr_pages && swap &&
-		    (!freed ||
-		     !list_lru_count_one(&ts->lru[TTM_SHRINKER_PURGEABLE],
-					 TTM_SHRINKER_NID, memcg)))
-			freed += ttm_shrinker_scan_list(ts, TTM_SHRINKER_BACKUP,
-							memcg, &walk,
-							nr_pages - freed,
-							stats);
-	} else {
-		walk.keep_purgeable = true;
-		if (swap) {
-			freed = ttm_shrinker_scan_list(ts, TTM_SHRINKER_BACKUP,
-						       memcg, &walk, nr_pages,
-						       stats);
-			if (freed < nr_pages)
-				freed += ttm_shrinker_scan_list(ts,
-						TTM_SHRINKER_PURGEABLE, memcg,
-						&walk, nr_pages - freed, stats);
-		}
-		walk.keep_purgeable = false;
-		if (freed < nr_pages && policy.purge == GPUMEM_PURGE_LAST)
-			freed += ttm_shrinker_scan_list(ts,
-					TTM_SHRINKER_PURGEABLE, memcg, &walk,
-					nr_pages - freed, stats);
+	plan = &ttm_shrinker_plans[policy.purge];
+	for (step = plan->steps; step < plan->steps + plan->nr_steps &&
+	     freed < nr_pages && !fatal_signal_pending(current); ++step) {
+		if (!step->purge && !swap_pages)
+			continue;
+		walk.keep_purgeable = !step->purge;
+		freed += ttm_shrinker_scan_list(ts, step, memcg, &walk,
+						nr_pages - freed, &swap_pages,
+						stats);
+		if (step->alone && freed &&
+		    ttm_shrinker_count_pages(ts, step->list, memcg))
+			break;
 	}
+
+	if (awake && ts->device_put)
+		ts->device_put(ts);
 	stats->purged += walk.purged;
 	stats->backed_up += walk.backed_up;
 	return freed;
 }
 EXPORT_SYMBOL(ttm_shrinker_shrink);
 
-/*
- * list_lru counts bos; reclaim wants pages. Convert with the device-wide
- * average size of the bos on the list, which is exact when the bos have one
- * size and close enough to steer reclaim otherwise.
- */
-static unsigned long ttm_shrinker_list_pages(struct ttm_shrinker *ts,
-					     enum ttm_shrinker_list l,
-					     struct shrink_control *sc)
-{
-	unsigned long nr_bos = list_lru_shrink_count(&ts->lru[l], sc);
-	long pages = atomic_long_read(&ts->nr_pages[l]);
-	long bos = atomic_long_read(&ts->nr_bos[l]);
-
-	if (!nr_bos || pages <= 0 || bos <= 0)
-		return 0;
-	return nr_bos * DIV_ROUND_UP(pages, bos);
-}
-
 static unsigned long ttm_shrinker_count(struct shrinker *shrinker,
 					struct shrink_control *sc)
 {
 	struct ttm_shrinker *ts = shrinker->private_data;
-	unsigned long purgeable, others;
+	bool counted[TTM_SHRINKER_NUM_LISTS] = {};
+	unsigned long pages, count = 0, listed = 0;
+	const struct ttm_shrinker_plan *plan;
+	const struct ttm_shrinker_step *step;
 	struct gpumem_policy policy;
-	bool swap = get_nr_swap_pages() > 0;
+	bool backup;
+	int l;
 
-	purgeable = ttm_shrinker_list_pages(ts, TTM_SHRINKER_PURGEABLE, sc);
-	others = ttm_shrinker_list_pages(ts, TTM_SHRINKER_BACKUP, sc);
+	for (l = 0; l < TTM_SHRINKER_NUM_LISTS; ++l)
+		listed += list_lru_shrink_count(&ts->lru[l], sc);
 	/*
-	 * Only "empty" clears the cgroup's shrinker bit: bos that wait for
+	 * Only "empty" clears the cgroup's shrinker bit: tts that wait for
 	 * swap must still be found once there is some.
 	 */
-	if (!purgeable && !others)
+	if (!listed)
 		return SHRINK_EMPTY;
 
+	backup = ttm_shrinker_swap_pages(sc->memcg, sc->gfp_mask);
 	gpumem_policy_of(sc->memcg, &policy);
-	switch (policy.purge) {
-	case GPUMEM_PURGE_FIRST:
-		/*
-		 * While the cgroup has purgeable bos, reclaim is told of those
-		 * only, so that it does not go on to back up the others when
-		 * purging is enough. Without swap, a backup would only move the
-		 * pages into shmem.
-		 */
-		if (purgeable)
-			return purgeable;
-		return swap ? others : 0;
-	case GPUMEM_PURGE_LAST:
-		return swap ? purgeable + others : purgeable;
-	default:
-		return swap ? purgeable + others : 0;
+	plan = &ttm_shrinker_plans[policy.purge];
+	for (step = plan->steps; step < plan->steps + plan->nr_steps; ++step) {
+		if ((!step->purge && !backup) || counted[step->list])
+			continue;
+		counted[step->list] = true;
+		pages = list_lru_shrink_count(&ts->lru[step->list], sc);
+		count += pages;
+		if (step->alone && pages)
+			break;
 	}
+	return count;
 }
 
 static unsigned long ttm_shrinker_scan(struct shrinker *shrinker,
@@ -358,7 +451,8 @@ static unsigned long ttm_shrinker_scan(struct shrinker *shrinker,
 	struct ttm_shrinker_stats stats = {};
 	unsigned long freed;
 
-	freed = ttm_shrinker_shrink(ts, sc->memcg, sc->nr_to_scan, &stats);
+	freed = ttm_shrinker_shrink(ts, sc->memcg, sc->nr_to_scan,
+				    sc->gfp_mask, &stats);
 	sc->nr_scanned = stats.scanned;
 	/*
 	 * Purged pages are gone, and were sc->memcg's: its reclaim counts
@@ -369,7 +463,7 @@ static unsigned long ttm_shrinker_scan(struct shrinker *shrinker,
 	return freed ?: SHRINK_STOP;
 }
 
-/* Proactive reclaim through gpumem: one cgroup's own bos. */
+/* Proactive reclaim through gpumem: one cgroup's own tts. */
 static unsigned long ttm_shrinker_reclaim(struct gpumem_reclaimer *reclaimer,
 					  struct mem_cgroup *memcg,
 					  unsigned long nr_pages,
@@ -380,7 +474,7 @@ static unsigned long ttm_shrinker_reclaim(struct gpumem_reclaimer *reclaimer,
 	struct ttm_shrinker_stats done = {};
 	unsigned long freed;
 
-	freed = ttm_shrinker_shrink(ts, memcg, nr_pages, &done);
+	freed = ttm_shrinker_shrink(ts, memcg, nr_pages, GFP_KERNEL, &done);
 	stats->purged += done.purged;
 	stats->backed_up += done.backed_up;
 	return freed;
@@ -388,12 +482,13 @@ static unsigned long ttm_shrinker_reclaim(struct gpumem_reclaimer *reclaimer,
 
 /**
  * ttm_shrinker_init() - Set up and register a device's memcg-aware shrinker
- * @ts: The shrinker.
- * @bdev: The device whose bos it shrinks.
+ * @ts: The shrinker; the driver may have set its callbacks.
+ * @bdev: The device whose tts it shrinks; it must have no bo yet.
  * @name: A name for the shrinker, as shown in debugfs.
  *
- * The driver then puts bos on it (ttm_shrinker_add()) when their tts are
- * populated and takes them off (ttm_shrinker_del()) when they are not.
+ * From then on TTM keeps the device's populated tts that have
+ * %TTM_TT_FLAG_SHRINKABLE on the shrinker's lists: the driver has no calls
+ * of its own to make for that.
  *
  * Return: 0 on success, a negative error code on failure.
  */
@@ -411,13 +506,12 @@ int ttm_shrinker_init(struct ttm_shrinker *ts, struct ttm_device *bdev,
 		ret = list_lru_init_memcg(&ts->lru[i], ts->shrinker);
 		if (ret)
 			goto err_destroy;
-		atomic_long_set(&ts->nr_pages[i], 0);
-		atomic_long_set(&ts->nr_bos[i], 0);
 	}
 
 	ts->shrinker->count_objects = ttm_shrinker_count;
 	ts->shrinker->scan_objects = ttm_shrinker_scan;
 	ts->shrinker->private_data = ts;
+	bdev->shrinker = ts;
 	shrinker_register(ts->shrinker);
 	ts->reclaimer.reclaim = ttm_shrinker_reclaim;
 	gpumem_register_reclaimer(&ts->reclaimer);
@@ -433,7 +527,7 @@ EXPORT_SYMBOL(ttm_shrinker_init);
 
 /**
  * ttm_shrinker_fini() - Unregister and free a device's shrinker
- * @ts: The shrinker; no bo may be on it any more.
+ * @ts: The shrinker; no tt may be on it any more.
  */
 void ttm_shrinker_fini(struct ttm_shrinker *ts)
 {
@@ -442,8 +536,9 @@ void ttm_shrinker_fini(struct ttm_shrinker *ts)
 	gpumem_unregister_reclaimer(&ts->reclaimer);
 	shrinker_free(ts->shrinker);
 	for (i = 0; i < TTM_SHRINKER_NUM_LISTS; ++i) {
-		WARN_ON(atomic_long_read(&ts->nr_bos[i]));
+		WARN_ON(list_lru_count(&ts->lru[i]));
 		list_lru_destroy(&ts->lru[i]);
 	}
+	ts->bdev->shrinker = NULL;
 }
 EXPORT_SYMBOL(ttm_shrinker_fini);

@@ -60,17 +60,7 @@ struct vttm_bo {
 	struct ttm_placement placement;
 };
 
-struct vttm_tt {
-	struct ttm_tt ttm;
-	struct ttm_buffer_object *tbo;
-};
-
 static struct vttm_device *vttm_device;
-
-static struct vttm_device *ttm_to_vttm(struct ttm_device *bdev)
-{
-	return container_of(bdev, struct vttm_device, ttm);
-}
 
 static struct vttm_bo *gem_to_vttm_bo(struct drm_gem_object *obj)
 {
@@ -80,43 +70,27 @@ static struct vttm_bo *gem_to_vttm_bo(struct drm_gem_object *obj)
 static struct ttm_tt *vttm_tt_create(struct ttm_buffer_object *tbo,
 				     u32 page_flags)
 {
-	struct vttm_tt *tt = kzalloc(sizeof(*tt), GFP_KERNEL_ACCOUNT);
+	struct ttm_tt *tt = kzalloc(sizeof(*tt), GFP_KERNEL_ACCOUNT);
 
 	if (!tt)
 		return NULL;
 
-	tt->tbo = tbo;
-	/* Never show userspace what the pages held before. */
+	/*
+	 * Never show userspace what the pages held before. TTM lists the
+	 * pages on the device's shrinker while they are populated.
+	 */
 	page_flags |= TTM_TT_FLAG_ZERO_ALLOC | TTM_TT_FLAG_SHRINKABLE;
-	if (ttm_tt_init(&tt->ttm, tbo, page_flags, ttm_cached, 0)) {
+	if (ttm_tt_init(tt, tbo, page_flags, ttm_cached, 0)) {
 		kfree(tt);
 		return NULL;
 	}
-	return &tt->ttm;
-}
-
-static int vttm_tt_populate(struct ttm_device *bdev, struct ttm_tt *tt,
-			    struct ttm_operation_ctx *ctx)
-{
-	int ret = ttm_pool_alloc(&bdev->pool, tt, ctx);
-
-	if (!ret)
-		ttm_shrinker_add(&ttm_to_vttm(bdev)->shrinker,
-				 container_of(tt, struct vttm_tt, ttm)->tbo);
-	return ret;
-}
-
-static void vttm_tt_unpopulate(struct ttm_device *bdev, struct ttm_tt *tt)
-{
-	ttm_shrinker_del(&ttm_to_vttm(bdev)->shrinker,
-			 container_of(tt, struct vttm_tt, ttm)->tbo);
-	ttm_pool_free(&bdev->pool, tt);
+	return tt;
 }
 
 static void vttm_tt_destroy(struct ttm_device *bdev, struct ttm_tt *tt)
 {
 	ttm_tt_fini(tt);
-	kfree(container_of(tt, struct vttm_tt, ttm));
+	kfree(tt);
 }
 
 /* VRAM is evicted to system memory; system memory never is. */
@@ -146,8 +120,6 @@ static int vttm_io_mem_reserve(struct ttm_device *bdev,
 
 static const struct ttm_device_funcs vttm_ttm_funcs = {
 	.ttm_tt_create = vttm_tt_create,
-	.ttm_tt_populate = vttm_tt_populate,
-	.ttm_tt_unpopulate = vttm_tt_unpopulate,
 	.ttm_tt_destroy = vttm_tt_destroy,
 	.eviction_valuable = ttm_bo_eviction_valuable,
 	.evict_flags = vttm_evict_flags,
@@ -203,10 +175,8 @@ static int vttm_bo_create_ioctl(struct drm_device *dev, void *data,
 				   vttm_bo_destroy);
 	if (ret)
 		return ret;
-	ret = ttm_shrinker_prepare_bo(&vdev->shrinker, &bo->tbo);
 	dma_resv_unlock(bo->tbo.base.resv);
-	if (!ret)
-		ret = drm_gem_handle_create(file, &bo->tbo.base, &args->handle);
+	ret = drm_gem_handle_create(file, &bo->tbo.base, &args->handle);
 	/* The handle holds the bo now, or nothing does. */
 	drm_gem_object_put(&bo->tbo.base);
 	return ret;
@@ -350,8 +320,7 @@ static int vttm_bo_madvise_ioctl(struct drm_device *dev, void *data,
 		goto out_unlock;
 	}
 	args->retained = !(tt->page_flags & TTM_TT_FLAG_PURGED);
-	ttm_shrinker_set_purgeable(&vdev->shrinker, &gem_to_vttm_bo(obj)->tbo,
-				   dontneed);
+	ttm_shrinker_set_purgeable(tt, dontneed);
 	/* A backup of content nobody needs only takes up swap. */
 	if (dontneed && ttm_tt_is_backed_up(tt))
 		ttm_tt_backup(&vdev->ttm, tt,

@@ -1,156 +1,78 @@
 // SPDX-License-Identifier: MIT
 /*
- * The shrinker of xe buffer objects' system pages: purgeable bos are purged
- * first, then, when there is swap, the others are backed up to shmem, all
- * through TTM's shrink helper.
+ * xe's bos on TTM's memcg-aware shrinker: their system pages are charged to
+ * the memory cgroup of the task that created them, and reclaim in a cgroup
+ * purges or backs up that cgroup's bos, as its gpumem policy says. TTM keeps
+ * the lists; xe says what reclaim may do with its device and its bos.
  */
 
-#include <linux/shrinker.h>
-#include <linux/slab.h>
-#include <linux/spinlock.h>
-#include <linux/swap.h>
-
 #include <drm/ttm/ttm_bo.h>
-#include <drm/ttm/ttm_tt.h>
+#include <drm/ttm/ttm_shrinker.h>
 
-#include "xe_assert.h"
 #include "xe_bo.h"
 #include "xe_device.h"
 #include "xe_pm.h"
 #include "xe_shrinker.h"
 
-/**
- * struct xe_shrinker - Per-device shrinker state
- * @xe: The device.
- * @lock: Protects the page counts.
- * @shrinkable_pages: Populated system pages that can be backed up.
- * @purgeable_pages: Populated system pages whose content may be dropped.
- * @shrink: The mm shrinker.
- */
-struct xe_shrinker {
-	struct xe_device *xe;
-	spinlock_t lock; /* protects the page counts */
-	long shrinkable_pages;
-	long purgeable_pages;
-	struct shrinker *shrink;
-};
-
-/**
- * xe_shrinker_mod_pages() - Account populated system pages of the device
- * @shrinker: The device's shrinker.
- * @shrinkable: Pages that can be backed up, added (or removed if negative).
- * @purgeable: Pages that may be purged, added (or removed if negative).
- */
-void xe_shrinker_mod_pages(struct xe_shrinker *shrinker, long shrinkable,
-			   long purgeable)
+static struct xe_device *shrinker_to_xe(struct ttm_shrinker *ts)
 {
-	spin_lock(&shrinker->lock);
-	shrinker->shrinkable_pages += shrinkable;
-	shrinker->purgeable_pages += purgeable;
-	spin_unlock(&shrinker->lock);
-}
-
-static unsigned long xe_shrinker_count(struct shrinker *shrink,
-				       struct shrink_control *sc)
-{
-	struct xe_shrinker *shrinker = shrink->private_data;
-	unsigned long num_pages;
-
-	spin_lock(&shrinker->lock);
-	num_pages = max(shrinker->purgeable_pages, 0L);
-	/* Backing up without swap only moves pages into shmem. */
-	if (get_nr_swap_pages() > 0)
-		num_pages += max(shrinker->shrinkable_pages, 0L);
-	spin_unlock(&shrinker->lock);
-
-	return num_pages ?: SHRINK_EMPTY;
+	return container_of(ts, struct xe_device, mem.shrinker);
 }
 
 /*
- * Moving a bo out of TT unbinds it from the GPU, which needs the device
- * awake: a suspended device is not woken from reclaim, its bos in TT wait.
+ * Moving a bo out of TT unbinds it from the GPU (and on integrated parts
+ * copies its compression metadata), which needs the device awake: reclaim
+ * never wakes a runtime-suspended device. Its bos in system memory can be
+ * shrunk anyway.
  */
-static bool xe_shrinker_allow_suspended(struct ttm_bo_shrink_walk *walk,
-					struct ttm_buffer_object *bo, bool purge)
+static bool xe_shrinker_device_get(struct ttm_shrinker *ts)
 {
-	return bo->resource->mem_type == XE_PL_SYSTEM;
+	return xe_pm_runtime_get_if_active(shrinker_to_xe(ts));
 }
 
-static unsigned long xe_shrinker_scan(struct shrinker *shrink,
-				      struct shrink_control *sc)
+static void xe_shrinker_device_put(struct ttm_shrinker *ts)
 {
-	struct xe_shrinker *shrinker = shrink->private_data;
-	struct xe_device *xe = shrinker->xe;
-	struct ttm_operation_ctx ctx = { .no_wait_gpu = true };
-	struct ttm_bo_shrink_walk walk = {
-		.walk.ctx = &ctx,
-		/* kswapd can afford to write out; direct reclaim wants memory now. */
-		.writeback = current_is_kswapd(),
-		.purge_only = true,
-	};
-	bool awake = xe_pm_runtime_get_if_active(xe);
-	s64 freed, lret;
+	xe_pm_runtime_put(shrinker_to_xe(ts));
+}
 
-	if (!awake)
-		walk.allow = xe_shrinker_allow_suspended;
-
-	freed = ttm_bo_shrink_lru(&walk, &xe->ttm, sc->nr_to_scan);
-	if (freed >= 0 && freed < sc->nr_to_scan && get_nr_swap_pages() > 0) {
-		walk.purge_only = false;
-		lret = ttm_bo_shrink_lru(&walk, &xe->ttm, sc->nr_to_scan - freed);
-		freed = lret < 0 ? lret : freed + lret;
-	}
-
-	/* Purged pages left through xe_ttm_tt_unpopulate(), which counts them. */
-	if (walk.backup_unpopulated)
-		xe_shrinker_mod_pages(shrinker, -(long)walk.backup_unpopulated, 0);
-	if (awake)
-		xe_pm_runtime_put(xe);
-
-	if (freed <= 0)
-		return SHRINK_STOP;
-	sc->nr_scanned = freed;
-	return freed;
+/*
+ * An exported bo's pages may be mapped by an importer that would not be
+ * told they went: only the exporter's own bos are shrunk. Pinned bos are
+ * off the lists already (TTM), and a busy bo is skipped by TTM.
+ */
+static bool xe_shrinker_allow(struct ttm_bo_shrink_walk *walk,
+			      struct ttm_buffer_object *bo, bool purge)
+{
+	return !bo->base.dma_buf;
 }
 
 /**
- * xe_shrinker_create() - Create and register the shrinker of a device
- * @xe: The device.
+ * xe_shrinker_init() - Put a device's bos on TTM's memcg-aware shrinker
+ * @xe: The device, its TTM device initialised and without bos.
  *
- * Return: The shrinker, or an ERR_PTR() on failure.
+ * From then on, the system pages of the bos userspace creates are charged
+ * to its memory cgroup, and reclaim frees them per cgroup.
+ *
+ * Return: 0 on success, a negative error code on failure.
  */
-struct xe_shrinker *xe_shrinker_create(struct xe_device *xe)
+int xe_shrinker_init(struct xe_device *xe)
 {
-	struct xe_shrinker *shrinker = kzalloc(sizeof(*shrinker), GFP_KERNEL);
+	struct ttm_shrinker *ts = &xe->mem.shrinker;
 
-	if (!shrinker)
-		return ERR_PTR(-ENOMEM);
-
-	shrinker->shrink = shrinker_alloc(0, "drm-xe_gem:%s", xe->drm.unique);
-	if (!shrinker->shrink) {
-		kfree(shrinker);
-		return ERR_PTR(-ENOMEM);
-	}
-
-	spin_lock_init(&shrinker->lock);
-	shrinker->xe = xe;
-	shrinker->shrink->count_objects = xe_shrinker_count;
-	shrinker->shrink->scan_objects = xe_shrinker_scan;
-	shrinker->shrink->private_data = shrinker;
-	shrinker_register(shrinker->shrink);
-	return shrinker;
+	ts->allow = xe_shrinker_allow;
+	ts->device_get = xe_shrinker_device_get;
+	ts->device_put = xe_shrinker_device_put;
+	xe->ttm.memcg_account = true;
+	return ttm_shrinker_init(ts, &xe->ttm, dev_name(xe->drm.dev));
 }
 
 /**
- * xe_shrinker_destroy() - Unregister and free the shrinker of a device
- * @shrinker: The shrinker; all of the device's bos must be gone.
+ * xe_shrinker_fini() - Take a device's bos off the shrinker
+ * @xe: The device; all of its bos must be gone.
  */
-void xe_shrinker_destroy(struct xe_shrinker *shrinker)
+void xe_shrinker_fini(struct xe_device *xe)
 {
-	xe_assert(shrinker->xe, !shrinker->shrinkable_pages);
-	xe_assert(shrinker->xe, !shrinker->purgeable_pages);
-	shrinker_free(shrinker->shrink);
-	kfree(shrinker);
+	ttm_shrinker_fini(&xe->mem.shrinker);
 }
 
 #if IS_ENABLED(CONFIG_DRM_XE_KUNIT_TEST)

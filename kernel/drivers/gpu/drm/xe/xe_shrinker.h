@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The shrinker of xe buffer objects' system pages.
+ * xe's bos on TTM's memcg-aware shrinker.
  */
 #ifndef _XE_SHRINKER_H_
 #define _XE_SHRINKER_H_
 
+struct kunit_suite;
 struct xe_device;
-struct xe_shrinker;
 
-struct xe_shrinker *xe_shrinker_create(struct xe_device *xe);
-void xe_shrinker_destroy(struct xe_shrinker *shrinker);
-void xe_shrinker_mod_pages(struct xe_shrinker *shrinker, long shrinkable,
-			   long purgeable);
+int xe_shrinker_init(struct xe_device *xe);
+void xe_shrinker_fini(struct xe_device *xe);
+
+#if IS_ENABLED(CONFIG_DRM_XE_KUNIT_TEST)
+extern struct kunit_suite xe_shrinker_test_suite;
+#endif
 
 #endif

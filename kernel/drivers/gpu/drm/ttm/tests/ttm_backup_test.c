@@ -10,6 +10,8 @@
 #include <linux/mm.h>
 #include <linux/swap.h>
 
+#include <kunit/static_stub.h>
+
 #include <drm/drm_gem.h>
 #include <drm/ttm/ttm_backup.h>
 #include <drm/ttm/ttm_bo.h>
@@ -205,9 +207,10 @@ static void ttm_backup_restore_identical(struct kunit *test)
 		KUNIT_ASSERT_NE_MSG(test, tt->pages[0]->private, 0,
 				    "the pool did not hand out a multi-order allocation");
 
+	/* The storage is the tt's, kept from one backup to the next. */
+	attach_shmem_backup(test, tt);
 	for (round = 0; round < 2; ++round) {
 		fill_tt(tt, round);
-		attach_shmem_backup(test, tt);
 
 		freed = ttm_pool_backup(&priv->pool, tt, params->writeback);
 		KUNIT_ASSERT_EQ(test, freed, (long)tt->num_pages);
@@ -217,7 +220,7 @@ static void ttm_backup_restore_identical(struct kunit *test)
 		err = ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx);
 		KUNIT_ASSERT_EQ(test, err, 0);
 		KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
-		KUNIT_EXPECT_NULL(test, tt->backup);
+		KUNIT_EXPECT_NOT_NULL(test, tt->backup);
 		expect_content(test, tt, round);
 	}
 	backup_test_tt_free(test, tt);
@@ -474,17 +477,53 @@ static void expect_backup_fails_untouched(struct kunit *test,
 	KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
 	KUNIT_EXPECT_TRUE(test, ttm_tt_is_populated(tt));
 	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
-	KUNIT_EXPECT_NULL(test, tt->backup);
+	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)0);
 	expect_content(test, tt, 11);
 	device_tt_free(test, tt);
 }
 #endif
 
-/* Creating the backup storage fails. */
+/* Creating the backup storage of a tt the driver backs up itself fails. */
 static void ttm_backup_fault_alloc(struct kunit *test)
 {
 #ifdef CONFIG_FAULT_INJECTION
 	expect_backup_fails_untouched(test, &ttm_backup_alloc_fault);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
+/*
+ * A shrinkable tt gets its backup storage when populated, so that reclaim
+ * never creates it; when that fails, the populate fails and changes nothing.
+ */
+static void ttm_backup_storage_at_populate(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_buffer_object *bo;
+	struct ttm_tt *tt;
+	int err;
+
+	bo = ttm_bo_kunit_init(test, priv->devs, 8 << PAGE_SHIFT, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, bo);
+	tt = kunit_kzalloc(test, sizeof(*tt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tt);
+	KUNIT_ASSERT_EQ(test, ttm_tt_init(tt, bo, TTM_TT_FLAG_SHRINKABLE,
+					  ttm_cached, 0), 0);
+	KUNIT_EXPECT_NULL(test, tt->backup);
+
+	fail_nth(&ttm_backup_alloc_fault, 1);
+	err = ttm_tt_populate(priv->devs->ttm_dev, tt, &backup_test_ctx);
+	fail_never(&ttm_backup_alloc_fault);
+	KUNIT_EXPECT_EQ(test, err, -ENOMEM);
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_populated(tt));
+	KUNIT_EXPECT_NULL(test, tt->backup);
+
+	KUNIT_ASSERT_EQ(test, ttm_tt_populate(priv->devs->ttm_dev, tt,
+					      &backup_test_ctx), 0);
+	KUNIT_EXPECT_NOT_NULL(test, tt->backup);
+	device_tt_free(test, tt);
 #else
 	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
 #endif
@@ -533,8 +572,9 @@ static void ttm_backup_unpopulate_backed_up(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ttm_tt_backup(priv->devs->ttm_dev, tt, flags), 16);
 	ttm_tt_unpopulate(priv->devs->ttm_dev, tt);
 	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
-	KUNIT_EXPECT_NULL(test, tt->backup);
+	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)0);
 	ttm_tt_fini(tt);
+	KUNIT_EXPECT_NULL(test, tt->backup);
 }
 
 /* Purgeable content is dropped, not backed up, and reported as purged. */
@@ -752,46 +792,66 @@ static void ttm_bo_shrink_not_swapped_out(struct kunit *test)
 	ttm_bo_put(managed);
 }
 
-/* The memcg-aware shrinker, with bos charged to nobody (KUnit has no memcg). */
+/*
+ * The memcg-aware shrinker, with bos charged to nobody (KUnit has no memcg).
+ * TTM lists a device's shrinkable tts itself once the device has a shrinker.
+ */
 
-static struct ttm_buffer_object *listed_bo(struct kunit *test,
-					   struct ttm_shrinker *ts, u32 flags)
-{
-	struct ttm_buffer_object *bo = shrink_test_bo(test, flags);
-
-	dma_resv_lock(bo->base.resv, NULL);
-	ttm_shrinker_add(ts, bo);
-	dma_resv_unlock(bo->base.resv);
-	return bo;
-}
-
-static void unlisted_put(struct ttm_shrinker *ts, struct ttm_buffer_object *bo)
-{
-	dma_resv_lock(bo->base.resv, NULL);
-	ttm_shrinker_del(ts, bo);
-	dma_resv_unlock(bo->base.resv);
-	ttm_bo_put(bo);
-}
-
-/* Purgeable bos go first, oldest first, and a scan looks at no more bos than it frees. */
-static void ttm_shrinker_purge_lru_order(struct kunit *test)
+static struct ttm_shrinker *shrinker_of_test(struct kunit *test)
 {
 	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_shrinker *ts;
+
+	ts = kunit_kzalloc(test, sizeof(*ts), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ts);
+	KUNIT_ASSERT_EQ(test, ttm_shrinker_init(ts, priv->devs->ttm_dev, "kunit"), 0);
+	return ts;
+}
+
+static struct ttm_buffer_object *listed_bo(struct kunit *test, u32 flags)
+{
+	return shrink_test_bo(test, flags | TTM_TT_FLAG_SHRINKABLE);
+}
+
+static unsigned long listed_pages(struct ttm_shrinker *ts,
+				  enum ttm_shrinker_list list)
+{
+	return ttm_shrinker_count_pages(ts, list, NULL);
+}
+
+/* The swap a cgroup may use, as the test says: KUnit has no swap device. */
+static unsigned long test_free_swap;
+
+static unsigned long fake_free_swap(struct mem_cgroup *memcg)
+{
+	return test_free_swap;
+}
+
+static void fake_swap(struct kunit *test, unsigned long pages)
+{
+	test_free_swap = pages;
+	kunit_activate_static_stub(test, ttm_shrinker_free_swap, fake_free_swap);
+}
+
+/* Purgeable tts go first, oldest first, and a scan looks at no more than it frees. */
+static void ttm_shrinker_purge_lru_order(struct kunit *test)
+{
+	struct ttm_shrinker *ts = shrinker_of_test(test);
 	struct ttm_buffer_object *keep, *bo[3];
-	struct ttm_shrinker ts = {};
 	struct ttm_shrinker_stats stats = {};
 	int i;
 
-	KUNIT_ASSERT_EQ(test, ttm_shrinker_init(&ts, priv->devs->ttm_dev, "kunit"), 0);
-	keep = listed_bo(test, &ts, 0);
+	fake_swap(test, 0);
+	keep = listed_bo(test, 0);
 	for (i = 0; i < ARRAY_SIZE(bo); ++i)
-		bo[i] = listed_bo(test, &ts, TTM_TT_FLAG_PURGEABLE);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&ts.nr_bos[TTM_SHRINKER_PURGEABLE]), 3);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&ts.nr_pages[TTM_SHRINKER_BACKUP]),
+		bo[i] = listed_bo(test, TTM_TT_FLAG_PURGEABLE);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_PURGEABLE),
+			3 * SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP),
 			SHRINK_BO_PAGES);
 
-	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, 2 * SHRINK_BO_PAGES,
-						  &stats),
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, 2 * SHRINK_BO_PAGES,
+						  GFP_KERNEL, &stats),
 			2 * SHRINK_BO_PAGES);
 	KUNIT_EXPECT_EQ(test, stats.scanned, 2 * SHRINK_BO_PAGES);
 	KUNIT_EXPECT_EQ(test, stats.purged, 2 * SHRINK_BO_PAGES);
@@ -800,58 +860,332 @@ static void ttm_shrinker_purge_lru_order(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[1]));
 	KUNIT_EXPECT_FALSE(test, shrunk(bo[2]));
 	KUNIT_EXPECT_FALSE(test, shrunk(keep));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&ts.nr_bos[TTM_SHRINKER_PURGEABLE]), 1);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_PURGEABLE),
+			SHRINK_BO_PAGES);
 
 	/* Without swap, there is nothing else to do: the other bo stays. */
-	if (get_nr_swap_pages() <= 0) {
-		KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, 100, &stats),
-				SHRINK_BO_PAGES);
-		KUNIT_EXPECT_TRUE(test, shrunk(bo[2]));
-		KUNIT_EXPECT_FALSE(test, shrunk(keep));
-	}
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL,
+						  &stats), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_TRUE(test, shrunk(bo[2]));
+	KUNIT_EXPECT_FALSE(test, shrunk(keep));
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_PURGEABLE), 0);
 
-	unlisted_put(&ts, keep);
+	ttm_bo_put(keep);
 	for (i = 0; i < ARRAY_SIZE(bo); ++i)
-		unlisted_put(&ts, bo[i]);
-	ttm_shrinker_fini(&ts);
+		ttm_bo_put(bo[i]);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP), 0);
+	ttm_shrinker_fini(ts);
 }
 
 /* A bo locked by someone else is skipped, and comes round after the others. */
 static void ttm_shrinker_skips_locked(struct kunit *test)
 {
-	struct ttm_backup_test_priv *priv = test->priv;
-	struct ttm_buffer_object *bo[3];
-	struct ttm_shrinker ts = {};
+	struct ttm_shrinker *ts = shrinker_of_test(test);
 	struct ttm_shrinker_stats stats = {};
+	struct ttm_buffer_object *bo[3];
 	int i;
 
-	KUNIT_ASSERT_EQ(test, ttm_shrinker_init(&ts, priv->devs->ttm_dev, "kunit"), 0);
 	for (i = 0; i < ARRAY_SIZE(bo); ++i)
-		bo[i] = listed_bo(test, &ts, TTM_TT_FLAG_PURGEABLE);
+		bo[i] = listed_bo(test, TTM_TT_FLAG_PURGEABLE);
 
 	dma_resv_lock(bo[0]->base.resv, NULL);
-	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES,
-						  &stats), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, SHRINK_BO_PAGES,
+						  GFP_KERNEL, &stats),
+			SHRINK_BO_PAGES);
 	dma_resv_unlock(bo[0]->base.resv);
 	KUNIT_EXPECT_FALSE(test, shrunk(bo[0]));
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[1]));
 
-	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES,
-						  &stats), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, SHRINK_BO_PAGES,
+						  GFP_KERNEL, &stats),
+			SHRINK_BO_PAGES);
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[2]));
 	KUNIT_EXPECT_FALSE(test, shrunk(bo[0]));
-	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(&ts, NULL, SHRINK_BO_PAGES,
-						  &stats), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, SHRINK_BO_PAGES,
+						  GFP_KERNEL, &stats),
+			SHRINK_BO_PAGES);
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[0]));
 
 	for (i = 0; i < ARRAY_SIZE(bo); ++i)
-		unlisted_put(&ts, bo[i]);
-	ttm_shrinker_fini(&ts);
+		ttm_bo_put(bo[i]);
+	ttm_shrinker_fini(ts);
+}
+
+/*
+ * The lists count pages, not bos: one large tt among many small ones is
+ * seen whole. Pinning takes a tt off its list, unpinning puts it back.
+ */
+static void ttm_shrinker_counts_pages(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_shrinker *ts = shrinker_of_test(test);
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
+	struct ttm_buffer_object *large, *small[8];
+	struct ttm_tt *tt;
+	int i;
+
+	fake_swap(test, 1 << 20);
+	large = ttm_bo_kunit_init(test, priv->devs, 512 << PAGE_SHIFT, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, large);
+	tt = kunit_kzalloc(test, sizeof(*tt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tt);
+	KUNIT_ASSERT_EQ(test, ttm_tt_init(tt, large, TTM_TT_FLAG_SHRINKABLE,
+					  ttm_cached, 0), 0);
+	large->ttm = tt;
+	KUNIT_ASSERT_EQ(test, ttm_tt_populate(priv->devs->ttm_dev, tt,
+					      &backup_test_ctx), 0);
+	for (i = 0; i < ARRAY_SIZE(small); ++i)
+		small[i] = listed_bo(test, 0);
+
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP),
+			512 + ARRAY_SIZE(small) * SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, ts->shrinker->count_objects(ts->shrinker, &sc),
+			512 + ARRAY_SIZE(small) * SHRINK_BO_PAGES);
+
+	dma_resv_lock(small[0]->base.resv, NULL);
+	ttm_bo_pin(small[0]);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP),
+			512 + (ARRAY_SIZE(small) - 1) * SHRINK_BO_PAGES);
+	ttm_bo_unpin(small[0]);
+	dma_resv_unlock(small[0]->base.resv);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP),
+			512 + ARRAY_SIZE(small) * SHRINK_BO_PAGES);
+
+	dma_resv_lock(large->base.resv, NULL);
+	ttm_tt_unpopulate(priv->devs->ttm_dev, tt);
+	dma_resv_unlock(large->base.resv);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP),
+			ARRAY_SIZE(small) * SHRINK_BO_PAGES);
+	large->ttm = NULL;
+	ttm_tt_fini(tt);
+
+	for (i = 0; i < ARRAY_SIZE(small); ++i)
+		ttm_bo_put(small[i]);
+	ttm_shrinker_fini(ts);
+}
+
+/* A backend that records whether it was asked to write out at once. */
+struct recording_backup {
+	struct ttm_backup backup;
+	struct ttm_backup *shmem;
+	unsigned int writebacks;
+	unsigned int pages;
+};
+
+static struct recording_backup *to_recording(struct ttm_backup *backup)
+{
+	return container_of(backup, struct recording_backup, backup);
+}
+
+static s64 recording_backup_page(struct ttm_backup *backup, struct page *page,
+				 bool writeback, pgoff_t idx, gfp_t gfp)
+{
+	struct recording_backup *rb = to_recording(backup);
+
+	rb->pages++;
+	rb->writebacks += writeback;
+	/* No swap here: the copy stays in shmem either way. */
+	return rb->shmem->ops->backup_page(rb->shmem, page, false, idx, gfp);
+}
+
+static int recording_copy_page(struct ttm_backup *backup, struct page *dst,
+			       unsigned long handle, bool intr)
+{
+	struct recording_backup *rb = to_recording(backup);
+
+	return rb->shmem->ops->copy_backed_up_page(rb->shmem, dst, handle, intr);
+}
+
+static void recording_drop(struct ttm_backup *backup, unsigned long handle)
+{
+	struct recording_backup *rb = to_recording(backup);
+
+	rb->shmem->ops->drop(rb->shmem, handle);
+}
+
+static void recording_fini(struct ttm_backup *backup)
+{
+	struct recording_backup *rb = to_recording(backup);
+
+	rb->shmem->ops->fini(rb->shmem);
+}
+
+static const struct ttm_backup_ops recording_backup_ops = {
+	.backup_page = recording_backup_page,
+	.copy_backed_up_page = recording_copy_page,
+	.drop = recording_drop,
+	.fini = recording_fini,
+};
+
+/* Put a recording backend in front of the storage TTM gave @bo's tt. */
+static struct recording_backup *record_backup(struct kunit *test,
+					      struct ttm_buffer_object *bo)
+{
+	struct recording_backup *rb = kunit_kzalloc(test, sizeof(*rb), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, rb);
+	KUNIT_ASSERT_NOT_NULL(test, bo->ttm->backup);
+	rb->shmem = bo->ttm->backup;
+	rb->backup.ops = &recording_backup_ops;
+	bo->ttm->backup = &rb->backup;
+	return rb;
+}
+
+/*
+ * Reclaim that may not enter the file system (GFP_NOFS, GFP_NOIO) purges
+ * but backs nothing up, and is told so by count; reclaim that may not start
+ * IO backs up without writing out.
+ */
+static void ttm_shrinker_reclaim_context(struct kunit *test)
+{
+	struct ttm_shrinker *ts = shrinker_of_test(test);
+	struct ttm_shrinker_stats stats = {};
+	struct shrink_control sc = {};
+	struct ttm_buffer_object *bo[2], *purgeable;
+	struct recording_backup *rb[2];
+	int i;
+
+	fake_swap(test, 1 << 20);
+	for (i = 0; i < ARRAY_SIZE(bo); ++i) {
+		bo[i] = listed_bo(test, 0);
+		rb[i] = record_backup(test, bo[i]);
+	}
+	purgeable = listed_bo(test, TTM_TT_FLAG_PURGEABLE);
+
+	sc.gfp_mask = GFP_NOFS;
+	KUNIT_EXPECT_EQ(test, ts->shrinker->count_objects(ts->shrinker, &sc),
+			SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, 100, GFP_NOFS,
+						  &stats), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, stats.purged, SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ_MSG(test, stats.backed_up, 0,
+			    "backed up under GFP_NOFS");
+	KUNIT_EXPECT_TRUE(test, shrunk(purgeable));
+
+	sc.gfp_mask = GFP_NOIO;
+	KUNIT_EXPECT_EQ(test, ts->shrinker->count_objects(ts->shrinker, &sc), 0);
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, 100, GFP_NOIO,
+						  &stats), 0);
+	KUNIT_EXPECT_EQ_MSG(test, stats.backed_up, 0,
+			    "backed up under GFP_NOIO");
+	KUNIT_EXPECT_EQ(test, rb[0]->pages + rb[1]->pages, 0);
+
+	/* File system work but no IO: a backup, not written out. */
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, SHRINK_BO_PAGES,
+						  GFP_KERNEL & ~__GFP_IO,
+						  &stats), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, rb[0]->pages, SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ_MSG(test, rb[0]->writebacks, 0,
+			    "written out without __GFP_IO");
+
+	sc.gfp_mask = GFP_KERNEL;
+	KUNIT_EXPECT_EQ(test, ts->shrinker->count_objects(ts->shrinker, &sc),
+			SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, SHRINK_BO_PAGES,
+						  GFP_KERNEL, &stats),
+			SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, rb[1]->writebacks, SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, stats.backed_up, 2 * SHRINK_BO_PAGES);
+
+	for (i = 0; i < ARRAY_SIZE(bo); ++i) {
+		expect_bo_content(test, bo[i]);
+		ttm_bo_put(bo[i]);
+	}
+	ttm_bo_put(purgeable);
+	ttm_shrinker_fini(ts);
+}
+
+/* A cgroup without swap left (memory.swap.max, or full swap) backs up nothing. */
+static void ttm_shrinker_no_swap_left(struct kunit *test)
+{
+	struct ttm_shrinker *ts = shrinker_of_test(test);
+	struct ttm_shrinker_stats stats = {};
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
+	struct ttm_buffer_object *bo[2];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bo); ++i)
+		bo[i] = listed_bo(test, 0);
+
+	fake_swap(test, 0);
+	KUNIT_EXPECT_EQ(test, ts->shrinker->count_objects(ts->shrinker, &sc), 0);
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL,
+						  &stats), 0);
+	KUNIT_EXPECT_EQ(test, stats.backed_up, 0);
+
+	/* Room for one bo, not two: one backup. */
+	fake_swap(test, SHRINK_BO_PAGES + SHRINK_BO_PAGES / 2);
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL,
+						  &stats), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, stats.backed_up, SHRINK_BO_PAGES);
+	KUNIT_EXPECT_TRUE(test, shrunk(bo[0]));
+	KUNIT_EXPECT_FALSE(test, shrunk(bo[1]));
+
+	for (i = 0; i < ARRAY_SIZE(bo); ++i) {
+		expect_bo_content(test, bo[i]);
+		ttm_bo_put(bo[i]);
+	}
+	ttm_shrinker_fini(ts);
+}
+
+/*
+ * A ghost object takes over a listed tt in a pipelined move, with a fence
+ * that has not signalled: the tt stays listed, is found through the ghost
+ * (busy, so left alone), and leaves the lists when the ghost is freed, after
+ * the original bo was put. Counts stay right all along (and KASAN quiet).
+ */
+static void ttm_shrinker_ghost_keeps_tt(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_shrinker *ts = shrinker_of_test(test);
+	struct ttm_shrinker_stats stats = {};
+	struct ttm_buffer_object *bo;
+	struct dma_fence *fence;
+	struct ttm_tt *old_tt;
+
+	fake_swap(test, 1 << 20);
+	bo = listed_bo(test, 0);
+	old_tt = bo->ttm;
+	KUNIT_ASSERT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP),
+			SHRINK_BO_PAGES);
+
+	fence = kunit_kzalloc(test, sizeof(*fence), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fence);
+	dma_fence_init(fence, &shrink_fence_ops, &shrink_fence_lock, 0, 0);
+	dma_resv_lock(bo->base.resv, NULL);
+	KUNIT_ASSERT_EQ(test, dma_resv_reserve_fences(bo->base.resv, 1), 0);
+	dma_resv_add_fence(bo->base.resv, fence, DMA_RESV_USAGE_KERNEL);
+	KUNIT_ASSERT_EQ(test, ttm_bo_pipeline_gutting(bo), 0);
+	dma_resv_unlock(bo->base.resv);
+
+	/* The bo has a new, empty tt; the ghost has the listed one. */
+	KUNIT_EXPECT_PTR_NE(test, bo->ttm, old_tt);
+	KUNIT_EXPECT_PTR_NE(test, READ_ONCE(old_tt->bo), bo);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP),
+			SHRINK_BO_PAGES);
+	ttm_bo_put(bo);
+
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL,
+						  &stats), 0);
+	KUNIT_EXPECT_EQ(test, stats.scanned, SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP),
+			SHRINK_BO_PAGES);
+
+	dma_fence_signal(fence);
+	flush_workqueue(priv->devs->ttm_dev->wq);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP), 0);
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL,
+						  &stats), 0);
+	ttm_shrinker_fini(ts);
 }
 
 static struct kunit_case ttm_shrinker_test_cases[] = {
 	KUNIT_CASE(ttm_shrinker_purge_lru_order),
 	KUNIT_CASE(ttm_shrinker_skips_locked),
+	KUNIT_CASE(ttm_shrinker_counts_pages),
+	KUNIT_CASE(ttm_shrinker_reclaim_context),
+	KUNIT_CASE(ttm_shrinker_no_swap_left),
+	KUNIT_CASE(ttm_shrinker_ghost_keeps_tt),
 	{}
 };
 
@@ -883,6 +1217,7 @@ static struct kunit_case ttm_backup_test_cases[] = {
 	KUNIT_CASE_PARAM(ttm_backup_fault_backup, fault_gen_params),
 	KUNIT_CASE_PARAM(ttm_backup_fault_restore, fault_gen_params),
 	KUNIT_CASE(ttm_backup_fault_alloc),
+	KUNIT_CASE(ttm_backup_storage_at_populate),
 	KUNIT_CASE(ttm_backup_fault_first_page),
 	KUNIT_CASE(ttm_backup_tt_roundtrip),
 	KUNIT_CASE(ttm_backup_unpopulate_backed_up),
