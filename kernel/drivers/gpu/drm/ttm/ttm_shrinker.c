@@ -134,10 +134,13 @@ void ttm_shrinker_add(struct ttm_tt *tt)
  */
 void ttm_shrinker_del(struct ttm_tt *tt)
 {
-	struct ttm_shrinker *ts = tt->bo->bdev->shrinker;
 	enum ttm_shrinker_list l = tt->shrink_list;
+	struct ttm_shrinker *ts;
 
-	if (list_empty(&tt->shrink_link) || WARN_ON_ONCE(!ts))
+	if (list_empty(&tt->shrink_link))
+		return;
+	ts = tt->bo->bdev->shrinker;
+	if (WARN_ON_ONCE(!ts))
 		return;
 
 	rcu_read_lock();

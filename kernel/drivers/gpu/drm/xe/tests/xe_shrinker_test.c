@@ -18,6 +18,9 @@
 
 #include "tests/xe_kunit_helpers.h"
 
+/* ttm_shrinker_free_swap() is TTM's, exported to tests only. */
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
 #define XE_SHRINKER_TEST_PAGES 8
 
 static void xe_madvise_args_kunit(struct kunit *test)
@@ -191,8 +194,8 @@ static void xe_shrinker_lists_kunit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xe_listed(test, TTM_SHRINKER_PURGEABLE), 0);
 	xe_bo_unlock(a);
 
-	xe_bo_put(a);
-	xe_bo_put(b);
+	ttm_bo_put(&a->ttm);
+	ttm_bo_put(&b->ttm);
 	KUNIT_EXPECT_EQ(test, xe_listed(test, TTM_SHRINKER_BACKUP), 0);
 }
 
@@ -239,8 +242,8 @@ static void xe_shrinker_reclaim_kunit(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xe_bo_set_purgeable(drop, false));
 	xe_bo_unlock(drop);
 
-	xe_bo_put(keep);
-	xe_bo_put(drop);
+	ttm_bo_put(&keep->ttm);
+	ttm_bo_put(&drop->ttm);
 }
 
 static struct kunit_case xe_shrinker_tests[] = {
