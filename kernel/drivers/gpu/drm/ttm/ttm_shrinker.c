@@ -258,7 +258,7 @@ static unsigned long ttm_shrinker_swap_pages(struct mem_cgroup *memcg,
 	return gfp & __GFP_FS ? ttm_shrinker_free_swap(memcg) : 0;
 }
 
-/* The lock of a tt's bo is taken under a reference, not under the list's lock. */
+/* What ttm_shrinker_pick() found: a tt, and a reference on the bo to lock for it. */
 struct ttm_shrinker_pick {
 	struct ttm_tt *tt;
 	struct ttm_buffer_object *bo;

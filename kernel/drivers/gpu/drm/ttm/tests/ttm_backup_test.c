@@ -1179,6 +1179,40 @@ static void ttm_shrinker_ghost_keeps_tt(struct kunit *test)
 	ttm_shrinker_fini(ts);
 }
 
+/*
+ * A driver that frees a tt still listed (here: populated) gets a warning,
+ * and the tt leaves the list, so that no scan finds freed memory.
+ */
+static void ttm_shrinker_tt_freed_while_listed(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_shrinker *ts = shrinker_of_test(test);
+	struct ttm_shrinker_stats stats = {};
+	struct ttm_buffer_object *bo;
+	struct ttm_tt *tt;
+	struct page *page;
+
+	bo = ttm_bo_kunit_init(test, priv->devs, PAGE_SIZE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, bo);
+	tt = kunit_kzalloc(test, sizeof(*tt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tt);
+	KUNIT_ASSERT_EQ(test, ttm_tt_init(tt, bo, TTM_TT_FLAG_SHRINKABLE,
+					  ttm_cached, 0), 0);
+	KUNIT_ASSERT_EQ(test, ttm_tt_populate(priv->devs->ttm_dev, tt,
+					      &backup_test_ctx), 0);
+	KUNIT_ASSERT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP), 1);
+
+	page = tt->pages[0];
+	kunit_info(test, "two warnings from ttm_tt_fini() are expected\n");
+	ttm_tt_fini(tt);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP), 0);
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL,
+						  &stats), 0);
+	/* The page the driver should have freed. */
+	__free_page(page);
+	ttm_shrinker_fini(ts);
+}
+
 static struct kunit_case ttm_shrinker_test_cases[] = {
 	KUNIT_CASE(ttm_shrinker_purge_lru_order),
 	KUNIT_CASE(ttm_shrinker_skips_locked),
@@ -1186,6 +1220,7 @@ static struct kunit_case ttm_shrinker_test_cases[] = {
 	KUNIT_CASE(ttm_shrinker_reclaim_context),
 	KUNIT_CASE(ttm_shrinker_no_swap_left),
 	KUNIT_CASE(ttm_shrinker_ghost_keeps_tt),
+	KUNIT_CASE(ttm_shrinker_tt_freed_while_listed),
 	{}
 };
 
