@@ -13,7 +13,9 @@
  *    memory.reclaim of such a file (tmpfs to swap).
  * 3. The shrinker's work per freed buffer object with 1k, 10k and 100k
  *    buffer objects of 4 KiB marked DONTNEED on the cgroup's LRU, and with
- *    1k in another cgroup beside the 100k (the control).
+ *    1k in another cgroup beside the 100k (the control); and what the
+ *    backup storage TTM sets up when a buffer object is first populated
+ *    costs in kernel objects.
  *
  * The guest needs swap (512M is plenty) and memory for 100k buffer objects
  * and their kernel overhead (1536M).
@@ -236,6 +238,59 @@ static uint64_t meminfo_kib(const char *key)
 	}
 	fclose(f);
 	return v;
+}
+
+/* The caches a tt's backup storage (an internal shmem file) allocates from. */
+static const char *const slab_caches[] = { "shmem_inode_cache", "dentry", "filp" };
+
+struct slab_count {
+	uint64_t objs[ARRAY_SIZE(slab_caches)];
+	uint64_t objsize[ARRAY_SIZE(slab_caches)];
+};
+
+/* Active objects and object size of slab_caches[], from /proc/slabinfo. */
+static void slab_read(struct slab_count *c)
+{
+	char line[512], name[64];
+	uint64_t active, total, size;
+	unsigned int i;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	memset(c, 0, sizeof(*c));
+	if (!f) {
+		note("open /proc/slabinfo: %s", strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %" SCNu64 " %" SCNu64 " %" SCNu64, name,
+			   &active, &total, &size) != 4)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(slab_caches); i++) {
+			if (!strcmp(name, slab_caches[i])) {
+				c->objs[i] = active;
+				c->objsize[i] = size;
+			}
+		}
+	}
+	fclose(f);
+}
+
+/* Print the objects of slab_caches[] that N buffer objects added, per object. */
+static void slab_per_bo(const struct slab_count *before,
+			const struct slab_count *after, unsigned int n)
+{
+	char buf[256];
+	size_t len = 0;
+	double bytes = 0, per;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(slab_caches); i++) {
+		per = ((double)after->objs[i] - (double)before->objs[i]) / n;
+		bytes += per * after->objsize[i];
+		len += snprintf(buf + len, sizeof(buf) - len, "%s%s %.2f x %" PRIu64 " B",
+				i ? ", " : "", slab_caches[i], per, after->objsize[i]);
+	}
+	bench("backup storage per populated BO (%u BOs): %s = %.0f B", n, buf, bytes);
 }
 
 static void print_env(void)
@@ -608,8 +663,11 @@ static void s_push(struct s_pop *sp, uint32_t idx)
 static void s_grow(int fd, struct s_pop *sp, unsigned int n)
 {
 	unsigned int i, from = sp->first + sp->n, to = sp->first + n;
+	struct slab_count before, after;
 	uint64_t t0 = now_ns(), t;
 	pid_t pid;
+
+	slab_read(&before);
 
 	if (to > ARRAY_SIZE(sh->s))
 		st_fail("shrink-scan: %u buffer objects do not fit in the table", to);
@@ -629,6 +687,9 @@ static void s_grow(int fd, struct s_pop *sp, unsigned int n)
 	}
 	st_wait(pid, "a creator of buffer objects");
 	t = now_ns() - t0;
+	slab_read(&after);
+	if (!from)
+		slab_per_bo(&before, &after, to - from);
 	for (i = from; i < to; i++)
 		s_push(sp, i);
 	sp->n = n;
