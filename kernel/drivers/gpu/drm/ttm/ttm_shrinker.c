@@ -40,7 +40,12 @@
 
 #include "ttm_module.h"
 
-/* Items of the lists are not NUMA aware: the pages of a tt are anywhere. */
+/*
+ * Items of the lists are not NUMA aware: the pages of a tt are anywhere.
+ * All are on node 0's lists and counted there whatever node reclaim asks
+ * for; the shrinker bit is set for node 0 only, which memcg reclaim (it
+ * walks every node) always reaches.
+ */
 #define TTM_SHRINKER_NID 0
 
 /* The memory cgroup whose LRU holds @tt; call under rcu_read_lock(). */
@@ -424,7 +429,7 @@ static unsigned long ttm_shrinker_count(struct shrinker *shrinker,
 	int l;
 
 	for (l = 0; l < TTM_SHRINKER_NUM_LISTS; ++l)
-		listed += list_lru_shrink_count(&ts->lru[l], sc);
+		listed += ttm_shrinker_count_pages(ts, l, sc->memcg);
 	/*
 	 * Only "empty" clears the cgroup's shrinker bit: tts that wait for
 	 * swap must still be found once there is some.
@@ -439,7 +444,7 @@ static unsigned long ttm_shrinker_count(struct shrinker *shrinker,
 		if ((!step->purge && !backup) || counted[step->list])
 			continue;
 		counted[step->list] = true;
-		pages = list_lru_shrink_count(&ts->lru[step->list], sc);
+		pages = ttm_shrinker_count_pages(ts, step->list, sc->memcg);
 		count += pages;
 		if (step->alone && pages)
 			break;
