@@ -351,3 +351,15 @@ void vttm_create_filled(int fd, struct vttm_bo *bos, int n, uint64_t size)
 		vttm_fill(fd, &bos[i]);
 	}
 }
+
+void vttm_create_purgeable(int fd, struct vttm_bo *bos, int n, uint64_t size)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		vttm_create(fd, &bos[i], size);
+		vttm_fill(fd, &bos[i]);
+		if (!vttm_madvise(fd, &bos[i], DRM_VTTM_MADV_DONTNEED))
+			st_fail("a buffer object just filled was not retained");
+	}
+}

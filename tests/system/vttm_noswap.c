@@ -50,12 +50,7 @@ static void creator(int fd, struct table *t)
 
 	vttm_prefault();
 	t->base = cg_read_u64("A", "memory.current");
-	for (i = 0; i < D_BOS; i++) {
-		vttm_create(fd, &t->d[i], BO_SIZE);
-		vttm_fill(fd, &t->d[i]);
-		if (!vttm_madvise(fd, &t->d[i], DRM_VTTM_MADV_DONTNEED))
-			st_fail("a buffer object just filled was not retained");
-	}
+	vttm_create_purgeable(fd, t->d, D_BOS, BO_SIZE);
 	vttm_create_filled(fd, t->n, N_BOS, BO_SIZE);
 	for (i = 0; i <= X_MAX; i++) {
 		vttm_create(fd, &t->x[i], BO_SIZE);
