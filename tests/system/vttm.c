@@ -352,6 +352,20 @@ void vttm_create_filled(int fd, struct vttm_bo *bos, int n, uint64_t size)
 	}
 }
 
+void vttm_create_filled_in(const char *cg, int fd, struct vttm_bo *bos, int n,
+			   uint64_t size)
+{
+	pid_t pid = st_fork(cg);
+
+	if (!pid) {
+		vttm_prefault();
+		vttm_create_filled(fd, bos, n, size);
+		exit(0);
+	}
+	st_wait(pid, "a creator of buffer objects");
+	cg_expect_key(cg, "memory.stat", "gpu", n * size);
+}
+
 void vttm_create_purgeable(int fd, struct vttm_bo *bos, int n, uint64_t size)
 {
 	int i;

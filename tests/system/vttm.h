@@ -77,6 +77,12 @@ void vttm_expect_info(int fd, const struct vttm_bo *bo, const char *what,
 
 /* Create N buffer objects of SIZE bytes each and fill each with a fresh seed. */
 void vttm_create_filled(int fd, struct vttm_bo *bos, int n, uint64_t size);
+/*
+ * The same, by a child in cgroup CG (BOS must be shared memory): CG's gpu is
+ * then N * SIZE bytes.
+ */
+void vttm_create_filled_in(const char *cg, int fd, struct vttm_bo *bos, int n,
+			   uint64_t size);
 /* The same, each then marked DONTNEED (and checked retained so far). */
 void vttm_create_purgeable(int fd, struct vttm_bo *bos, int n, uint64_t size);
 

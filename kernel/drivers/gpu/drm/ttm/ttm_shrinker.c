@@ -420,8 +420,7 @@ static unsigned long ttm_shrinker_count(struct shrinker *shrinker,
 					struct shrink_control *sc)
 {
 	struct ttm_shrinker *ts = shrinker->private_data;
-	bool counted[TTM_SHRINKER_NUM_LISTS] = {};
-	unsigned long pages, count = 0, listed = 0;
+	unsigned long pages[TTM_SHRINKER_NUM_LISTS], count = 0;
 	const struct ttm_shrinker_plan *plan;
 	const struct ttm_shrinker_step *step;
 	struct gpumem_policy policy;
@@ -429,24 +428,24 @@ static unsigned long ttm_shrinker_count(struct shrinker *shrinker,
 	int l;
 
 	for (l = 0; l < TTM_SHRINKER_NUM_LISTS; ++l)
-		listed += ttm_shrinker_count_pages(ts, l, sc->memcg);
+		pages[l] = ttm_shrinker_count_pages(ts, l, sc->memcg);
 	/*
 	 * Only "empty" clears the cgroup's shrinker bit: tts that wait for
 	 * swap must still be found once there is some.
 	 */
-	if (!listed)
+	if (!pages[TTM_SHRINKER_PURGEABLE] && !pages[TTM_SHRINKER_BACKUP])
 		return SHRINK_EMPTY;
 
 	backup = ttm_shrinker_swap_pages(sc->memcg, sc->gfp_mask);
 	gpumem_policy_of(sc->memcg, &policy);
 	plan = &ttm_shrinker_plans[policy.purge];
 	for (step = plan->steps; step < plan->steps + plan->nr_steps; ++step) {
-		if ((!step->purge && !backup) || counted[step->list])
+		if (!step->purge && !backup)
 			continue;
-		counted[step->list] = true;
-		pages = ttm_shrinker_count_pages(ts, step->list, sc->memcg);
-		count += pages;
-		if (step->alone && pages)
+		/* Each list once, though two steps may walk it. */
+		count += pages[step->list];
+		pages[step->list] = 0;
+		if (step->alone && count)
 			break;
 	}
 	return count;
