@@ -16,11 +16,12 @@ static const struct nla_policy gpumem_policy_get_nl_policy[GPUMEM_A_CGROUP_ID + 
 };
 
 /* GPUMEM_CMD_POLICY_SET - do */
-static const struct nla_policy gpumem_policy_set_nl_policy[GPUMEM_A_CGROUP_SWAP_BUDGET + 1] = {
+static const struct nla_policy gpumem_policy_set_nl_policy[GPUMEM_A_CGROUP_VRAM_MAX + 1] = {
 	[GPUMEM_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_UINT, 1),
 	[GPUMEM_A_CGROUP_PURGE] = NLA_POLICY_MAX(NLA_U32, 2),
 	[GPUMEM_A_CGROUP_WRITEBACK] = NLA_POLICY_MAX(NLA_U32, 1),
 	[GPUMEM_A_CGROUP_SWAP_BUDGET] = { .type = NLA_UINT, },
+	[GPUMEM_A_CGROUP_VRAM_MAX] = { .type = NLA_UINT, },
 };
 
 /* GPUMEM_CMD_STATS_GET - do */
@@ -52,7 +53,7 @@ static const struct genl_split_ops gpumem_nl_ops[] = {
 		.cmd		= GPUMEM_CMD_POLICY_SET,
 		.doit		= gpumem_nl_policy_set_doit,
 		.policy		= gpumem_policy_set_nl_policy,
-		.maxattr	= GPUMEM_A_CGROUP_SWAP_BUDGET,
+		.maxattr	= GPUMEM_A_CGROUP_VRAM_MAX,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 	{

@@ -59,11 +59,14 @@
  * @purgeable: Resident pages of the subtree's purgeable buffers.
  * @totals: Pages purged, backed up, restored in the subtree.
  * @denials: Backups refused in the subtree because a budget was spent.
- * @vram: Bytes of device memory (VRAM) held by the subtree's buffers.
+ * @vram: Pages of device memory (VRAM) held by the subtree's buffers; its
+ * max is the VRAM limit.
+ * @vram_evictions: Buffers of the subtree moved out of VRAM by a VRAM limit.
  * @purge: The cgroup's own purge policy (enum gpumem_purge).
  * @writeback: The cgroup's own writeback policy (enum gpumem_writeback).
  * @purge_rs: Rate limit of purge events.
  * @budget_rs: Rate limit of budget events.
+ * @vram_rs: Rate limit of VRAM eviction events.
  * @rcu: For freeing after readers are done.
  */
 struct gpumem_memcg {
@@ -74,11 +77,13 @@ struct gpumem_memcg {
 	struct page_counter purgeable;
 	atomic_long_t totals[GPUMEM_NR_TOTALS];
 	atomic_long_t denials;
-	atomic64_t vram;
+	struct page_counter vram;
+	atomic_long_t vram_evictions;
 	u8 purge;
 	u8 writeback;
 	struct ratelimit_state purge_rs;
 	struct ratelimit_state budget_rs;
+	struct ratelimit_state vram_rs;
 	struct rcu_head rcu;
 };
 
@@ -146,9 +151,12 @@ int gpumem_memcg_online(struct mem_cgroup *memcg)
 			     GPUMEM_EVENT_BURST);
 	ratelimit_state_init(&gm->budget_rs, GPUMEM_EVENT_INTERVAL,
 			     GPUMEM_EVENT_BURST);
+	ratelimit_state_init(&gm->vram_rs, GPUMEM_EVENT_INTERVAL,
+			     GPUMEM_EVENT_BURST);
 	/* Dropped events are not worth a line in the kernel log. */
 	ratelimit_set_flags(&gm->purge_rs, RATELIMIT_MSG_ON_RELEASE);
 	ratelimit_set_flags(&gm->budget_rs, RATELIMIT_MSG_ON_RELEASE);
+	ratelimit_set_flags(&gm->vram_rs, RATELIMIT_MSG_ON_RELEASE);
 
 	mutex_lock(&gpumem_lock);
 	/* The parent is online (it has an online child): its state is there. */
@@ -158,6 +166,8 @@ int gpumem_memcg_online(struct mem_cgroup *memcg)
 			  false);
 	page_counter_init(&gm->purgeable,
 			  gm->parent ? &gm->parent->purgeable : NULL, false);
+	page_counter_init(&gm->vram, gm->parent ? &gm->parent->vram : NULL,
+			  false);
 	ret = xa_err(xa_store(&gpumem_memcgs, gm->id, gm, GFP_KERNEL));
 	mutex_unlock(&gpumem_lock);
 	if (ret)
@@ -184,24 +194,29 @@ void gpumem_memcg_offline(struct mem_cgroup *memcg)
 		kfree_rcu(gm, rcu);
 }
 
+/* The smallest limit of a hierarchical counter on the path to the root. */
+static unsigned long gpumem_effective_max(struct page_counter *counter)
+{
+	unsigned long max = PAGE_COUNTER_MAX;
+
+	for (; counter; counter = counter->parent)
+		max = min(max, READ_ONCE(counter->max));
+	return max;
+}
+
 /* The most restrictive policy on the path from @gm to the root. */
 static void gpumem_effective(struct gpumem_memcg *gm,
-			     struct gpumem_policy *policy,
-			     unsigned long *budget)
+			     struct gpumem_policy *policy)
 {
 	u8 purge = GPUMEM_PURGE_FIRST, writeback = GPUMEM_WRITEBACK_IMMEDIATE;
-	unsigned long max = PAGE_COUNTER_MAX;
 
 	/* The enums are ordered from least to most restrictive. */
 	for (; gm; gm = gm->parent) {
 		purge = max(purge, READ_ONCE(gm->purge));
 		writeback = max(writeback, READ_ONCE(gm->writeback));
-		max = min(max, READ_ONCE(gm->backup.max));
 	}
 	policy->purge = purge;
 	policy->writeback = writeback;
-	if (budget)
-		*budget = max;
 }
 
 /**
@@ -212,13 +227,13 @@ static void gpumem_effective(struct gpumem_memcg *gm,
 void gpumem_policy_of(struct mem_cgroup *memcg, struct gpumem_policy *policy)
 {
 	rcu_read_lock();
-	gpumem_effective(memcg ? gpumem_find(memcg) : NULL, policy, NULL);
+	gpumem_effective(memcg ? gpumem_find(memcg) : NULL, policy);
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(gpumem_policy_of);
 
 static void gpumem_notify_event(int cmd, u64 id, unsigned long nr_pages,
-				u64 budget_id);
+				int other_attr, u64 other_id);
 
 /**
  * gpumem_backup_charge() - Charge a backup to its owner's swap budgets
@@ -244,6 +259,7 @@ int gpumem_backup_charge(struct obj_cgroup *objcg, unsigned long nr_pages)
 			atomic_long_inc(&it->denials);
 		if (__ratelimit(&gm->budget_rs))
 			gpumem_notify_event(GPUMEM_CMD_BUDGET_NTF, gm->id, nr_pages,
+					    GPUMEM_A_EVENT_BUDGET_ID,
 					    container_of(fail, struct gpumem_memcg,
 							 backup)->id);
 		ret = -ENOSPC;
@@ -323,29 +339,112 @@ void gpumem_count(struct obj_cgroup *objcg, enum gpumem_total total,
 	for (it = gm; it; it = it->parent)
 		atomic_long_add(nr_pages, &it->totals[total]);
 	if (gm && total == GPUMEM_PURGED && __ratelimit(&gm->purge_rs))
-		gpumem_notify_event(GPUMEM_CMD_PURGE_NTF, gm->id, nr_pages, 0);
+		gpumem_notify_event(GPUMEM_CMD_PURGE_NTF, gm->id, nr_pages, 0, 0);
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(gpumem_count);
 
 /**
- * gpumem_vram_add() - Count device memory given to or taken from a buffer
+ * gpumem_vram_charge() - Charge device memory to a buffer's owner
  * @objcg: The owner of the buffer, NULL for none.
- * @bytes: Bytes of device memory (VRAM) the buffer got, negative for those
- * it gave back.
+ * @nr_pages: The pages of device memory (VRAM) the buffer is about to get.
+ * @limit: Set to the memory cgroup whose VRAM limit would be exceeded, with
+ * a reference (mem_cgroup_put() it), when -ENOSPC is returned; else NULL.
  *
- * Counted in the owner's cgroup and its ancestors; nothing is charged.
+ * Charges the owner's cgroup and its ancestors, within their VRAM limits.
+ * VRAM is not memory.current's: memcg never sees this charge.
+ *
+ * Return: 0 if charged; -ENOSPC if a limit would be exceeded and moving
+ * buffers of @limit's subtree out of VRAM could make room; -E2BIG if the
+ * buffer alone exceeds that limit, so that nothing could.
  */
-void gpumem_vram_add(struct obj_cgroup *objcg, s64 bytes)
+int gpumem_vram_charge(struct obj_cgroup *objcg, unsigned long nr_pages,
+		       struct mem_cgroup **limit)
+{
+	struct page_counter *fail;
+	struct gpumem_memcg *gm;
+	int ret = 0;
+
+	*limit = NULL;
+	rcu_read_lock();
+	gm = gpumem_find_objcg(objcg);
+	if (gm && !page_counter_try_charge(&gm->vram, nr_pages, &fail)) {
+		gm = container_of(fail, struct gpumem_memcg, vram);
+		ret = -E2BIG;
+		/* A cgroup being released has nothing left to move out. */
+		if (nr_pages <= READ_ONCE(fail->max) &&
+		    css_tryget(&gm->memcg->css)) {
+			*limit = gm->memcg;
+			ret = -ENOSPC;
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gpumem_vram_charge);
+
+/**
+ * gpumem_vram_uncharge() - Uncharge device memory a buffer gave back
+ * @objcg: The owner of the buffer, NULL for none.
+ * @nr_pages: The pages of device memory (VRAM) given back.
+ */
+void gpumem_vram_uncharge(struct obj_cgroup *objcg, unsigned long nr_pages)
 {
 	struct gpumem_memcg *gm;
 
 	rcu_read_lock();
-	for (gm = gpumem_find_objcg(objcg); gm; gm = gm->parent)
-		atomic64_add(bytes, &gm->vram);
+	gm = gpumem_find_objcg(objcg);
+	if (gm)
+		page_counter_uncharge(&gm->vram, nr_pages);
 	rcu_read_unlock();
 }
-EXPORT_SYMBOL_GPL(gpumem_vram_add);
+EXPORT_SYMBOL_GPL(gpumem_vram_uncharge);
+
+/**
+ * gpumem_owned_by() - Whether a buffer belongs to a cgroup's subtree
+ * @objcg: The owner of the buffer, NULL for none.
+ * @memcg: The root of the subtree.
+ *
+ * Return: true if the buffer is charged to @memcg or a descendant of it.
+ */
+bool gpumem_owned_by(struct obj_cgroup *objcg, struct mem_cgroup *memcg)
+{
+	bool ret;
+
+	if (!objcg)
+		return false;
+	rcu_read_lock();
+	ret = mem_cgroup_is_descendant(obj_cgroup_memcg(objcg), memcg);
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gpumem_owned_by);
+
+/**
+ * gpumem_vram_evicted() - Count a buffer moved out of VRAM by a VRAM limit
+ * @objcg: The owner of the buffer, NULL for none.
+ * @nr_pages: The pages of VRAM it gave back.
+ * @limit: The memory cgroup whose VRAM limit made room.
+ *
+ * Counted in the owner's cgroup and its ancestors and announced
+ * (rate-limited) naming both cgroups. Does not sleep.
+ */
+void gpumem_vram_evicted(struct obj_cgroup *objcg, unsigned long nr_pages,
+			 struct mem_cgroup *limit)
+{
+	struct gpumem_memcg *gm, *it;
+
+	rcu_read_lock();
+	gm = gpumem_find_objcg(objcg);
+	for (it = gm; it; it = it->parent)
+		atomic_long_inc(&it->vram_evictions);
+	if (gm && __ratelimit(&gm->vram_rs))
+		gpumem_notify_event(GPUMEM_CMD_VRAM_NTF, gm->id, nr_pages,
+				    GPUMEM_A_EVENT_LIMIT_ID,
+				    gpumem_memcg_id(limit));
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(gpumem_vram_evicted);
 
 /**
  * gpumem_register_reclaimer() - Make buffer memory reclaimable on request
@@ -437,6 +536,46 @@ static unsigned long gpumem_reclaim(struct mem_cgroup *root,
 	return freed;
 }
 
+/*
+ * Move buffers of @memcg's subtree out of VRAM until the subtree is within
+ * its own VRAM limit, in batches, for as long as the reclaimers find idle
+ * buffers to move. A fatal signal ends it.
+ */
+static void gpumem_vram_shrink(struct mem_cgroup *memcg)
+{
+	unsigned long usage, max, excess, got;
+	struct gpumem_reclaimer *reclaimer;
+	struct gpumem_memcg *gm;
+	int idx;
+
+	do {
+		rcu_read_lock();
+		gm = xa_load(&gpumem_memcgs, gpumem_memcg_id(memcg));
+		excess = 0;
+		if (gm) {
+			usage = page_counter_read(&gm->vram);
+			max = READ_ONCE(gm->vram.max);
+			excess = usage > max ? usage - max : 0;
+		}
+		rcu_read_unlock();
+		if (!excess)
+			break;
+
+		got = 0;
+		idx = srcu_read_lock(&gpumem_reclaimers_srcu);
+		list_for_each_entry_srcu(reclaimer, &gpumem_reclaimers, link,
+					 srcu_read_lock_held(&gpumem_reclaimers_srcu)) {
+			if (got >= excess)
+				break;
+			if (reclaimer->evict_vram)
+				got += reclaimer->evict_vram(reclaimer, memcg,
+					min(excess - got, GPUMEM_RECLAIM_BATCH));
+		}
+		srcu_read_unlock(&gpumem_reclaimers_srcu, idx);
+		cond_resched();
+	} while (got && !fatal_signal_pending(current));
+}
+
 /* Netlink. */
 
 static u64 gpumem_bytes(unsigned long nr_pages)
@@ -450,12 +589,19 @@ static u64 gpumem_max_bytes(unsigned long max)
 	return max >= PAGE_COUNTER_MAX ? U64_MAX : gpumem_bytes(max);
 }
 
+static int gpumem_fill_vram_max(struct sk_buff *skb, struct gpumem_memcg *gm)
+{
+	return nla_put_uint(skb, GPUMEM_A_CGROUP_VRAM_MAX,
+			    gpumem_max_bytes(READ_ONCE(gm->vram.max))) ||
+	       nla_put_uint(skb, GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX,
+			    gpumem_max_bytes(gpumem_effective_max(&gm->vram)));
+}
+
 static int gpumem_fill_policy(struct sk_buff *skb, struct gpumem_memcg *gm)
 {
 	struct gpumem_policy policy;
-	unsigned long budget;
 
-	gpumem_effective(gm, &policy, &budget);
+	gpumem_effective(gm, &policy);
 	if (nla_put_uint(skb, GPUMEM_A_CGROUP_ID, gm->id) ||
 	    nla_put_u32(skb, GPUMEM_A_CGROUP_PURGE, READ_ONCE(gm->purge)) ||
 	    nla_put_u32(skb, GPUMEM_A_CGROUP_WRITEBACK,
@@ -466,7 +612,8 @@ static int gpumem_fill_policy(struct sk_buff *skb, struct gpumem_memcg *gm)
 	    nla_put_u32(skb, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
 			policy.writeback) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET,
-			 gpumem_max_bytes(budget)))
+			 gpumem_max_bytes(gpumem_effective_max(&gm->backup))) ||
+	    gpumem_fill_vram_max(skb, gm))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -474,10 +621,6 @@ static int gpumem_fill_policy(struct sk_buff *skb, struct gpumem_memcg *gm)
 /* Memory cgroup statistics are flushed by the caller. */
 static int gpumem_fill_stats(struct sk_buff *skb, struct gpumem_memcg *gm)
 {
-	struct gpumem_policy policy;
-	unsigned long budget;
-
-	gpumem_effective(gm, &policy, &budget);
 	if (nla_put_uint(skb, GPUMEM_A_CGROUP_ID, gm->id) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_RESIDENT,
 			 gpumem_bytes(memcg_page_state(gm->memcg, MEMCG_GPU))) ||
@@ -488,7 +631,7 @@ static int gpumem_fill_stats(struct sk_buff *skb, struct gpumem_memcg *gm)
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_SWAP_BUDGET,
 			 gpumem_max_bytes(READ_ONCE(gm->backup.max))) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET,
-			 gpumem_max_bytes(budget)) ||
+			 gpumem_max_bytes(gpumem_effective_max(&gm->backup))) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_PURGED_TOTAL,
 			 gpumem_bytes(atomic_long_read(&gm->totals[GPUMEM_PURGED]))) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_BACKED_UP_TOTAL,
@@ -497,7 +640,11 @@ static int gpumem_fill_stats(struct sk_buff *skb, struct gpumem_memcg *gm)
 			 gpumem_bytes(atomic_long_read(&gm->totals[GPUMEM_RESTORED]))) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_BUDGET_DENIALS,
 			 atomic_long_read(&gm->denials)) ||
-	    nla_put_uint(skb, GPUMEM_A_CGROUP_VRAM, atomic64_read(&gm->vram)))
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_VRAM,
+			 gpumem_bytes(page_counter_read(&gm->vram))) ||
+	    gpumem_fill_vram_max(skb, gm) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_VRAM_EVICTIONS,
+			 atomic_long_read(&gm->vram_evictions)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -710,9 +857,12 @@ static void gpumem_notify_policy(struct gpumem_memcg *gm)
 				  GFP_KERNEL);
 }
 
-/* Called from reclaim, under RCU: nothing here may sleep. */
+/*
+ * Called from reclaim and eviction, under RCU: nothing here may sleep.
+ * @other_attr, when not 0, names a second cgroup (@other_id).
+ */
 static void gpumem_notify_event(int cmd, u64 id, unsigned long nr_pages,
-				u64 budget_id)
+				int other_attr, u64 other_id)
 {
 	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
 	struct sk_buff *msg;
@@ -725,9 +875,14 @@ static void gpumem_notify_event(int cmd, u64 id, unsigned long nr_pages,
 			  nla_put_uint(msg, GPUMEM_A_EVENT_ID, id) ||
 			  nla_put_uint(msg, GPUMEM_A_EVENT_BYTES,
 				       gpumem_bytes(nr_pages)) ||
-			  (budget_id &&
-			   nla_put_uint(msg, GPUMEM_A_EVENT_BUDGET_ID, budget_id)),
+			  (other_attr && nla_put_uint(msg, other_attr, other_id)),
 			  gfp);
+}
+
+/* A limit in bytes, rounded down to pages; beyond a page counter, none. */
+static unsigned long gpumem_nl_pages(const struct nlattr *attr)
+{
+	return min_t(u64, nla_get_uint(attr) >> PAGE_SHIFT, PAGE_COUNTER_MAX);
 }
 
 int gpumem_nl_policy_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -735,7 +890,7 @@ int gpumem_nl_policy_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *purge = info->attrs[GPUMEM_A_CGROUP_PURGE];
 	struct nlattr *writeback = info->attrs[GPUMEM_A_CGROUP_WRITEBACK];
 	struct nlattr *budget = info->attrs[GPUMEM_A_CGROUP_SWAP_BUDGET];
-	unsigned long max = PAGE_COUNTER_MAX;
+	struct nlattr *vram_max = info->attrs[GPUMEM_A_CGROUP_VRAM_MAX];
 	struct gpumem_memcg *gm;
 	struct mem_cgroup *memcg;
 	int ret;
@@ -746,15 +901,12 @@ int gpumem_nl_policy_set_doit(struct sk_buff *skb, struct genl_info *info)
 	memcg = gpumem_nl_memcg(info, GPUMEM_A_CGROUP_ID);
 	if (IS_ERR(memcg))
 		return PTR_ERR(memcg);
-	if (!purge && !writeback && !budget) {
+	if (!purge && !writeback && !budget && !vram_max) {
 		GENL_SET_ERR_MSG(info,
-				 "nothing to set: give purge, writeback or swap-budget");
+				 "nothing to set: give purge, writeback, swap-budget or vram-max");
 		mem_cgroup_put(memcg);
 		return -EINVAL;
 	}
-	/* Bytes, rounded down to pages; beyond a page counter, no limit. */
-	if (budget && (nla_get_uint(budget) >> PAGE_SHIFT) < PAGE_COUNTER_MAX)
-		max = nla_get_uint(budget) >> PAGE_SHIFT;
 
 	mutex_lock(&gpumem_lock);
 	gm = xa_load(&gpumem_memcgs, gpumem_memcg_id(memcg));
@@ -768,13 +920,18 @@ int gpumem_nl_policy_set_doit(struct sk_buff *skb, struct genl_info *info)
 		 * only refuses new backups.
 		 */
 		if (budget)
-			xchg(&gm->backup.max, max);
+			xchg(&gm->backup.max, gpumem_nl_pages(budget));
+		/* Unlike it, a VRAM limit below what is used evicts (below). */
+		if (vram_max)
+			xchg(&gm->vram.max, gpumem_nl_pages(vram_max));
 		gpumem_notify_policy(gm);
 	} else {
 		GENL_SET_ERR_MSG(info, "cgroup went away");
 		ret = -ENOENT;
 	}
 	mutex_unlock(&gpumem_lock);
+	if (!ret && vram_max)
+		gpumem_vram_shrink(memcg);
 	mem_cgroup_put(memcg);
 	return ret;
 }

@@ -45,12 +45,15 @@ extern "C" {
  * Destroy it with &DRM_IOCTL_GEM_CLOSE.
  *
  * With %DRM_VTTM_CREATE_VRAM, the buffer object is placed in the device's
- * VRAM instead: a range of device addresses (module parameter vram_size)
- * with no memory behind it. It has no pages, cannot be read, written,
- * mapped or marked purgeable (-EINVAL, SIGBUS on a fault), and counts as
- * VRAM of its creator's cgroup. Creating one when VRAM is full may evict
- * others to system memory, where they become ordinary buffer objects (their
- * VRAM held no content: they read as zeroes).
+ * VRAM instead (module parameter vram_size), and counts as VRAM of its
+ * creator's cgroup, not as its memory. It can be read and written; it
+ * cannot be mapped or marked purgeable while in VRAM (-EINVAL, SIGBUS on a
+ * fault). When VRAM is full, or the creator's cgroup is at its VRAM limit
+ * (gpumem's vram-max), creating one evicts others (only buffer objects of
+ * the limited cgroup's subtree, in the second case) to system memory,
+ * where they become ordinary buffer objects of their creators with their
+ * content; when that cannot make room, the new one is created in system
+ * memory. A buffer object never moves back into VRAM.
  */
 struct drm_vttm_bo_create {
 	/**

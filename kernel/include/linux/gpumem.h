@@ -54,6 +54,10 @@ struct gpumem_reclaim_stats {
  * @reclaim: Free up to @nr_pages pages of the buffers charged to @memcg
  * itself (not its descendants) as @memcg's policy says, add what was done
  * to @stats and return the number of pages freed. May sleep.
+ * @evict_vram: Move up to @nr_pages pages of device memory (VRAM) of the
+ * buffers charged to @memcg's subtree out of VRAM, counting each buffer
+ * with gpumem_vram_evicted(), and return the number of pages moved (a
+ * buffer goes whole). NULL for a reclaimer without VRAM. May sleep.
  */
 struct gpumem_reclaimer {
 	struct list_head link;
@@ -61,6 +65,9 @@ struct gpumem_reclaimer {
 				 struct mem_cgroup *memcg,
 				 unsigned long nr_pages,
 				 struct gpumem_reclaim_stats *stats);
+	unsigned long (*evict_vram)(struct gpumem_reclaimer *reclaimer,
+				    struct mem_cgroup *memcg,
+				    unsigned long nr_pages);
 };
 
 #ifdef CONFIG_GPUMEM
@@ -73,7 +80,12 @@ void gpumem_purgeable_add(struct obj_cgroup *objcg, unsigned long nr_pages);
 void gpumem_purgeable_sub(struct obj_cgroup *objcg, unsigned long nr_pages);
 void gpumem_count(struct obj_cgroup *objcg, enum gpumem_total total,
 		  unsigned long nr_pages);
-void gpumem_vram_add(struct obj_cgroup *objcg, s64 bytes);
+int gpumem_vram_charge(struct obj_cgroup *objcg, unsigned long nr_pages,
+		       struct mem_cgroup **limit);
+void gpumem_vram_uncharge(struct obj_cgroup *objcg, unsigned long nr_pages);
+bool gpumem_owned_by(struct obj_cgroup *objcg, struct mem_cgroup *memcg);
+void gpumem_vram_evicted(struct obj_cgroup *objcg, unsigned long nr_pages,
+			 struct mem_cgroup *limit);
 void gpumem_register_reclaimer(struct gpumem_reclaimer *reclaimer);
 void gpumem_unregister_reclaimer(struct gpumem_reclaimer *reclaimer);
 #else
@@ -120,7 +132,28 @@ static inline void gpumem_count(struct obj_cgroup *objcg,
 {
 }
 
-static inline void gpumem_vram_add(struct obj_cgroup *objcg, s64 bytes)
+static inline int gpumem_vram_charge(struct obj_cgroup *objcg,
+				     unsigned long nr_pages,
+				     struct mem_cgroup **limit)
+{
+	*limit = NULL;
+	return 0;
+}
+
+static inline void gpumem_vram_uncharge(struct obj_cgroup *objcg,
+					unsigned long nr_pages)
+{
+}
+
+static inline bool gpumem_owned_by(struct obj_cgroup *objcg,
+				   struct mem_cgroup *memcg)
+{
+	return false;
+}
+
+static inline void gpumem_vram_evicted(struct obj_cgroup *objcg,
+				       unsigned long nr_pages,
+				       struct mem_cgroup *limit)
 {
 }
 

@@ -42,7 +42,8 @@ enum ttm_shrinker_list {
  * device cannot be used now (runtime suspended, say) and must not be woken
  * up. Only bos in %TTM_PL_SYSTEM, which need no device, are then shrunk.
  * @device_put: Undoes a successful @device_get.
- * @reclaimer: Reclaims the bos of a cgroup on request (gpumem).
+ * @reclaimer: Reclaims the bos of a cgroup on request (gpumem), and moves
+ * them out of device memory when the cgroup's VRAM limit is lowered.
  *
  * TTM keeps the lists itself: a tt is added when it is populated and its bo
  * is not pinned, and removed when it is unpopulated, backed up, destroyed

@@ -35,6 +35,7 @@
 #include <drm/ttm/ttm_bo.h>
 #include <drm/ttm/ttm_device.h>
 #include <drm/ttm/ttm_placement.h>
+#include <drm/ttm/ttm_resource.h>
 #include <drm/ttm/ttm_shrinker.h>
 #include <drm/ttm/ttm_tt.h>
 
@@ -487,6 +488,36 @@ static unsigned long ttm_shrinker_reclaim(struct gpumem_reclaimer *reclaimer,
 	return freed;
 }
 
+/*
+ * A lowered VRAM limit through gpumem: move the bos of @memcg's subtree out
+ * of the device's memory. A device that is asleep is not woken for it.
+ */
+static unsigned long ttm_shrinker_evict_vram(struct gpumem_reclaimer *reclaimer,
+					     struct mem_cgroup *memcg,
+					     unsigned long nr_pages)
+{
+	struct ttm_shrinker *ts = container_of(reclaimer, struct ttm_shrinker,
+					       reclaimer);
+	struct ttm_resource_manager *man;
+	unsigned long moved = 0;
+	s64 got;
+	int i;
+
+	if (ts->device_get && !ts->device_get(ts))
+		return 0;
+	for (i = 0; i < TTM_NUM_MEM_TYPES && moved < nr_pages; ++i) {
+		man = ttm_manager_type(ts->bdev, i);
+		if (!man || man->use_tt || !ttm_resource_manager_used(man))
+			continue;
+		got = ttm_bo_evict_memcg(ts->bdev, i, memcg, nr_pages - moved);
+		if (got > 0)
+			moved += got;
+	}
+	if (ts->device_put)
+		ts->device_put(ts);
+	return moved;
+}
+
 /**
  * ttm_shrinker_init() - Set up and register a device's memcg-aware shrinker
  * @ts: The shrinker; the driver may have set its callbacks.
@@ -521,6 +552,7 @@ int ttm_shrinker_init(struct ttm_shrinker *ts, struct ttm_device *bdev,
 	bdev->shrinker = ts;
 	shrinker_register(ts->shrinker);
 	ts->reclaimer.reclaim = ttm_shrinker_reclaim;
+	ts->reclaimer.evict_vram = ttm_shrinker_evict_vram;
 	gpumem_register_reclaimer(&ts->reclaimer);
 	return 0;
 

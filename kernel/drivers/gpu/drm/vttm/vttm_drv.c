@@ -14,6 +14,7 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -40,23 +41,31 @@
 static unsigned int vram_size = 64;
 module_param(vram_size, uint, 0444);
 MODULE_PARM_DESC(vram_size,
-		 "Size of the device's VRAM in MiB, device addresses with no memory behind them (default: 64)");
+		 "Size of the device's VRAM in MiB, its content kept in pages allocated when written (default: 64)");
 
 static bool memcg_account = true;
 module_param(memcg_account, bool, 0444);
 MODULE_PARM_DESC(memcg_account,
 		 "Charge buffer object pages to their creator's memory cgroup (default: true)");
 
+/*
+ * @vram holds the content of VRAM: the page of each VRAM page (by its
+ * offset in the range manager) that was written since it was allocated.
+ * The bo that holds a range changes its pages under the bo's lock; the
+ * pages are freed when the range is.
+ */
 struct vttm_device {
 	struct drm_device drm;
 	struct ttm_device ttm;
 	struct ttm_shrinker shrinker;
 	struct platform_device *pdev;
+	struct xarray vram;
 };
 
+/* A bo for VRAM falls back to system memory where VRAM has no room. */
 struct vttm_bo {
 	struct ttm_buffer_object tbo;
-	struct ttm_place place;
+	struct ttm_place places[2];
 	struct ttm_placement placement;
 };
 
@@ -65,6 +74,44 @@ static struct vttm_device *vttm_device;
 static struct vttm_bo *gem_to_vttm_bo(struct drm_gem_object *obj)
 {
 	return container_of(obj, struct vttm_bo, tbo.base);
+}
+
+static struct vttm_device *ttm_to_vttm_device(struct ttm_device *bdev)
+{
+	return container_of(bdev, struct vttm_device, ttm);
+}
+
+/* The page of VRAM page @idx; NULL if never written (zeroes) unless @alloc. */
+static struct page *vttm_vram_page(struct vttm_device *vdev, pgoff_t idx,
+				   bool alloc)
+{
+	struct page *page = xa_load(&vdev->vram, idx);
+	int ret;
+
+	if (page || !alloc)
+		return page;
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page)
+		return ERR_PTR(-ENOMEM);
+	ret = xa_err(xa_store(&vdev->vram, idx, page, GFP_KERNEL));
+	if (ret) {
+		__free_page(page);
+		return ERR_PTR(ret);
+	}
+	return page;
+}
+
+/* A VRAM range is free: forget its content. */
+static void vttm_vram_free(struct vttm_device *vdev, pgoff_t start,
+			   pgoff_t nr_pages)
+{
+	struct page *page;
+	unsigned long idx;
+
+	xa_for_each_range(&vdev->vram, idx, page, start, start + nr_pages - 1) {
+		xa_erase(&vdev->vram, idx);
+		__free_page(page);
+	}
 }
 
 static struct ttm_tt *vttm_tt_create(struct ttm_buffer_object *tbo,
@@ -103,15 +150,46 @@ static void vttm_evict_flags(struct ttm_buffer_object *tbo,
 	placement->placement = &system;
 }
 
+/*
+ * A bo only ever leaves VRAM, for system memory: its content goes into its
+ * tt's pages (zeroed when allocated, so unwritten VRAM needs no copy).
+ */
 static int vttm_bo_move(struct ttm_buffer_object *tbo, bool evict,
 			struct ttm_operation_ctx *ctx,
 			struct ttm_resource *new_mem, struct ttm_place *hop)
 {
+	struct vttm_device *vdev = ttm_to_vttm_device(tbo->bdev);
+	struct ttm_resource *old = tbo->resource;
+	struct page *page;
+	pgoff_t i;
+	int ret;
+
+	if (WARN_ON_ONCE(old && new_mem->mem_type == TTM_PL_VRAM))
+		return -EINVAL;
+	if (old && old->mem_type == TTM_PL_VRAM) {
+		ret = ttm_tt_populate(tbo->bdev, tbo->ttm, ctx);
+		if (ret)
+			return ret;
+		for (i = 0; i < tbo->ttm->num_pages; ++i) {
+			page = vttm_vram_page(vdev, old->start + i, false);
+			if (page)
+				copy_highpage(tbo->ttm->pages[i], page);
+		}
+		vttm_vram_free(vdev, old->start, tbo->ttm->num_pages);
+	}
 	ttm_bo_move_null(tbo, new_mem);
 	return 0;
 }
 
-/* VRAM is device addresses with nothing behind them: there is nothing to map. */
+/* A bo released in VRAM leaves nothing behind for the range's next holder. */
+static void vttm_delete_mem_notify(struct ttm_buffer_object *tbo)
+{
+	if (tbo->resource && tbo->resource->mem_type == TTM_PL_VRAM)
+		vttm_vram_free(ttm_to_vttm_device(tbo->bdev),
+			       tbo->resource->start, PFN_UP(tbo->base.size));
+}
+
+/* VRAM has no bus addresses to map: a fault on a bo in VRAM fails. */
 static int vttm_io_mem_reserve(struct ttm_device *bdev,
 			       struct ttm_resource *mem)
 {
@@ -124,6 +202,7 @@ static const struct ttm_device_funcs vttm_ttm_funcs = {
 	.eviction_valuable = ttm_bo_eviction_valuable,
 	.evict_flags = vttm_evict_flags,
 	.move = vttm_bo_move,
+	.delete_mem_notify = vttm_delete_mem_notify,
 	.io_mem_reserve = vttm_io_mem_reserve,
 };
 
@@ -164,10 +243,17 @@ static int vttm_bo_create_ioctl(struct drm_device *dev, void *data,
 
 	bo->tbo.base.funcs = &vttm_gem_funcs;
 	drm_gem_private_object_init(dev, &bo->tbo.base, args->size);
-	bo->place.mem_type = args->flags & DRM_VTTM_CREATE_VRAM ? TTM_PL_VRAM :
-							       TTM_PL_SYSTEM;
-	bo->placement.num_placement = 1;
-	bo->placement.placement = &bo->place;
+	if (args->flags & DRM_VTTM_CREATE_VRAM) {
+		/* Only where eviction cannot make room in VRAM: system memory. */
+		bo->places[0].mem_type = TTM_PL_VRAM;
+		bo->places[1].mem_type = TTM_PL_SYSTEM;
+		bo->places[1].flags = TTM_PL_FLAG_FALLBACK;
+		bo->placement.num_placement = 2;
+	} else {
+		bo->places[0].mem_type = TTM_PL_SYSTEM;
+		bo->placement.num_placement = 1;
+	}
+	bo->placement.placement = bo->places;
 
 	/* On failure, this puts the bo, which frees it. */
 	ret = ttm_bo_init_reserved(&vdev->ttm, &bo->tbo, ttm_bo_type_device,
@@ -182,14 +268,19 @@ static int vttm_bo_create_ioctl(struct drm_device *dev, void *data,
 	return ret;
 }
 
-/* Lock a bo with its pages made resident. */
+static bool vttm_bo_in_vram(struct vttm_bo *bo)
+{
+	return bo->tbo.resource && bo->tbo.resource->mem_type == TTM_PL_VRAM;
+}
+
+/* Lock a bo with its content at hand: in VRAM, or its pages resident. */
 static int vttm_bo_lock_resident(struct vttm_bo *bo)
 {
 	struct ttm_operation_ctx ctx = { .interruptible = true };
 	int ret;
 
 	ret = dma_resv_lock_interruptible(bo->tbo.base.resv, NULL);
-	if (ret)
+	if (ret || vttm_bo_in_vram(bo))
 		return ret;
 	ret = ttm_tt_populate(bo->tbo.bdev, bo->tbo.ttm, &ctx);
 	if (ret)
@@ -197,25 +288,42 @@ static int vttm_bo_lock_resident(struct vttm_bo *bo)
 	return ret;
 }
 
-/* Copy between a resident tt at @offset and @buf. */
-static void vttm_tt_copy(struct ttm_tt *tt, u64 offset, void *buf, size_t len,
-			 bool to_tt)
+/*
+ * The page that holds page @i of a locked bo, from vttm_bo_lock_resident();
+ * NULL for VRAM never written (zeroes) unless @write.
+ */
+static struct page *vttm_bo_page(struct vttm_bo *bo, pgoff_t i, bool write)
 {
+	if (vttm_bo_in_vram(bo))
+		return vttm_vram_page(ttm_to_vttm_device(bo->tbo.bdev),
+				      bo->tbo.resource->start + i, write);
+	return bo->tbo.ttm->pages[i];
+}
+
+/* Copy between a locked bo at @offset and @buf. */
+static int vttm_bo_copy(struct vttm_bo *bo, u64 offset, void *buf, size_t len,
+			bool write)
+{
+	struct page *page;
+
 	while (len) {
-		pgoff_t i = offset >> PAGE_SHIFT;
 		size_t in_page = offset & ~PAGE_MASK;
 		size_t n = min_t(size_t, len, PAGE_SIZE - in_page);
-		void *vaddr = kmap_local_page(tt->pages[i]);
 
-		if (to_tt)
-			memcpy(vaddr + in_page, buf, n);
+		page = vttm_bo_page(bo, offset >> PAGE_SHIFT, write);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		if (write)
+			memcpy_to_page(page, in_page, buf, n);
+		else if (page)
+			memcpy_from_page(buf, page, in_page, n);
 		else
-			memcpy(buf, vaddr + in_page, n);
-		kunmap_local(vaddr);
+			memset(buf, 0, n);
 		offset += n;
 		buf += n;
 		len -= n;
 	}
+	return 0;
 }
 
 /*
@@ -262,8 +370,10 @@ static int vttm_bo_rw(struct drm_file *file, struct drm_vttm_bo_rw *args,
 		ret = vttm_bo_lock_resident(bo);
 		if (ret)
 			break;
-		vttm_tt_copy(bo->tbo.ttm, offset, bounce, n, write);
+		ret = vttm_bo_copy(bo, offset, bounce, n, write);
 		dma_resv_unlock(bo->tbo.base.resv);
+		if (ret)
+			break;
 		if (!write && copy_to_user(user, bounce, n)) {
 			ret = -EFAULT;
 			break;
@@ -457,6 +567,7 @@ static int __init vttm_init(void)
 		goto err_devres;
 	}
 	vdev->pdev = pdev;
+	xa_init(&vdev->vram);
 
 	ret = ttm_device_init(&vdev->ttm, &vttm_ttm_funcs, vdev->drm.dev,
 			      vdev->drm.anon_inode->i_mapping,
@@ -505,6 +616,8 @@ static void __exit vttm_exit(void)
 	ttm_shrinker_fini(&vdev->shrinker);
 	ttm_range_man_fini(&vdev->ttm, TTM_PL_VRAM);
 	ttm_device_fini(&vdev->ttm);
+	/* Every bo is gone, and with it every page of VRAM. */
+	WARN_ON(!xa_empty(&vdev->vram));
 	devres_release_group(&pdev->dev, NULL);
 	platform_device_unregister(pdev);
 }
