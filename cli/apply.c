@@ -156,13 +156,14 @@ static bool is_unit_name(const char *name)
 /* ---- parsing one file ------------------------------------------------ */
 
 /* Indexed by enum gm_policy_key. */
-#define NKEYS (GM_POLICY_WRITEBACK + 1)
+#define NKEYS (GM_POLICY_VRAM_MAX + 1)
 enum key_state { UNSET, SET, RESET };
 
 static const char *const key_names[NKEYS] = {
 	[GM_POLICY_PURGE] = "Purge",
 	[GM_POLICY_SWAP_BUDGET] = "SwapBudget",
 	[GM_POLICY_WRITEBACK] = "Writeback",
+	[GM_POLICY_VRAM_MAX] = "VRAMMax",
 };
 
 /* What one file says. */
@@ -222,7 +223,7 @@ static int assign(struct file_policy *fp, const char *key, const char *value,
 			break;
 	if (k == NKEYS) {
 		snprintf(why, len,
-			 "unknown key (expected Purge, SwapBudget, Writeback or, in plain configuration files, Cgroup)");
+			 "unknown key (expected Purge, SwapBudget, Writeback, VRAMMax or, in plain configuration files, Cgroup)");
 		return 1;
 	}
 	if (!*value) {
@@ -403,11 +404,16 @@ static void merge(struct gm_policy_args *dst, const struct file_policy *fp)
 		dst->writeback = fp->v.writeback;
 	if (fp->st[GM_POLICY_WRITEBACK] != UNSET)
 		dst->has_writeback = fp->st[GM_POLICY_WRITEBACK] == SET;
+	if (fp->st[GM_POLICY_VRAM_MAX] == SET)
+		dst->vram_max = fp->v.vram_max;
+	if (fp->st[GM_POLICY_VRAM_MAX] != UNSET)
+		dst->has_vram_max = fp->st[GM_POLICY_VRAM_MAX] == SET;
 }
 
 bool gm_policy_args_empty(const struct gm_policy_args *p)
 {
-	return !p->has_purge && !p->has_swap_budget && !p->has_writeback;
+	return !p->has_purge && !p->has_swap_budget && !p->has_writeback &&
+	       !p->has_vram_max;
 }
 
 /* ---- the list -------------------------------------------------------- */

@@ -42,6 +42,7 @@ static const char *const set_keys[] = {
 	[GM_POLICY_PURGE] = "purge",
 	[GM_POLICY_SWAP_BUDGET] = "swap-budget",
 	[GM_POLICY_WRITEBACK] = "writeback",
+	[GM_POLICY_VRAM_MAX] = "vram-max",
 };
 
 struct parser {
@@ -347,6 +348,11 @@ int gm_policy_value_parse(struct gm_policy_args *p, enum gm_policy_key key,
 			return -EINVAL;
 		p->has_swap_budget = true;
 		return 0;
+	case GM_POLICY_VRAM_MAX:
+		if (gm_size_value_parse(value, &p->vram_max, why, len))
+			return -EINVAL;
+		p->has_vram_max = true;
+		return 0;
 	}
 	snprintf(why, len, "invalid value '%s' (expected %s)", value,
 		 key == GM_POLICY_PURGE ? GM_PURGE_WORDS : GM_WRITEBACK_WORDS);
@@ -380,7 +386,8 @@ static bool key_given(const struct gm_policy_args *s,
 {
 	return (key == GM_POLICY_PURGE && s->has_purge) ||
 	       (key == GM_POLICY_SWAP_BUDGET && s->has_swap_budget) ||
-	       (key == GM_POLICY_WRITEBACK && s->has_writeback);
+	       (key == GM_POLICY_WRITEBACK && s->has_writeback) ||
+	       (key == GM_POLICY_VRAM_MAX && s->has_vram_max);
 }
 
 /* set CGROUP KEY VALUE [KEY VALUE]... */
@@ -397,7 +404,7 @@ static int parse_set(struct parser *p)
 		return -EINVAL;
 	if (n == 1) {
 		gm_err_set(p->err,
-			   "set: nothing to set (give purge, swap-budget or writeback)");
+			   "set: nothing to set (give purge, swap-budget, writeback or vram-max)");
 		return -EINVAL;
 	}
 	for (i = 1; i < n; i += 2) {
@@ -405,7 +412,7 @@ static int parse_set(struct parser *p)
 
 		if (key < 0) {
 			gm_err_set(p->err,
-				   "set: unknown key '%s' (expected purge, swap-budget or writeback)",
+				   "set: unknown key '%s' (expected purge, swap-budget, writeback or vram-max)",
 				   a[i]);
 			return -EINVAL;
 		}

@@ -50,9 +50,11 @@ struct gm_policy_args {
 	bool has_purge;
 	bool has_swap_budget;
 	bool has_writeback;
+	bool has_vram_max;
 	enum gm_purge purge;
 	uint64_t swap_budget;		/* GM_SIZE_MAX for "max" */
 	enum gm_writeback writeback;
+	uint64_t vram_max;		/* GM_SIZE_MAX for "max" */
 };
 
 struct gm_cmdline {
@@ -95,6 +97,7 @@ enum gm_policy_key {
 	GM_POLICY_PURGE,
 	GM_POLICY_SWAP_BUDGET,
 	GM_POLICY_WRITEBACK,
+	GM_POLICY_VRAM_MAX,
 };
 
 /*

@@ -294,7 +294,7 @@ static int open_family(struct ctx *c)
 static int send_policy(struct ctx *c, const struct gm_cgroup *cg,
 		       const struct gm_policy_args *s, const char *what)
 {
-	struct gm_nl_attr attrs[4] = {
+	struct gm_nl_attr attrs[5] = {
 		{ GPUMEM_A_CGROUP_ID, false, cg->id },
 	};
 	size_t n = 1;
@@ -308,6 +308,9 @@ static int send_policy(struct ctx *c, const struct gm_cgroup *cg,
 	if (s->has_writeback)
 		attrs[n++] = (struct gm_nl_attr){
 			GPUMEM_A_CGROUP_WRITEBACK, true, s->writeback };
+	if (s->has_vram_max)
+		attrs[n++] = (struct gm_nl_attr){
+			GPUMEM_A_CGROUP_VRAM_MAX, false, s->vram_max };
 	return gm_nl_request(&c->nl, what, GPUMEM_CMD_POLICY_SET, false,
 			     attrs, n, NULL, NULL, &c->err);
 }
@@ -397,8 +400,10 @@ static int on_event(uint8_t cmd, const struct gm_attrs *a, void *arg)
 	ev.path = monitor_path(m, a->val[GPUMEM_A_EVENT_ID]);
 	if (cmd == GPUMEM_CMD_BUDGET_NTF &&
 	    gm_has(a, GPUMEM_A_EVENT_BUDGET_ID))
-		ev.budget_path = monitor_path(m,
-					      a->val[GPUMEM_A_EVENT_BUDGET_ID]);
+		ev.other_path = monitor_path(m,
+					     a->val[GPUMEM_A_EVENT_BUDGET_ID]);
+	if (cmd == GPUMEM_CMD_VRAM_NTF && gm_has(a, GPUMEM_A_EVENT_LIMIT_ID))
+		ev.other_path = monitor_path(m, a->val[GPUMEM_A_EVENT_LIMIT_ID]);
 	gm_print_event(stdout, &ev, m->c->cl->format == GM_FORMAT_JSON);
 	return flush_stdout(&m->c->err);
 }

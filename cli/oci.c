@@ -223,8 +223,10 @@ static int annotation(struct gm_oci *o, const char *key,
 		k = GM_POLICY_SWAP_BUDGET;
 	else if (!strcmp(key, GM_OCI_WRITEBACK))
 		k = GM_POLICY_WRITEBACK;
+	else if (!strcmp(key, GM_OCI_VRAM_MAX))
+		k = GM_POLICY_VRAM_MAX;
 	else
-		return add_error(o, "oci-hook: container %s: annotation %s: '%s': unknown key, expected " GM_OCI_PURGE ", " GM_OCI_SWAP_BUDGET " or " GM_OCI_WRITEBACK,
+		return add_error(o, "oci-hook: container %s: annotation %s: '%s': unknown key, expected " GM_OCI_PURGE ", " GM_OCI_SWAP_BUDGET ", " GM_OCI_WRITEBACK " or " GM_OCI_VRAM_MAX,
 				 o->id, key, value);
 	if (gm_policy_value_parse(p, k, value, why, sizeof(why)))
 		return add_error(o, "oci-hook: container %s: annotation %s: %s",

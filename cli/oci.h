@@ -49,6 +49,7 @@
 #define GM_OCI_PURGE		GM_OCI_PREFIX "purge"
 #define GM_OCI_SWAP_BUDGET	GM_OCI_PREFIX "swap-budget"
 #define GM_OCI_WRITEBACK	GM_OCI_PREFIX "writeback"
+#define GM_OCI_VRAM_MAX		GM_OCI_PREFIX "vram-max"
 
 /* What the hook was told. */
 struct gm_oci {

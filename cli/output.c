@@ -112,8 +112,9 @@ static const char *attr_size_text(const struct gm_attrs *a, unsigned int type,
 /* ---- table ----------------------------------------------------------- */
 
 enum {
-	COL_CGROUP, COL_RESIDENT, COL_PURGEABLE, COL_BACKUP, COL_VRAM, COL_BUDGET,
-	COL_PURGE, COL_WRITEBACK, COL_MEM_CUR, COL_MEM_MAX, NCOLS
+	COL_CGROUP, COL_RESIDENT, COL_PURGEABLE, COL_BACKUP, COL_VRAM,
+	COL_VRAM_MAX, COL_BUDGET, COL_PURGE, COL_WRITEBACK, COL_MEM_CUR,
+	COL_MEM_MAX, NCOLS
 };
 
 static const struct column {
@@ -125,6 +126,7 @@ static const struct column {
 	[COL_PURGEABLE] = { "PURGEABLE", false },
 	[COL_BACKUP] = { "BACKUP", false },
 	[COL_VRAM] = { "VRAM", false },
+	[COL_VRAM_MAX] = { "VRAM.MAX", false },
 	[COL_BUDGET] = { "BUDGET", false },
 	[COL_PURGE] = { "PURGE", true },
 	[COL_WRITEBACK] = { "WRITEBACK", true },
@@ -165,6 +167,9 @@ static void fill_row(struct row *row, const struct gm_record *r,
 					       row->buf[COL_BACKUP]);
 	row->cell[COL_VRAM] = attr_size_text(a, GPUMEM_A_CGROUP_VRAM,
 					     row->buf[COL_VRAM]);
+	row->cell[COL_VRAM_MAX] =
+		attr_size_text(a, GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX,
+			       row->buf[COL_VRAM_MAX]);
 	row->cell[COL_BUDGET] =
 		attr_size_text(a, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET,
 			       row->buf[COL_BUDGET]);
@@ -318,6 +323,9 @@ static void json_policy(struct gm_json *j, const struct gm_attrs *a)
 		  writeback_text(a, GPUMEM_A_CGROUP_WRITEBACK, buf));
 	json_enum(j, "effective_writeback",
 		  writeback_text(a, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK, buf));
+	json_attr_limit(j, "vram_max", a, GPUMEM_A_CGROUP_VRAM_MAX);
+	json_attr_limit(j, "effective_vram_max", a,
+			GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX);
 }
 
 static void json_record(struct gm_json *j, const struct gm_record *r)
@@ -337,6 +345,7 @@ static void json_record(struct gm_json *j, const struct gm_record *r)
 	json_attr(j, "backed_up_total", a, GPUMEM_A_CGROUP_BACKED_UP_TOTAL);
 	json_attr(j, "restored_total", a, GPUMEM_A_CGROUP_RESTORED_TOTAL);
 	json_attr(j, "budget_denials", a, GPUMEM_A_CGROUP_BUDGET_DENIALS);
+	json_attr(j, "vram_evictions", a, GPUMEM_A_CGROUP_VRAM_EVICTIONS);
 	gm_json_key(j, "memory_current");
 	if (r->has_mem_current)
 		gm_json_u64(j, r->mem_current);
@@ -402,6 +411,15 @@ static const struct metric {
 	{ "gpumem_budget_denials_total", "counter",
 	  "Backups not made because a swap budget on the path was spent.",
 	  GPUMEM_A_CGROUP_BUDGET_DENIALS, false },
+	{ "gpumem_vram_max_bytes", "gauge",
+	  "The cgroup's own VRAM limit (no series when unlimited).",
+	  GPUMEM_A_CGROUP_VRAM_MAX, true },
+	{ "gpumem_effective_vram_max_bytes", "gauge",
+	  "The smallest VRAM limit on the path to the root (no series when unlimited).",
+	  GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX, true },
+	{ "gpumem_vram_evictions_total", "counter",
+	  "Buffers moved out of VRAM because a VRAM limit on the path was reached or lowered.",
+	  GPUMEM_A_CGROUP_VRAM_EVICTIONS, false },
 };
 
 void gm_prom_escape(FILE *f, const char *s)
@@ -509,6 +527,8 @@ const char *gm_event_name(uint8_t cmd)
 		return "budget";
 	case GPUMEM_CMD_POLICY_NTF:
 		return "policy";
+	case GPUMEM_CMD_VRAM_NTF:
+		return "vram";
 	}
 	return NULL;
 }
@@ -561,6 +581,7 @@ static void text_event(FILE *f, const struct gm_event *ev, const char *time)
 		text_size(f, "swap-budget", a, GPUMEM_A_CGROUP_SWAP_BUDGET);
 		text_word(f, "writeback",
 			  writeback_text(a, GPUMEM_A_CGROUP_WRITEBACK, buf));
+		text_size(f, "vram-max", a, GPUMEM_A_CGROUP_VRAM_MAX);
 		text_word(f, "effective-purge",
 			  purge_text(a, GPUMEM_A_CGROUP_EFFECTIVE_PURGE, buf));
 		text_size(f, "effective-swap-budget", a,
@@ -568,12 +589,18 @@ static void text_event(FILE *f, const struct gm_event *ev, const char *time)
 		text_word(f, "effective-writeback",
 			  writeback_text(a, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
 					 buf));
+		text_size(f, "effective-vram-max", a,
+			  GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX);
 	} else {
 		text_size(f, "bytes", a, GPUMEM_A_EVENT_BYTES);
 		if (gm_has(a, GPUMEM_A_EVENT_BUDGET_ID))
 			fprintf(f, " budget=%s",
-				cgroup_text(ev->budget_path, a,
+				cgroup_text(ev->other_path, a,
 					    GPUMEM_A_EVENT_BUDGET_ID, buf));
+		if (gm_has(a, GPUMEM_A_EVENT_LIMIT_ID))
+			fprintf(f, " limit=%s",
+				cgroup_text(ev->other_path, a,
+					    GPUMEM_A_EVENT_LIMIT_ID, buf));
 	}
 	fputc('\n', f);
 }
@@ -599,7 +626,12 @@ static void json_event(FILE *f, const struct gm_event *ev, const char *time)
 		if (ev->cmd == GPUMEM_CMD_BUDGET_NTF) {
 			json_attr(&j, "budget_id", a, GPUMEM_A_EVENT_BUDGET_ID);
 			gm_json_key(&j, "budget_path");
-			gm_json_string(&j, ev->budget_path);
+			gm_json_string(&j, ev->other_path);
+		}
+		if (ev->cmd == GPUMEM_CMD_VRAM_NTF) {
+			json_attr(&j, "limit_id", a, GPUMEM_A_EVENT_LIMIT_ID);
+			gm_json_key(&j, "limit_path");
+			gm_json_string(&j, ev->other_path);
 		}
 	}
 	gm_json_end_object(&j);
@@ -632,6 +664,8 @@ void gm_print_policy_args(FILE *f, const struct gm_policy_args *p)
 			gm_size_format(p->swap_budget, size));
 	if (p->has_writeback)
 		fprintf(f, " writeback=%s", gm_writeback_name(p->writeback));
+	if (p->has_vram_max)
+		fprintf(f, " vram-max=%s", gm_size_format(p->vram_max, size));
 }
 
 void gm_json_policy_args(struct gm_json *j, const struct gm_policy_args *p)
@@ -646,4 +680,6 @@ void gm_json_policy_args(struct gm_json *j, const struct gm_policy_args *p)
 		gm_json_key(j, "writeback");
 		gm_json_string(j, gm_writeback_name(p->writeback));
 	}
+	if (p->has_vram_max)
+		json_limit(j, "vram_max", true, p->vram_max);
 }

@@ -57,10 +57,10 @@ struct gm_event {
 	struct gm_attrs a;		/* its attributes */
 	struct timespec time;		/* when it was received (CLOCK_REALTIME) */
 	const char *path;		/* of the id; NULL if unknown */
-	const char *budget_path;	/* of budget-id; NULL if unknown */
+	const char *other_path;		/* of budget-id or limit-id; NULL if unknown */
 };
 
-/* "purge", "budget", "policy", or NULL for another command. */
+/* "purge", "budget", "policy", "vram", or NULL for another command. */
 const char *gm_event_name(uint8_t cmd);
 
 /* One line (text, or one JSON object) for @ev, ending in '\n'. */

@@ -24,6 +24,9 @@ static const enum gm_attr_type cgroup_types[GM_ATTR_SLOTS] = {
 	[GPUMEM_A_CGROUP_RESTORED_TOTAL] = GM_ATTR_UINT,
 	[GPUMEM_A_CGROUP_BUDGET_DENIALS] = GM_ATTR_UINT,
 	[GPUMEM_A_CGROUP_VRAM] = GM_ATTR_UINT,
+	[GPUMEM_A_CGROUP_VRAM_MAX] = GM_ATTR_UINT,
+	[GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX] = GM_ATTR_UINT,
+	[GPUMEM_A_CGROUP_VRAM_EVICTIONS] = GM_ATTR_UINT,
 };
 
 static const enum gm_attr_type reclaim_types[GM_ATTR_SLOTS] = {
@@ -38,6 +41,7 @@ static const enum gm_attr_type event_types[GM_ATTR_SLOTS] = {
 	[GPUMEM_A_EVENT_ID] = GM_ATTR_UINT,
 	[GPUMEM_A_EVENT_BYTES] = GM_ATTR_UINT,
 	[GPUMEM_A_EVENT_BUDGET_ID] = GM_ATTR_UINT,
+	[GPUMEM_A_EVENT_LIMIT_ID] = GM_ATTR_UINT,
 };
 
 static const enum gm_attr_type *const set_types[] = {
@@ -105,6 +109,7 @@ int gm_cmd_attr_set(uint8_t cmd)
 		return GM_SET_RECLAIM;
 	case GPUMEM_CMD_PURGE_NTF:
 	case GPUMEM_CMD_BUDGET_NTF:
+	case GPUMEM_CMD_VRAM_NTF:
 		return GM_SET_EVENT;
 	}
 	return -1;

@@ -60,7 +60,7 @@ static void test_fragment_only(void)
 	put("usr/job.service",
 	    "[Unit]\nDescription=a job\n\n[Service]\nExecStart=/bin/true\n"
 	    "# a comment\n; another\n[X-GPUMemory]\n  Purge =  last  \n"
-	    "SwapBudget=2G\nWriteback=deferred\n");
+	    "SwapBudget=2G\nWriteback=deferred\nVRAMMax=1G\n");
 	put("usr/plain.service", "[Service]\nExecStart=/bin/true\n");
 	load(&l, NULL, 0);
 	CHECK_INT(l.n, 1);
@@ -74,6 +74,8 @@ static void test_fragment_only(void)
 		CHECK_U64(it->policy.swap_budget, 2ULL << 30);
 		CHECK(it->policy.has_writeback &&
 		      it->policy.writeback == GM_WRITEBACK_DEFERRED);
+		CHECK(it->policy.has_vram_max);
+		CHECK_U64(it->policy.vram_max, 1ULL << 30);
 		CHECK_INT(it->nfiles, 1);
 		CHECK_HAS(it->files[0], "/usr/job.service");
 	}
@@ -309,9 +311,10 @@ static void test_errors(void)
 	put("etc/job.service.d/50-val.conf", "[X-GPUMemory]\nPurge=sometimes\n");
 	put("etc/job.service.d/60-cg.conf", "[X-GPUMemory]\nCgroup=/x\n");
 	put("etc/bad.service", "[X-GPUMemory]\nWriteback=later\n");
+	put("etc/vram.service", "[X-GPUMemory]\nVRAMMax=1,5G\n");
 	load(&l, NULL, 0);
-	CHECK_INT(l.nerrors, 7);
-	if (l.nerrors == 7) {
+	CHECK_INT(l.nerrors, 8);
+	if (l.nerrors == 8) {
 		snprintf(want, sizeof(want),
 			 "%s/job.service.d/10-bad.conf:4: SwapBudget: invalid SIZE 'lots'",
 			 etc);
@@ -340,6 +343,10 @@ static void test_errors(void)
 			 "%s/bad.service:2: Writeback: invalid value 'later'",
 			 etc);
 		CHECK_HAS(l.errors[0], want);
+		snprintf(want, sizeof(want),
+			 "%s/vram.service:2: VRAMMax: invalid SIZE '1,5G'",
+			 etc);
+		CHECK_HAS(l.errors[7], want);
 	}
 	/*
 	 * bad.service had only a broken file: it is there, marked, with

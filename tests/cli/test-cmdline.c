@@ -166,6 +166,15 @@ static void test_set_each_key(void)
 	CHECK_U64(cl.set.swap_budget, 0);
 	gm_cmdline_free(&cl);
 
+	CHECK_INT(parse(&cl, ARGV("set", "b.slice", "vram-max", "256M")), 0);
+	CHECK(cl.set.has_vram_max && !cl.set.has_swap_budget &&
+	      !cl.set.has_purge && !cl.set.has_writeback);
+	CHECK_U64(cl.set.vram_max, 256ULL << 20);
+	gm_cmdline_free(&cl);
+	CHECK_INT(parse(&cl, ARGV("set", "b.slice", "vram-max", "max")), 0);
+	CHECK_U64(cl.set.vram_max, GM_SIZE_MAX);
+	gm_cmdline_free(&cl);
+
 	CHECK_INT(parse(&cl, ARGV("set", "id:9", "writeback", "immediate")), 0);
 	CHECK(!cl.set.has_purge && !cl.set.has_swap_budget &&
 	      cl.set.has_writeback);
@@ -219,6 +228,10 @@ static void test_set_bad(void)
 		    "swap-budget", "-0");
 	CHECK_USAGE("set: swap-budget: invalid SIZE 'lots'", "set", "/a",
 		    "swap-budget", "lots");
+	CHECK_USAGE("set: vram-max: invalid SIZE '16 MB'", "set", "/a",
+		    "vram-max", "16 MB");
+	CHECK_USAGE("set: 'vram-max' given more than once", "set", "/a",
+		    "vram-max", "1G", "vram-max", "2G");
 	CHECK_USAGE("set: swap-budget: invalid SIZE ''", "set", "/a",
 		    "swap-budget", "");
 	CHECK_USAGE("set: swap-budget: SIZE '99999999999T' is too large",

@@ -142,11 +142,14 @@ static void test_annotations_in_state(void)
 	config("/c", "{\"gpumem.io/purge\":\"first\",\"gpumem.io/writeback\":\"deferred\"}");
 	CHECK_INT(parse(&o, state("\"annotations\":{\"org.example/x\":\"1\","
 				  "\"gpumem.io/purge\":\"never\","
-				  "\"gpumem.io/swap-budget\":\"2G\"}"), &err), 0);
+				  "\"gpumem.io/swap-budget\":\"2G\","
+				  "\"gpumem.io/vram-max\":\"512M\"}"), &err), 0);
 	CHECK_INT(o.nerrors, 0);
 	CHECK(o.policy.has_purge && o.policy.purge == GM_PURGE_NEVER);
 	CHECK(o.policy.has_swap_budget);
 	CHECK_U64(o.policy.swap_budget, 2ULL << 30);
+	CHECK(o.policy.has_vram_max);
+	CHECK_U64(o.policy.vram_max, 512ULL << 20);
 	CHECK(!o.policy.has_writeback);
 	CHECK_STR(o.cgroup, "/c");
 	gm_oci_free(&o);
@@ -259,6 +262,8 @@ static void test_bad_values(void)
 		  "oci-hook: container abc: annotation gpumem.io/swap-budget: SIZE '99999999999999999999' is too large (over 2^64 - 1)");
 	check_bad("\"gpumem.io/swap-budget\":1024",
 		  "oci-hook: container abc: annotation gpumem.io/swap-budget: 1024: expected a string");
+	check_bad("\"gpumem.io/vram-max\":\"1.5G\"",
+		  "oci-hook: container abc: annotation gpumem.io/vram-max: invalid SIZE '1.5G' (expected a whole number with an optional K, M, G, T, P or E suffix, or max)");
 	check_bad("\"gpumem.io/purge\":\"never\\u0000\"",
 		  "oci-hook: container abc: annotation gpumem.io/purge: \"never\\u0000\": expected a string");
 }
@@ -267,9 +272,9 @@ static void test_unknown_key(void)
 {
 	config("/c", "");
 	check_bad("\"gpumem.io/purge\":\"never\",\"gpumem.io/purg\":\"never\"",
-		  "oci-hook: container abc: annotation gpumem.io/purg: 'never': unknown key, expected gpumem.io/purge, gpumem.io/swap-budget or gpumem.io/writeback");
+		  "oci-hook: container abc: annotation gpumem.io/purg: 'never': unknown key, expected gpumem.io/purge, gpumem.io/swap-budget, gpumem.io/writeback or gpumem.io/vram-max");
 	check_bad("\"gpumem.io/\":\"x\"",
-		  "oci-hook: container abc: annotation gpumem.io/: 'x': unknown key, expected gpumem.io/purge, gpumem.io/swap-budget or gpumem.io/writeback");
+		  "oci-hook: container abc: annotation gpumem.io/: 'x': unknown key, expected gpumem.io/purge, gpumem.io/swap-budget, gpumem.io/writeback or gpumem.io/vram-max");
 }
 
 /* Every bad annotation is reported, in order, not only the first. */

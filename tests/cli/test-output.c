@@ -55,6 +55,9 @@ static void full_record(struct gm_record *r, uint64_t id, const char *path,
 	set_attr(r, GPUMEM_A_CGROUP_BACKED_UP_TOTAL, 2);
 	set_attr(r, GPUMEM_A_CGROUP_RESTORED_TOTAL, 3);
 	set_attr(r, GPUMEM_A_CGROUP_BUDGET_DENIALS, 4);
+	set_attr(r, GPUMEM_A_CGROUP_VRAM_MAX, GM_SIZE_MAX);
+	set_attr(r, GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX, GM_SIZE_MAX);
+	set_attr(r, GPUMEM_A_CGROUP_VRAM_EVICTIONS, 5);
 	r->has_mem_current = true;
 	r->mem_current = 100 * M;
 	r->has_mem_max = true;
@@ -85,6 +88,10 @@ static void make_records(void)
 	set_attr(&recs[3], GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
 		 GPUMEM_WRITEBACK_DEFERRED);
 	recs[3].has_mem_current = recs[3].has_mem_max = false;
+	/* a VRAM limit on /system.slice holds for foo.service too */
+	set_attr(&recs[3], GPUMEM_A_CGROUP_VRAM_MAX, 64 * M);
+	set_attr(&recs[3], GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX, 64 * M);
+	set_attr(&recs[0], GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX, 64 * M);
 	/* id 77: only stats arrived (no policy reply) */
 	recs[2].a.has &= ~(1u << GPUMEM_A_CGROUP_EFFECTIVE_PURGE |
 			   1u << GPUMEM_A_CGROUP_PURGE);
@@ -132,13 +139,13 @@ static void test_table(void)
 	CAPTURE(out, gm_print_records(OUT, recs, NRECS, GM_FORMAT_TABLE,
 				      false, false));
 	CHECK_STR(out,
-		  "CGROUP                            RESIDENT  PURGEABLE  BACKUP  VRAM  BUDGET  PURGE  WRITEBACK  MEM.CUR  MEM.MAX\n"
-		  "/                                     1.5M     768.0K    4.0K  8.0K     max  first  immediate   100.0M      max\n"
-		  "/system.slice                       512.0M     256.0M    4.0K  8.0K    2.0G  never  deferred         -        -\n"
-		  "/system.slice/foo.service               0B         0B    4.0K  8.0K     max  first  immediate   100.0M     1.0G\n"
-		  "/system.slice/foo.service/a \"q\"\\        0B         0B    4.0K  8.0K     max  first  immediate   100.0M      max\n"
-		  "/system.slice-x                         0B         0B    4.0K  8.0K     max  first  immediate   100.0M      max\n"
-		  "id:77                                   0B         0B    4.0K  8.0K     max  -      immediate   100.0M      max\n");
+		  "CGROUP                            RESIDENT  PURGEABLE  BACKUP  VRAM  VRAM.MAX  BUDGET  PURGE  WRITEBACK  MEM.CUR  MEM.MAX\n"
+		  "/                                     1.5M     768.0K    4.0K  8.0K       max     max  first  immediate   100.0M      max\n"
+		  "/system.slice                       512.0M     256.0M    4.0K  8.0K     64.0M    2.0G  never  deferred         -        -\n"
+		  "/system.slice/foo.service               0B         0B    4.0K  8.0K     64.0M     max  first  immediate   100.0M     1.0G\n"
+		  "/system.slice/foo.service/a \"q\"\\        0B         0B    4.0K  8.0K       max     max  first  immediate   100.0M      max\n"
+		  "/system.slice-x                         0B         0B    4.0K  8.0K       max     max  first  immediate   100.0M      max\n"
+		  "id:77                                   0B         0B    4.0K  8.0K       max     max  -      immediate   100.0M      max\n");
 	free(out);
 }
 
@@ -150,22 +157,22 @@ static void test_tree(void)
 	CAPTURE(out, gm_print_records(OUT, recs, NRECS, GM_FORMAT_TABLE,
 				      false, true));
 	CHECK_STR(out,
-		  "CGROUP            RESIDENT  PURGEABLE  BACKUP  VRAM  BUDGET  PURGE  WRITEBACK  MEM.CUR  MEM.MAX\n"
-		  "/                     1.5M     768.0K    4.0K  8.0K     max  first  immediate   100.0M      max\n"
-		  "  system.slice      512.0M     256.0M    4.0K  8.0K    2.0G  never  deferred         -        -\n"
-		  "    foo.service         0B         0B    4.0K  8.0K     max  first  immediate   100.0M     1.0G\n"
-		  "      a \"q\"\\            0B         0B    4.0K  8.0K     max  first  immediate   100.0M      max\n"
-		  "  system.slice-x        0B         0B    4.0K  8.0K     max  first  immediate   100.0M      max\n"
-		  "id:77                   0B         0B    4.0K  8.0K     max  -      immediate   100.0M      max\n");
+		  "CGROUP            RESIDENT  PURGEABLE  BACKUP  VRAM  VRAM.MAX  BUDGET  PURGE  WRITEBACK  MEM.CUR  MEM.MAX\n"
+		  "/                     1.5M     768.0K    4.0K  8.0K       max     max  first  immediate   100.0M      max\n"
+		  "  system.slice      512.0M     256.0M    4.0K  8.0K     64.0M    2.0G  never  deferred         -        -\n"
+		  "    foo.service         0B         0B    4.0K  8.0K     64.0M     max  first  immediate   100.0M     1.0G\n"
+		  "      a \"q\"\\            0B         0B    4.0K  8.0K       max     max  first  immediate   100.0M      max\n"
+		  "  system.slice-x        0B         0B    4.0K  8.0K       max     max  first  immediate   100.0M      max\n"
+		  "id:77                   0B         0B    4.0K  8.0K       max     max  -      immediate   100.0M      max\n");
 	free(out);
 	/* A subtree without the root: its top is not indented. */
 	CAPTURE(out, gm_print_records(OUT, recs + 1, 3, GM_FORMAT_TABLE,
 				      false, true));
 	CHECK_STR(out,
-		  "CGROUP         RESIDENT  PURGEABLE  BACKUP  VRAM  BUDGET  PURGE  WRITEBACK  MEM.CUR  MEM.MAX\n"
-		  "/system.slice    512.0M     256.0M    4.0K  8.0K    2.0G  never  deferred         -        -\n"
-		  "  foo.service        0B         0B    4.0K  8.0K     max  first  immediate   100.0M     1.0G\n"
-		  "    a \"q\"\\           0B         0B    4.0K  8.0K     max  first  immediate   100.0M      max\n");
+		  "CGROUP         RESIDENT  PURGEABLE  BACKUP  VRAM  VRAM.MAX  BUDGET  PURGE  WRITEBACK  MEM.CUR  MEM.MAX\n"
+		  "/system.slice    512.0M     256.0M    4.0K  8.0K     64.0M    2.0G  never  deferred         -        -\n"
+		  "  foo.service        0B         0B    4.0K  8.0K     64.0M     max  first  immediate   100.0M     1.0G\n"
+		  "    a \"q\"\\           0B         0B    4.0K  8.0K       max     max  first  immediate   100.0M      max\n");
 	free(out);
 }
 
@@ -214,8 +221,10 @@ static void test_json(void)
 		"[\"path\",\"id\",\"resident\",\"purgeable\",\"backup\",\"vram\","
 		"\"swap_budget\",\"effective_swap_budget\",\"purge\","
 		"\"effective_purge\",\"writeback\",\"effective_writeback\","
+		"\"vram_max\",\"effective_vram_max\","
 		"\"purged_total\",\"backed_up_total\",\"restored_total\","
-		"\"budget_denials\",\"memory_current\",\"memory_max\"]";
+		"\"budget_denials\",\"vram_evictions\",\"memory_current\","
+		"\"memory_max\"]";
 	char *out = NULL, expr[512];
 	bool pretty;
 
@@ -236,9 +245,14 @@ static void test_json(void)
 			   "\"effective_purge\":\"first\","
 			   "\"writeback\":\"immediate\","
 			   "\"effective_writeback\":\"immediate\","
+			   "\"vram_max\":null,\"effective_vram_max\":null,"
 			   "\"purged_total\":1,\"backed_up_total\":2,"
 			   "\"restored_total\":3,\"budget_denials\":4,"
+			   "\"vram_evictions\":5,"
 			   "\"memory_current\":104857600,\"memory_max\":null}");
+		check_json(out, ".cgroups[1].vram_max == 67108864 and "
+			   ".cgroups[2].vram_max == null and "
+			   ".cgroups[2].effective_vram_max == 67108864");
 		check_json(out, ".cgroups[1].swap_budget == 2147483648 and "
 			   ".cgroups[1].purge == \"never\" and "
 			   ".cgroups[1].memory_current == null and "
@@ -318,6 +332,9 @@ static void test_prometheus(void)
 		{ "gpumem_backed_up_bytes_total", "counter" },
 		{ "gpumem_restored_bytes_total", "counter" },
 		{ "gpumem_budget_denials_total", "counter" },
+		{ "gpumem_vram_max_bytes", "gauge" },
+		{ "gpumem_effective_vram_max_bytes", "gauge" },
+		{ "gpumem_vram_evictions_total", "counter" },
 	};
 	char *out = NULL, line[256];
 	size_t i;
@@ -332,8 +349,8 @@ static void test_prometheus(void)
 			 metrics[i][1]);
 		CHECK_INT(count_lines(out, line), 1);
 	}
-	CHECK_INT(count_lines(out, "# HELP "), 10);
-	CHECK_INT(count_lines(out, "# TYPE "), 10);
+	CHECK_INT(count_lines(out, "# HELP "), 13);
+	CHECK_INT(count_lines(out, "# TYPE "), 13);
 	CHECK_INT(count_lines(out, "gpumem_resident_bytes{"), NRECS);
 	CHECK_HAS(out, "\ngpumem_vram_bytes{cgroup=\"/\",id=\"1\"} 8192\n");
 	CHECK_HAS(out, "\ngpumem_resident_bytes{cgroup=\"/\",id=\"1\"} 1572864\n");
@@ -342,6 +359,11 @@ static void test_prometheus(void)
 	CHECK_INT(count_lines(out, "gpumem_swap_budget_bytes{"), 1);
 	CHECK_HAS(out, "\ngpumem_swap_budget_bytes{cgroup=\"/system.slice\",id=\"20\"} 2147483648\n");
 	CHECK_INT(count_lines(out, "gpumem_effective_swap_budget_bytes{"), 1);
+	/* a VRAM limit: its own on one cgroup, in force on two */
+	CHECK_INT(count_lines(out, "gpumem_vram_max_bytes{"), 1);
+	CHECK_INT(count_lines(out, "gpumem_effective_vram_max_bytes{"), 2);
+	CHECK_HAS(out, "\ngpumem_effective_vram_max_bytes{cgroup=\"/system.slice/foo.service\",id=\"30\"} 67108864\n");
+	CHECK_HAS(out, "\ngpumem_vram_evictions_total{cgroup=\"/\",id=\"1\"} 5\n");
 	/* escaping of label values; unknown path: empty */
 	CHECK_HAS(out, "\ngpumem_backup_bytes{cgroup=\"/system.slice/foo.service/a \\\"q\\\"\\\\\",id=\"31\"} 4096\n");
 	CHECK_HAS(out, "\ngpumem_backup_bytes{cgroup=\"\",id=\"77\"} 4096\n");
@@ -410,7 +432,7 @@ static void test_events(void)
 	ev.a.val[GPUMEM_A_EVENT_BYTES] = 4096;
 	ev.a.val[GPUMEM_A_EVENT_BUDGET_ID] = 20;
 	ev.a.has |= 1u << GPUMEM_A_EVENT_BYTES | 1u << GPUMEM_A_EVENT_BUDGET_ID;
-	ev.budget_path = "/system.slice";
+	ev.other_path = "/system.slice";
 	CAPTURE(out, gm_print_event(OUT, &ev, false));
 	CHECK_STR(out, "2023-11-14T22:13:20.123+0000 budget id:30 bytes=4K budget=/system.slice\n");
 	free(out);
@@ -421,21 +443,40 @@ static void test_events(void)
 	CHECK(!strchr(out, '\n')[1]);
 	free(out);
 
+	ev = event(GPUMEM_CMD_VRAM_NTF);
+	ev.path = "/system.slice/foo.service";
+	ev.a.val[GPUMEM_A_EVENT_BYTES] = 8 * M;
+	ev.a.val[GPUMEM_A_EVENT_LIMIT_ID] = 20;
+	ev.a.has |= 1u << GPUMEM_A_EVENT_BYTES | 1u << GPUMEM_A_EVENT_LIMIT_ID;
+	ev.other_path = "/system.slice";
+	CAPTURE(out, gm_print_event(OUT, &ev, false));
+	CHECK_STR(out, "2023-11-14T22:13:20.123+0000 vram /system.slice/foo.service bytes=8M limit=/system.slice\n");
+	free(out);
+	CAPTURE(out, gm_print_event(OUT, &ev, true));
+	check_json(out, ".event == \"vram\" and .id == 30 and "
+		   ".bytes == 8388608 and .limit_id == 20 and "
+		   ".limit_path == \"/system.slice\" and "
+		   "(has(\"budget_id\") | not)");
+	free(out);
+
 	ev = event(GPUMEM_CMD_POLICY_NTF);
 	ev.path = "/a";
 	ev.a.val[GPUMEM_A_CGROUP_PURGE] = GPUMEM_PURGE_LAST;
 	ev.a.val[GPUMEM_A_CGROUP_SWAP_BUDGET] = 2048 * M;
 	ev.a.val[GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET] = GM_SIZE_MAX;
 	ev.a.val[GPUMEM_A_CGROUP_WRITEBACK] = GPUMEM_WRITEBACK_DEFERRED;
+	ev.a.val[GPUMEM_A_CGROUP_VRAM_MAX] = 16 * M;
 	ev.a.has |= 1u << GPUMEM_A_CGROUP_PURGE |
 		    1u << GPUMEM_A_CGROUP_SWAP_BUDGET |
 		    1u << GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET |
-		    1u << GPUMEM_A_CGROUP_WRITEBACK;
+		    1u << GPUMEM_A_CGROUP_WRITEBACK |
+		    1u << GPUMEM_A_CGROUP_VRAM_MAX;
 	CAPTURE(out, gm_print_event(OUT, &ev, false));
-	CHECK_STR(out, "2023-11-14T22:13:20.123+0000 policy /a purge=last swap-budget=2G writeback=deferred effective-swap-budget=max\n");
+	CHECK_STR(out, "2023-11-14T22:13:20.123+0000 policy /a purge=last swap-budget=2G writeback=deferred vram-max=16M effective-swap-budget=max\n");
 	free(out);
 	CAPTURE(out, gm_print_event(OUT, &ev, true));
 	check_json(out, ".event == \"policy\" and .purge == \"last\" and "
+		   ".vram_max == 16777216 and .effective_vram_max == null and "
 		   ".swap_budget == 2147483648 and "
 		   ".effective_swap_budget == null and "
 		   ".writeback == \"deferred\" and .effective_purge == null");

@@ -271,7 +271,7 @@ static void test_oci_hook(void)
 	CHECK_STR(r.out, "");
 	CHECK_STR(r.err,
 		  "gpumemctl: oci-hook: container abc: annotation gpumem.io/purge: invalid value 'sometimes' (expected first, last or never)\n"
-		  "gpumemctl: oci-hook: container abc: annotation gpumem.io/writebak: 'deferred': unknown key, expected gpumem.io/purge, gpumem.io/swap-budget or gpumem.io/writeback\n");
+		  "gpumemctl: oci-hook: container abc: annotation gpumem.io/writebak: 'deferred': unknown key, expected gpumem.io/purge, gpumem.io/swap-budget, gpumem.io/writeback or gpumem.io/vram-max\n");
 	/* another stage than createRuntime: a warning, nothing else changes */
 	run_hook(&r, root, NULL,
 		 "{\"ociVersion\":\"1.0.2\",\"id\":\"abc\",\"status\":\"running\",\"pid\":1,"
