@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "gmctl.h"
 #include "systest.h"
@@ -119,4 +121,58 @@ void gm_write_file(const char *dir, const char *name, const char *text)
 	f = fopen(path, "w");
 	if (!f || fputs(text, f) < 0 || fclose(f))
 		st_fail("write %s: %s", path, strerror(errno));
+}
+
+/* Start `gpumemctl -j monitor`, its output to FILE; wait until it listens. */
+pid_t gm_monitor_start(const char *file)
+{
+	char cmd[1024];
+	pid_t pid;
+	int i;
+
+	snprintf(cmd, sizeof(cmd), "exec %s -j monitor >%s 2>%s.err", GPUMEMCTL,
+		 file, file);
+	pid = fork();
+	if (pid < 0)
+		st_fail("fork: %s", strerror(errno));
+	if (!pid) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	snprintf(cmd, sizeof(cmd), "grep -q monitoring %s.err", file);
+	for (i = 0; i < 100; i++) {
+		if (!system(cmd))
+			return pid;
+		st_sleep_ms(100);
+	}
+	st_fail("gpumemctl monitor did not start listening");
+}
+
+void gm_monitor_stop(pid_t pid, const char *file)
+{
+	char cmd[1024];
+	int status;
+
+	kill(pid, SIGINT);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		snprintf(cmd, sizeof(cmd), "cat %s.err", file);
+		if (system(cmd))
+			printf("(no stderr)\n");
+		st_fail("gpumemctl monitor did not exit 0 on SIGINT (status %#x)",
+			status);
+	}
+}
+
+/* The monitor's output has a JSON line with EVENT for cgroup ID. */
+void gm_expect_event(const char *file, const char *event, uint64_t id)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd),
+		 "jq -e -s 'map(select(.event == \"%s\" and .id == %" PRIu64
+		 ")) | length > 0' %s >/dev/null", event, id, file);
+	if (system(cmd))
+		st_fail("gpumemctl monitor printed no %s event for id %" PRIu64,
+			event, id);
 }

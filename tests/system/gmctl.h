@@ -7,6 +7,7 @@
 #define GPUMEM_TEST_GMCTL_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 /* The output of the last command run by these helpers. */
 extern char gm_out[65536];
@@ -35,6 +36,12 @@ void gm_expect_eq(const char *what, uint64_t got, uint64_t want);
  */
 void gm_reclaim(const char *cg, uint64_t size, uint64_t want_purged,
 		uint64_t want_backed_up);
+/* Start `gpumemctl -j monitor`, its output to FILE; wait until it listens. */
+pid_t gm_monitor_start(const char *file);
+/* Stop it with SIGINT; fail unless it exits 0. */
+void gm_monitor_stop(pid_t pid, const char *file);
+/* Fail unless the monitor's output has a JSON line with EVENT for cgroup ID. */
+void gm_expect_event(const char *file, const char *event, uint64_t id);
 /* Write TEXT to DIR/NAME, failing the test on error. */
 void gm_write_file(const char *dir, const char *name, const char *text);
 

@@ -47,7 +47,7 @@ struct group {
 
 struct table {
 	struct group g[4];
-	uint32_t vram[2];	/* F's bos in VRAM: 1 and 3 MiB */
+	struct vttm_bo vram[2];	/* F's bos in VRAM: 1 and 3 MiB */
 };
 
 /* The device's view of a group's bos: resident and backed-up bytes. */
@@ -100,72 +100,65 @@ static void expect_writeback(const char *cg, bool immediate, uint64_t bytes)
 	      immediate ? "swap" : "shmem", shmem / KiB, swap / KiB);
 }
 
-/* Two bos in VRAM, of 1 and 3 MiB, which have no pages to read or drop. */
-static void create_vram(int fd, uint32_t handle[2])
+/*
+ * Two bos in VRAM, of 1 and 3 MiB: new, they read as zeroes; they hold what
+ * is written; they have no pages to drop.
+ */
+static void create_vram(int fd, struct vttm_bo bo[2])
 {
-	char buf[64];
 	int i, ret;
 
 	for (i = 0; i < 2; i++) {
-		ret = vttm_create_raw(fd, (1 + 2 * i) * MiB, DRM_VTTM_CREATE_VRAM,
-				      &handle[i]);
-		if (ret)
-			st_fail("create a bo in VRAM: %s", strerror(ret));
+		vttm_create_vram(fd, &bo[i], (1 + 2 * i) * MiB);
+		vttm_verify(fd, &bo[i], "a new bo in VRAM");
+		vttm_fill(fd, &bo[i]);
 	}
-	ret = vttm_pread_raw(fd, handle[0], 0, buf, sizeof(buf));
-	if (ret != EINVAL)
-		st_fail("pread of a bo in VRAM: %s, want EINVAL", strerror(ret));
-	ret = vttm_madvise_raw(fd, handle[0], DRM_VTTM_MADV_DONTNEED, NULL);
+	ret = vttm_madvise_raw(fd, bo[0].handle, DRM_VTTM_MADV_DONTNEED, NULL);
 	if (ret != EINVAL)
 		st_fail("madvise of a bo in VRAM: %s, want EINVAL", strerror(ret));
 }
 
 /* F's VRAM bos count as F's (and the root's) vram, nothing resident. */
-static void expect_vram(int fd, const uint32_t handle[2])
+static void expect_vram(int fd, const struct vttm_bo bo[2])
 {
 	struct drm_vttm_bo_info info;
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		if (vttm_info_raw(fd, handle[i], &info))
-			st_fail("info of a bo in VRAM failed");
+		vttm_info(fd, &bo[i], &info);
 		if (!(info.flags & DRM_VTTM_BO_VRAM) || info.resident)
 			st_fail("a bo in VRAM: flags %#x, resident %" PRIu64,
 				info.flags, (uint64_t)info.resident);
+		vttm_verify(fd, &bo[i], "a bo in VRAM");
 	}
 	gm_expect_eq("F's vram", gm_stat("F", "vram"), 4 * MiB);
 	gm_expect_eq("L's vram", gm_stat("L", "vram"), 0);
 	if (gm_json(".cgroups[0].vram", "show /") < 4 * MiB)
 		st_fail("the root's vram is below F's");
-	st_ok("F's 4 MiB of bos in VRAM show as its vram (the device says VRAM, nothing resident)");
+	st_ok("F's 4 MiB of bos in VRAM show as its vram (the device says VRAM, nothing resident) and hold what was written");
 }
 
 /*
- * Two bos of 48 MiB in vttm's 64 MiB of VRAM: the second evicts the first
- * (and F's small ones) to system memory, where it is an ordinary bo of
- * zeroes; only the second counts as VRAM.
+ * Two bos of 48 MiB in vttm's 64 MiB of VRAM, no limit set: the second
+ * evicts the first (and F's small ones) to system memory, where it is an
+ * ordinary bo with its content; only the second counts as VRAM.
  */
 static void evict_vram(int fd)
 {
 	struct drm_vttm_bo_info info;
-	uint32_t x, y;
-	uint64_t buf[512];
-	size_t i;
+	struct vttm_bo x, y;
 
-	if (vttm_create_raw(fd, 48 * MiB, DRM_VTTM_CREATE_VRAM, &x) ||
-	    vttm_create_raw(fd, 48 * MiB, DRM_VTTM_CREATE_VRAM, &y))
-		st_fail("create two bos of 48 MiB in VRAM");
-	if (vttm_info_raw(fd, x, &info) || (info.flags & DRM_VTTM_BO_VRAM))
+	vttm_create_vram(fd, &x, 48 * MiB);
+	vttm_fill(fd, &x);
+	vttm_create_vram(fd, &y, 48 * MiB);
+	vttm_info(fd, &x, &info);
+	if (info.flags & DRM_VTTM_BO_VRAM)
 		st_fail("a bo evicted from VRAM still says VRAM");
-	if (vttm_pread_raw(fd, x, 0, buf, sizeof(buf)))
-		st_fail("pread of a bo evicted from VRAM failed");
-	for (i = 0; i < ARRAY_SIZE(buf); i++)
-		if (buf[i])
-			st_fail("a bo evicted from VRAM does not read as zeroes");
+	vttm_verify(fd, &x, "a bo evicted from VRAM");
 	gm_expect_eq("F's vram after an eviction", gm_stat("F", "vram"), 48 * MiB);
-	if (vttm_close_raw(fd, x) || vttm_close_raw(fd, y))
-		st_fail("close the 48 MiB bos");
-	st_ok("a bo evicted from VRAM is an ordinary bo of zeroes; F's vram counts only what is in VRAM");
+	vttm_close(fd, &x);
+	vttm_close(fd, &y);
+	st_ok("a bo evicted from VRAM is an ordinary bo with its content; F's vram counts only what is in VRAM");
 }
 
 /*
@@ -244,60 +237,6 @@ static void fill_group(int fd, struct group *g)
 			st_fail("a buffer object just filled was not retained");
 }
 
-/* Start `gpumemctl -j monitor`, its output to FILE; wait until it listens. */
-static pid_t monitor_start(const char *file)
-{
-	char cmd[1024];
-	pid_t pid;
-	int i;
-
-	snprintf(cmd, sizeof(cmd), "exec %s -j monitor >%s 2>%s.err", GPUMEMCTL,
-		 file, file);
-	pid = fork();
-	if (pid < 0)
-		st_fail("fork: %s", strerror(errno));
-	if (!pid) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	snprintf(cmd, sizeof(cmd), "grep -q monitoring %s.err", file);
-	for (i = 0; i < 100; i++) {
-		if (!system(cmd))
-			return pid;
-		st_sleep_ms(100);
-	}
-	st_fail("gpumemctl monitor did not start listening");
-}
-
-static void monitor_stop(pid_t pid, const char *file)
-{
-	char cmd[1024];
-	int status;
-
-	kill(pid, SIGINT);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
-		snprintf(cmd, sizeof(cmd), "cat %s.err", file);
-		if (system(cmd))
-			printf("(no stderr)\n");
-		st_fail("gpumemctl monitor did not exit 0 on SIGINT (status %#x)",
-			status);
-	}
-}
-
-/* The monitor's output has a JSON line with EVENT for cgroup ID. */
-static void expect_event(const char *file, const char *event, uint64_t id)
-{
-	char cmd[1024];
-
-	snprintf(cmd, sizeof(cmd),
-		 "jq -e -s 'map(select(.event == \"%s\" and .id == %" PRIu64
-		 ")) | length > 0' %s >/dev/null", event, id, file);
-	if (system(cmd))
-		st_fail("gpumemctl monitor printed no %s event for id %" PRIu64,
-			event, id);
-}
-
 int main(void)
 {
 	char monitor_out[256];
@@ -324,7 +263,7 @@ int main(void)
 	cg_create("P/K");
 
 	apply_configs();
-	monitor = monitor_start(monitor_out);
+	monitor = gm_monitor_start(monitor_out);
 	gm_ok("set /L purge last swap-budget 6M");
 	gm_ok("set /N purge never writeback deferred");
 	gm_ok("set /P swap-budget 4M");
@@ -394,11 +333,11 @@ int main(void)
 		st_fail("P's budget denials are 0");
 	expect_views_agree(fd, K);
 
-	monitor_stop(monitor, monitor_out);
-	expect_event(monitor_out, "purge", cg_id("F"));
-	expect_event(monitor_out, "budget", cg_id("L"));
-	expect_event(monitor_out, "budget", cg_id("P/K"));
-	expect_event(monitor_out, "policy", cg_id("P"));
+	gm_monitor_stop(monitor, monitor_out);
+	gm_expect_event(monitor_out, "purge", cg_id("F"));
+	gm_expect_event(monitor_out, "budget", cg_id("L"));
+	gm_expect_event(monitor_out, "budget", cg_id("P/K"));
+	gm_expect_event(monitor_out, "policy", cg_id("P"));
 	st_ok("monitor heard F's purge, L's and K's budget and P's policy events");
 
 	pid = fork();
@@ -436,6 +375,9 @@ int main(void)
 	st_ok("reclaim /F of 2^64 - 2 bytes freed all %" PRIu64 " KiB of F's",
 	      before / KiB);
 
+	/* F's VRAM bos, evicted by evict_vram(), are system memory now. */
+	for (i = 0; i < 2; i++)
+		vttm_close(fd, &t->vram[i]);
 	for (i = 0; i < 4; i++) {
 		int j;
 
@@ -449,9 +391,6 @@ int main(void)
 		gm_expect_eq("purgeable after destroying all",
 			  gm_stat(t->g[i].name, "purgeable"), 0);
 	}
-	for (i = 0; i < 2; i++)
-		if (vttm_close_raw(fd, t->vram[i]))
-			st_fail("close a bo in VRAM");
 	/* A bo's resources are freed by a worker once it is idle. */
 	for (i = 0; i < 100 && gm_stat("F", "vram"); i++)
 		st_sleep_ms(50);

@@ -149,15 +149,27 @@ int vttm_create_raw(int fd, uint64_t size, uint32_t flags, uint32_t *handle)
 	return ret;
 }
 
-void vttm_create(int fd, struct vttm_bo *bo, uint64_t size)
+static void create_flags(int fd, struct vttm_bo *bo, uint64_t size,
+			 uint32_t flags)
 {
-	int ret = vttm_create_raw(fd, size, 0, &bo->handle);
+	int ret = vttm_create_raw(fd, size, flags, &bo->handle);
 
 	if (ret)
-		st_fail("create a buffer object of %" PRIu64 " bytes: %s", size,
+		st_fail("create a buffer object of %" PRIu64 " bytes%s: %s", size,
+			flags & DRM_VTTM_CREATE_VRAM ? " for VRAM" : "",
 			strerror(ret));
 	bo->size = size;
 	bo->seed = 0;
+}
+
+void vttm_create(int fd, struct vttm_bo *bo, uint64_t size)
+{
+	create_flags(fd, bo, size, 0);
+}
+
+void vttm_create_vram(int fd, struct vttm_bo *bo, uint64_t size)
+{
+	create_flags(fd, bo, size, DRM_VTTM_CREATE_VRAM);
 }
 
 int vttm_close_raw(int fd, uint32_t handle)

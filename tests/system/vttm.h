@@ -38,6 +38,11 @@ void vttm_prefault(void);
 int vttm_create_raw(int fd, uint64_t size, uint32_t flags, uint32_t *handle);
 /* Create a buffer object of SIZE bytes; its content is zeroes (seed 0). */
 void vttm_create(int fd, struct vttm_bo *bo, uint64_t size);
+/*
+ * The same with DRM_VTTM_CREATE_VRAM: in VRAM, or in system memory where
+ * VRAM has no room for it even by eviction.
+ */
+void vttm_create_vram(int fd, struct vttm_bo *bo, uint64_t size);
 int vttm_close_raw(int fd, uint32_t handle);
 void vttm_close(int fd, struct vttm_bo *bo);
 
