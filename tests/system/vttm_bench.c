@@ -16,6 +16,9 @@
  *    1k in another cgroup beside the 100k (the control); and what the
  *    backup storage TTM sets up when a buffer object is first populated
  *    costs in kernel objects.
+ * 4. Allocation latency in VRAM: create buffer objects in VRAM with the
+ *    cgroup's vram-max off and on (not reached), and at the limit, where
+ *    each allocation first evicts one of the cgroup's own.
  *
  * The guest needs swap (512M is plenty) and memory for 100k buffer objects
  * and their kernel overhead (1536M).
@@ -31,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gmctl.h"
 #include "systest.h"
 #include "vttm.h"
 
@@ -64,12 +68,19 @@
 
 static const unsigned int s_populations[] = { 1000, 10000, 100000 };
 
+/* 4. VRAM allocation: a warm-up round, then V_ROUNDS of each limit */
+#define V_CG "bench-vram"
+#define V_BOS 32
+#define V_BO_SIZE MiB
+#define V_ROUNDS 11
+
 /* What the workers (children in a cgroup) hand back to the main process. */
 struct shared {
 	struct vttm_bo r[R_BOS];
 	uint64_t ns[MAX_ROUNDS];
 	uint64_t owner_cgroup_id;
 	struct vttm_bo s[S_MAX_BOS + 1000];	/* the populations, then the control */
+	struct vttm_bo v[V_BOS];
 };
 
 static struct shared *sh;
@@ -855,6 +866,76 @@ static void bench_scan(void)
 	cg_remove(S_CONTROL_CG);
 }
 
+/*
+ * 4. Allocation latency in VRAM
+ *
+ * A worker in V_CG creates V_BOS buffer objects in vttm's VRAM (64 MiB) and
+ * destroys them; the creates are timed. The three limits take turns, round
+ * by round, so that the machine's noise falls on all of them alike.
+ */
+static double v_round(int fd, const char *limit)
+{
+	struct vttm_bo *bos = sh->v;
+	pid_t pid;
+	int i;
+
+	if (gm_run("set /" V_CG " vram-max %s", limit))
+		st_fail("set vram-max %s: %s", limit, gm_out);
+	pid = st_fork(V_CG);
+	if (!pid) {
+		uint64_t t0 = now_ns();
+
+		for (i = 0; i < V_BOS; i++)
+			vttm_create_vram(fd, &bos[i], V_BO_SIZE);
+		sh->ns[0] = now_ns() - t0;
+		exit(0);
+	}
+	st_wait(pid, "the creator in " V_CG);
+	for (i = 0; i < V_BOS; i++)
+		vttm_close(fd, &bos[i]);
+	/* A bo's resources are freed by a worker once it is idle. */
+	for (i = 0; i < 100 && gm_stat(V_CG, "vram"); i++)
+		st_sleep_ms(20);
+	return sh->ns[0] / 1e3 / V_BOS;
+}
+
+static void bench_vram(void)
+{
+	struct series off = { 0 }, on = { 0 }, full = { 0 };
+	char a[128], b[128], c[128];
+	uint64_t evictions;
+	int fd, r;
+
+	note("vram-alloc: %d rounds (after one warm-up) of %d buffer objects of %d KiB created in VRAM, "
+	     "vram-max max, 1G and %d MiB in turn", V_ROUNDS, V_BOS,
+	     (int)(V_BO_SIZE / KiB), (int)(V_BOS / 4 * V_BO_SIZE / MiB));
+	cg_create(V_CG);
+	fd = vttm_open();
+	for (r = 0; r <= V_ROUNDS; r++) {
+		double v_off = v_round(fd, "max");
+		double v_on = v_round(fd, "1G");
+		double v_full = v_round(fd, "8M");
+
+		if (!r)
+			continue;
+		add(&off, v_off);
+		add(&on, v_on);
+		add(&full, v_full);
+	}
+	evictions = gm_stat(V_CG, "vram_evictions");
+	if (evictions != (uint64_t)(V_ROUNDS + 1) * (V_BOS - V_BOS / 4))
+		note("vram-alloc: %" PRIu64 " evictions, want %d", evictions,
+		     (V_ROUNDS + 1) * (V_BOS - V_BOS / 4));
+	close(fd);
+	bench("vram-alloc %d x %d KiB: limit off %s, on (not reached) %s, ratio on/off %.2f; "
+	      "at the limit (each evicts one of the cgroup's own) %s",
+	      V_BOS, (int)(V_BO_SIZE / KiB), fmt_series(a, sizeof(a), &off, "us/BO", 1),
+	      fmt_series(b, sizeof(b), &on, "us/BO", 1),
+	      median(&off) ? median(&on) / median(&off) : 0,
+	      fmt_series(c, sizeof(c), &full, "us/BO", 1));
+	cg_remove(V_CG);
+}
+
 int main(void)
 {
 	uint64_t t0 = now_ns();
@@ -868,6 +949,7 @@ int main(void)
 	bench_charge();
 	bench_reclaim();
 	bench_scan();
+	bench_vram();
 
 	note("done in %.0f s", (now_ns() - t0) / 1e9);
 	return 0;
