@@ -33,6 +33,9 @@ echo "   A's reclaim backs up A's own, never B's:"
 "$repo/build/tests/system/vttm-reclaim-swap" | sed 's/^/   /'
 echo "-- purgeable (DONTNEED) buffer objects are dropped before anything is backed up:"
 "$repo/build/tests/system/vttm-purge-first" | sed 's/^/   /'
+echo "-- a VRAM limit (vram-max) moves a cgroup's own buffer objects out of VRAM,"
+echo "   into system memory charged to it, and never another cgroup's:"
+"$repo/build/tests/system/vttm-vram-limit" | sed 's/^/   /'
 
 echo "== per-cgroup policy, declared: container A (OCI annotations), service B (a unit file)"
 cg=/sys/fs/cgroup

@@ -45,6 +45,7 @@
 #define POL_PURGE GPUMEM_PURGE_LAST
 #define POL_WRITEBACK GPUMEM_WRITEBACK_DEFERRED
 #define POL_BUDGET (8 * MiB)
+#define POL_VRAM_MAX (32 * MiB)
 
 #define UNKNOWN_ID ((uint64_t)1 << 40)
 
@@ -343,6 +344,7 @@ static void refused(int fd, struct req *req, int want, const char *msg,
 
 struct policy {
 	uint64_t id, purge, writeback, budget, eff_purge, eff_writeback, eff_budget;
+	uint64_t vram_max, eff_vram_max;
 };
 
 static void fill_policy(const struct nlmsghdr *nlh, struct policy *p, const char *what)
@@ -357,6 +359,8 @@ static void fill_policy(const struct nlmsghdr *nlh, struct policy *p, const char
 	p->eff_purge = attr_uint(&at, GPUMEM_A_CGROUP_EFFECTIVE_PURGE, what);
 	p->eff_writeback = attr_uint(&at, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK, what);
 	p->eff_budget = attr_uint(&at, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET, what);
+	p->vram_max = attr_uint(&at, GPUMEM_A_CGROUP_VRAM_MAX, what);
+	p->eff_vram_max = attr_uint(&at, GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX, what);
 }
 
 static void on_policy(const struct nlmsghdr *nlh, void *arg)
@@ -398,6 +402,10 @@ static void expect_policy(int fd, const char *after)
 			"the same), as first set", after, p.purge,
 			p.writeback, p.budget, p.eff_purge, p.eff_writeback, p.eff_budget,
 			POL_PURGE, POL_WRITEBACK, POL_BUDGET);
+	if (p.vram_max != POL_VRAM_MAX || p.eff_vram_max != POL_VRAM_MAX)
+		st_fail("after %s: vram-max of " CG " is %" PRIu64 " (effective %"
+			PRIu64 "), want %" PRIu64 " as first set", after, p.vram_max,
+			p.eff_vram_max, POL_VRAM_MAX);
 }
 
 /* refused(), then the policy must be unchanged. */
@@ -425,16 +433,17 @@ static void set_policy(int fd)
 {
 	struct req req;
 
-	req_init(&req, "policy-set purge last writeback deferred swap-budget 8M",
-		 GPUMEM_CMD_POLICY_SET, 0);
+	req_init(&req, "policy-set purge last writeback deferred swap-budget 8M "
+		 "vram-max 32M", GPUMEM_CMD_POLICY_SET, 0);
 	req_u64(&req, GPUMEM_A_CGROUP_ID, cg_test);
 	req_u32(&req, GPUMEM_A_CGROUP_PURGE, POL_PURGE);
 	req_u32(&req, GPUMEM_A_CGROUP_WRITEBACK, POL_WRITEBACK);
 	req_u64(&req, GPUMEM_A_CGROUP_SWAP_BUDGET, POL_BUDGET);
+	req_u64(&req, GPUMEM_A_CGROUP_VRAM_MAX, POL_VRAM_MAX);
 	do_ok(fd, &req, NULL, NULL, 0);
 	expect_policy(fd, "the first policy-set");
 	st_ok("policy of " CG " (id %" PRIu64 ") set: purge last, writeback deferred, "
-	      "swap-budget 8 MiB; policy-get reads it back", cg_test);
+	      "swap-budget 8 MiB, vram-max 32 MiB; policy-get reads it back", cg_test);
 }
 
 /* Statistics. */
@@ -444,7 +453,9 @@ static const int stats_attrs[] = {
 	GPUMEM_A_CGROUP_BACKUP, GPUMEM_A_CGROUP_SWAP_BUDGET,
 	GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET, GPUMEM_A_CGROUP_PURGED_TOTAL,
 	GPUMEM_A_CGROUP_BACKED_UP_TOTAL, GPUMEM_A_CGROUP_RESTORED_TOTAL,
-	GPUMEM_A_CGROUP_BUDGET_DENIALS,
+	GPUMEM_A_CGROUP_BUDGET_DENIALS, GPUMEM_A_CGROUP_VRAM,
+	GPUMEM_A_CGROUP_VRAM_MAX, GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX,
+	GPUMEM_A_CGROUP_VRAM_EVICTIONS,
 };
 
 /* What a dump saw of the root and of the test cgroup. */
@@ -534,7 +545,7 @@ static void reads(int fd, const char *who)
 		st_fail("%s: %d cgroups, the root (id 1) %s, " CG " (id %" PRIu64 ") %s",
 			what, s.n, s.root ? "among them" : "missing", cg_test,
 			s.test ? "among them" : "missing");
-	st_ok("%s: stats-get of " CG " has all 10 statistics, swap-budget 8 MiB; "
+	st_ok("%s: stats-get of " CG " has all 14 statistics, swap-budget 8 MiB; "
 	      "its dump lists %d cgroups, the root and " CG " among them", who, s.n);
 
 	snprintf(what, sizeof(what), "policy-get dump (%s)", who);
@@ -715,10 +726,22 @@ static void bad_values(int fd)
 	off = req_put(&r, GPUMEM_A_CGROUP_SWAP_BUDGET, three, sizeof(three));
 	refused_unchanged(fd, &r, EINVAL, "invalid attribute length", off, -1);
 
+	req_init(&r, "policy-set vram-max of 3 bytes", GPUMEM_CMD_POLICY_SET, 0);
+	req_u64(&r, GPUMEM_A_CGROUP_ID, cg_test);
+	off = req_put(&r, GPUMEM_A_CGROUP_VRAM_MAX, three, sizeof(three));
+	refused_unchanged(fd, &r, EINVAL, "invalid attribute length", off, -1);
+
+	req_init(&r, "policy-set vram-max 1M (valid), writeback 2",
+		 GPUMEM_CMD_POLICY_SET, 0);
+	req_u64(&r, GPUMEM_A_CGROUP_ID, cg_test);
+	req_u64(&r, GPUMEM_A_CGROUP_VRAM_MAX, MiB);
+	off = req_u32(&r, GPUMEM_A_CGROUP_WRITEBACK, 2);
+	refused_unchanged(fd, &r, ERANGE, "integer out of range", off, -1);
+
 	req_init(&r, "policy-set with the id only", GPUMEM_CMD_POLICY_SET, 0);
 	req_u64(&r, GPUMEM_A_CGROUP_ID, cg_test);
 	refused_unchanged(fd, &r, EINVAL,
-			  "nothing to set: give purge, writeback or swap-budget", -1, -1);
+			  "nothing to set: give purge, writeback, swap-budget or vram-max", -1, -1);
 
 	/* Nothing of a request is applied when one value is refused. */
 	req_init(&r, "policy-set purge first (valid), writeback 2",

@@ -226,6 +226,10 @@ int main(void)
 		     gm_json(".cgroups[0].vram", "show /"), 0);
 	cg_expect_key("A", "memory.stat", "gpu", 0);
 	cg_expect_key("P", "memory.stat", "gpu", 0);
+	cg_remove("P/C");
+	cg_remove("P");
+	cg_remove("A");
+	cg_remove("B");
 	/* Its last bos may go a moment after the file. */
 	for (i = 0; st_try_rmmod("vttm"); i++) {
 		if (i == 50)
