@@ -806,7 +806,7 @@ static void bad_messages(int fd)
 	req_u64(&r, GPUMEM_A_CGROUP_ID, cg_test);
 	req_u32(&r, GPUMEM_A_CGROUP_PURGE, GPUMEM_PURGE_FIRST);
 	off = req_u32(&r, GPUMEM_A_CGROUP_EFFECTIVE_PURGE, GPUMEM_PURGE_FIRST);
-	refused_unchanged(fd, &r, EINVAL, "Unknown attribute type", off, -1);
+	refused_unchanged(fd, &r, EINVAL, "Unsupported attribute", off, -1);
 
 	req_init(&r, "stats-get with an attribute of type 0", GPUMEM_CMD_STATS_GET, 0);
 	req_u64(&r, GPUMEM_A_CGROUP_ID, cg_test);
