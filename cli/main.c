@@ -89,24 +89,7 @@ static int resolve_cgroups(struct ctx *c)
 struct records {
 	struct gm_record *v;
 	size_t n, cap;
-	size_t sorted;		/* v[0..sorted) are sorted by id */
 };
-
-static int id_cmp(const void *pa, const void *pb)
-{
-	uint64_t a = gm_record_id(pa), b = gm_record_id(pb);
-
-	return a < b ? -1 : a > b;
-}
-
-static struct gm_record *records_find(struct records *r, uint64_t id)
-{
-	struct gm_record key;
-
-	key.a.val[GPUMEM_A_CGROUP_ID] = id;
-	return r->sorted ? bsearch(&key, r->v, r->sorted, sizeof(*r->v),
-				   id_cmp) : NULL;
-}
 
 /* A new zeroed record at the end, NULL if out of memory. */
 static struct gm_record *records_push(struct records *r)
@@ -124,20 +107,49 @@ static struct gm_record *records_push(struct records *r)
 	return &r->v[r->n++];
 }
 
-/* Reply callback: join the reply into the record of its id. */
+/*
+ * Reply callback: a stats-get record, which carries everything show prints
+ * (statistics, policy, path, memory.current and memory.max).
+ */
 static int collect(uint8_t cmd, const struct gm_attrs *a, void *arg)
 {
 	struct records *r = arg;
 	struct gm_record *rec;
 
 	(void)cmd;
-	rec = records_find(r, a->val[GPUMEM_A_CGROUP_ID]);
-	if (!rec)
-		rec = records_push(r);
+	rec = records_push(r);
 	if (!rec)
 		return -ENOMEM;
 	gm_record_merge(rec, a);
+	if (a->path && !(rec->path = strdup(a->path)))
+		return -ENOMEM;
+	rec->has_mem_current = gm_has(a, GPUMEM_A_CGROUP_MEMORY_CURRENT);
+	rec->mem_current = a->val[GPUMEM_A_CGROUP_MEMORY_CURRENT];
+	rec->has_mem_max = gm_has(a, GPUMEM_A_CGROUP_MEMORY_MAX);
+	rec->mem_max = a->val[GPUMEM_A_CGROUP_MEMORY_MAX];
 	return 0;
+}
+
+static int id_cmp(const void *pa, const void *pb)
+{
+	uint64_t a = gm_record_id(pa), b = gm_record_id(pb);
+
+	return a < b ? -1 : a > b;
+}
+
+/* A cgroup met twice (in overlapping subtrees) is kept once. */
+static void records_dedupe(struct records *r)
+{
+	size_t i, kept = 0;
+
+	qsort(r->v, r->n, sizeof(*r->v), id_cmp);
+	for (i = 0; i < r->n; i++) {
+		if (kept && gm_record_id(&r->v[kept - 1]) == gm_record_id(&r->v[i]))
+			free(r->v[i].path);
+		else
+			r->v[kept++] = r->v[i];
+	}
+	r->n = kept;
 }
 
 static void records_free(struct records *r)
@@ -150,121 +162,45 @@ static void records_free(struct records *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Stats then policy (of one cgroup, or all if @id is NULL), joined. */
-static int get_records(struct ctx *c, const char *what,
-		       const struct gm_nl_attr *id, struct records *r)
+/*
+ * Every record show needs, from the kernel alone: of each CGROUP operand
+ * (with --tree, of its subtree), or of every cgroup.
+ */
+static int get_records(struct ctx *c, struct records *r)
 {
-	bool dump = !id;
-	int ret;
-
-	ret = gm_nl_request(&c->nl, what, GPUMEM_CMD_STATS_GET, dump, id,
-			    !dump, collect, r, &c->err);
-	if (ret)
-		return ret;
-	qsort(r->v, r->n, sizeof(*r->v), id_cmp);
-	r->sorted = r->n;
-	return gm_nl_request(&c->nl, what, GPUMEM_CMD_POLICY_GET, dump, id,
-			     !dump, collect, r, &c->err);
-}
-
-/* The records of the CGROUP operands, one request each. */
-static int get_operands(struct ctx *c, struct records *r)
-{
+	const struct gm_cmdline *cl = c->cl;
 	char what[PATH_MAX + 16];
 	size_t i;
-	int ret = 0;
+	int ret;
 
-	for (i = 0; i < c->cl->nargs && !ret; i++) {
+	if (!cl->nargs)
+		return gm_nl_request(&c->nl, "show", GPUMEM_CMD_STATS_GET, true,
+				     NULL, 0, collect, r, &c->err);
+	for (i = 0; i < cl->nargs; i++) {
 		const struct gm_nl_attr id = {
 			GPUMEM_A_CGROUP_ID, false, c->cgs[i].id,
 		};
-		struct records one = { 0 };
-		struct gm_record *rec;
 
 		snprintf(what, sizeof(what), "show %s", c->cgs[i].path);
-		ret = get_records(c, what, &id, &one);
-		if (!ret && one.n) {
-			rec = records_push(r);
-			if (!rec || !(one.v[0].path = strdup(c->cgs[i].path)))
-				ret = out_of_memory(&c->err);
-			else
-				*rec = one.v[0], one.v[0].path = NULL;
-		}
-		records_free(&one);
+		/* A dump with an id covers that cgroup's subtree. */
+		ret = gm_nl_request(&c->nl, what, GPUMEM_CMD_STATS_GET, cl->tree,
+				    &id, 1, collect, r, &c->err);
+		if (ret)
+			return ret;
 	}
-	return ret;
-}
-
-static bool in_operand_subtree(const struct ctx *c, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < c->cl->nargs; i++) {
-		const char *top = c->cgs[i].path;
-		size_t n = strlen(top);
-
-		if (!strcmp(top, "/") || !strcmp(path, top) ||
-		    (!strncmp(path, top, n) && path[n] == '/'))
-			return true;
-	}
-	return false;
-}
-
-/* All records, with paths; for --tree only the operands' subtrees. */
-static int get_all(struct ctx *c, struct records *r)
-{
-	struct gm_cgroup_map map = { 0 };
-	size_t i, kept = 0;
-	int ret;
-
-	ret = get_records(c, "show", NULL, r);
-	if (!ret)
-		ret = gm_cgroup_map_build(&map, c->root, &c->err);
-	for (i = 0; i < r->n && !ret; i++) {
-		const char *path = gm_cgroup_map_find(&map,
-						      gm_record_id(&r->v[i]));
-
-		if (path && !(r->v[i].path = strdup(path)))
-			ret = out_of_memory(&c->err);
-	}
-	gm_cgroup_map_free(&map);
-	if (ret || !c->cl->nargs)
-		return ret;
-	for (i = 0; i < r->n; i++) {
-		if (r->v[i].path && in_operand_subtree(c, r->v[i].path))
-			r->v[kept++] = r->v[i];
-		else
-			free(r->v[i].path);
-	}
-	r->n = kept;
+	if (cl->tree && cl->nargs > 1)
+		records_dedupe(r);
 	return 0;
-}
-
-static void read_memory(const char *root, struct gm_record *rec)
-{
-	if (!rec->path)
-		return;
-	rec->has_mem_current = !gm_cgroup_read_u64(root, rec->path,
-						   "memory.current",
-						   &rec->mem_current);
-	rec->has_mem_max = !gm_cgroup_read_u64(root, rec->path, "memory.max",
-					       &rec->mem_max);
 }
 
 static int cmd_show(struct ctx *c)
 {
 	const struct gm_cmdline *cl = c->cl;
 	struct records r = { 0 };
-	size_t i;
 	int ret;
 
-	if (cl->nargs && !cl->tree)
-		ret = get_operands(c, &r);
-	else
-		ret = get_all(c, &r);
+	ret = get_records(c, &r);
 	if (!ret) {
-		for (i = 0; i < r.n; i++)
-			read_memory(c->root, &r.v[i]);
 		if (!cl->nargs || cl->tree)
 			gm_records_sort(r.v, r.n);
 		gm_print_records(stdout, r.v, r.n, cl->format, cl->pretty,

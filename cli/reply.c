@@ -27,6 +27,9 @@ static const enum gm_attr_type cgroup_types[GM_ATTR_SLOTS] = {
 	[GPUMEM_A_CGROUP_VRAM_MAX] = GM_ATTR_UINT,
 	[GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX] = GM_ATTR_UINT,
 	[GPUMEM_A_CGROUP_VRAM_EVICTIONS] = GM_ATTR_UINT,
+	[GPUMEM_A_CGROUP_PATH] = GM_ATTR_STRING,
+	[GPUMEM_A_CGROUP_MEMORY_CURRENT] = GM_ATTR_UINT,
+	[GPUMEM_A_CGROUP_MEMORY_MAX] = GM_ATTR_UINT,
 };
 
 static const enum gm_attr_type reclaim_types[GM_ATTR_SLOTS] = {
@@ -84,10 +87,18 @@ int gm_attrs_parse(const void *buf, size_t len, enum gm_attr_set set,
 		if (nla.nla_len < NLA_HDRLEN || nla.nla_len > len)
 			return -EPROTO;
 		type = nla.nla_type & NLA_TYPE_MASK;
-		if (type < GM_ATTR_SLOTS &&
-		    read_value(types[type], p + NLA_HDRLEN,
-			       nla.nla_len - NLA_HDRLEN, &out->val[type]))
+		if (type < GM_ATTR_SLOTS && types[type] == GM_ATTR_STRING) {
+			/* Only a string that ends within the attribute. */
+			if (nla.nla_len > NLA_HDRLEN &&
+			    !p[nla.nla_len - 1]) {
+				out->path = p + NLA_HDRLEN;
+				out->has |= 1u << type;
+			}
+		} else if (type < GM_ATTR_SLOTS &&
+			   read_value(types[type], p + NLA_HDRLEN,
+				      nla.nla_len - NLA_HDRLEN, &out->val[type])) {
 			out->has |= 1u << type;
+		}
 		step = NLA_ALIGN(nla.nla_len);
 		if (step >= len)
 			break;

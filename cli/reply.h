@@ -26,6 +26,7 @@ enum gm_attr_type {
 	GM_ATTR_IGNORE,		/* unknown to us: skipped */
 	GM_ATTR_U32,
 	GM_ATTR_UINT,		/* 4 or 8 bytes */
+	GM_ATTR_STRING,		/* NUL-terminated: the cgroup set's path */
 };
 
 /* Values indexed by attribute type; bit (1 << type) of @has if present. */
@@ -33,6 +34,11 @@ enum gm_attr_type {
 struct gm_attrs {
 	uint64_t val[GM_ATTR_SLOTS];
 	uint32_t has;
+	/*
+	 * GPUMEM_A_CGROUP_PATH, the one string attribute: it points into the
+	 * message parsed, so it is valid only as long as the message is.
+	 */
+	const char *path;
 };
 
 _Static_assert(GPUMEM_A_CGROUP_MAX < GM_ATTR_SLOTS, "cgroup attrs fit");

@@ -11,7 +11,12 @@
 #include <uapi/linux/gpumem.h>
 
 /* GPUMEM_CMD_POLICY_GET - do */
-static const struct nla_policy gpumem_policy_get_nl_policy[GPUMEM_A_CGROUP_ID + 1] = {
+static const struct nla_policy gpumem_policy_get_do_nl_policy[GPUMEM_A_CGROUP_ID + 1] = {
+	[GPUMEM_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_UINT, 1),
+};
+
+/* GPUMEM_CMD_POLICY_GET - dump */
+static const struct nla_policy gpumem_policy_get_dump_nl_policy[GPUMEM_A_CGROUP_ID + 1] = {
 	[GPUMEM_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_UINT, 1),
 };
 
@@ -25,7 +30,12 @@ static const struct nla_policy gpumem_policy_set_nl_policy[GPUMEM_A_CGROUP_VRAM_
 };
 
 /* GPUMEM_CMD_STATS_GET - do */
-static const struct nla_policy gpumem_stats_get_nl_policy[GPUMEM_A_CGROUP_ID + 1] = {
+static const struct nla_policy gpumem_stats_get_do_nl_policy[GPUMEM_A_CGROUP_ID + 1] = {
+	[GPUMEM_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_UINT, 1),
+};
+
+/* GPUMEM_CMD_STATS_GET - dump */
+static const struct nla_policy gpumem_stats_get_dump_nl_policy[GPUMEM_A_CGROUP_ID + 1] = {
 	[GPUMEM_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_UINT, 1),
 };
 
@@ -40,14 +50,16 @@ static const struct genl_split_ops gpumem_nl_ops[] = {
 	{
 		.cmd		= GPUMEM_CMD_POLICY_GET,
 		.doit		= gpumem_nl_policy_get_doit,
-		.policy		= gpumem_policy_get_nl_policy,
+		.policy		= gpumem_policy_get_do_nl_policy,
 		.maxattr	= GPUMEM_A_CGROUP_ID,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 	{
-		.cmd	= GPUMEM_CMD_POLICY_GET,
-		.dumpit	= gpumem_nl_policy_get_dumpit,
-		.flags	= GENL_CMD_CAP_DUMP,
+		.cmd		= GPUMEM_CMD_POLICY_GET,
+		.dumpit		= gpumem_nl_policy_get_dumpit,
+		.policy		= gpumem_policy_get_dump_nl_policy,
+		.maxattr	= GPUMEM_A_CGROUP_ID,
+		.flags		= GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd		= GPUMEM_CMD_POLICY_SET,
@@ -59,14 +71,16 @@ static const struct genl_split_ops gpumem_nl_ops[] = {
 	{
 		.cmd		= GPUMEM_CMD_STATS_GET,
 		.doit		= gpumem_nl_stats_get_doit,
-		.policy		= gpumem_stats_get_nl_policy,
+		.policy		= gpumem_stats_get_do_nl_policy,
 		.maxattr	= GPUMEM_A_CGROUP_ID,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 	{
-		.cmd	= GPUMEM_CMD_STATS_GET,
-		.dumpit	= gpumem_nl_stats_get_dumpit,
-		.flags	= GENL_CMD_CAP_DUMP,
+		.cmd		= GPUMEM_CMD_STATS_GET,
+		.dumpit		= gpumem_nl_stats_get_dumpit,
+		.policy		= gpumem_stats_get_dump_nl_policy,
+		.maxattr	= GPUMEM_A_CGROUP_ID,
+		.flags		= GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd		= GPUMEM_CMD_RECLAIM,

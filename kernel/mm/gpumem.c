@@ -20,6 +20,7 @@
 #include <linux/capability.h>
 #include <linux/cgroup.h>
 #include <linux/gpumem.h>
+#include <linux/kernfs.h>
 #include <linux/memcontrol.h>
 #include <linux/mutex.h>
 #include <linux/nsproxy.h>
@@ -589,49 +590,91 @@ static u64 gpumem_max_bytes(unsigned long max)
 	return max >= PAGE_COUNTER_MAX ? U64_MAX : gpumem_bytes(max);
 }
 
-static int gpumem_fill_vram_max(struct sk_buff *skb, struct gpumem_memcg *gm)
+/*
+ * What a reply is filled for: the root of the requester's cgroup namespace,
+ * which paths are relative to, and a buffer of PATH_MAX bytes for them
+ * (NULL for replies that carry no path).
+ */
+struct gpumem_fill_ctx {
+	struct cgroup *ns_root;
+	char *path;
+};
+
+/* The policy attributes, own and in force; one place for every reply. */
+static int gpumem_put_policy(struct sk_buff *skb, struct gpumem_memcg *gm)
 {
-	return nla_put_uint(skb, GPUMEM_A_CGROUP_VRAM_MAX,
+	struct gpumem_policy policy;
+
+	gpumem_effective(gm, &policy);
+	return nla_put_u32(skb, GPUMEM_A_CGROUP_PURGE, READ_ONCE(gm->purge)) ||
+	       nla_put_u32(skb, GPUMEM_A_CGROUP_WRITEBACK,
+			   READ_ONCE(gm->writeback)) ||
+	       nla_put_uint(skb, GPUMEM_A_CGROUP_SWAP_BUDGET,
+			    gpumem_max_bytes(READ_ONCE(gm->backup.max))) ||
+	       nla_put_u32(skb, GPUMEM_A_CGROUP_EFFECTIVE_PURGE, policy.purge) ||
+	       nla_put_u32(skb, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
+			   policy.writeback) ||
+	       nla_put_uint(skb, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET,
+			    gpumem_max_bytes(gpumem_effective_max(&gm->backup))) ||
+	       nla_put_uint(skb, GPUMEM_A_CGROUP_VRAM_MAX,
 			    gpumem_max_bytes(READ_ONCE(gm->vram.max))) ||
 	       nla_put_uint(skb, GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX,
 			    gpumem_max_bytes(gpumem_effective_max(&gm->vram)));
 }
 
-static int gpumem_fill_policy(struct sk_buff *skb, struct gpumem_memcg *gm)
+static int gpumem_fill_policy(struct sk_buff *skb, struct gpumem_memcg *gm,
+			      struct gpumem_fill_ctx *ctx)
 {
-	struct gpumem_policy policy;
-
-	gpumem_effective(gm, &policy);
 	if (nla_put_uint(skb, GPUMEM_A_CGROUP_ID, gm->id) ||
-	    nla_put_u32(skb, GPUMEM_A_CGROUP_PURGE, READ_ONCE(gm->purge)) ||
-	    nla_put_u32(skb, GPUMEM_A_CGROUP_WRITEBACK,
-			READ_ONCE(gm->writeback)) ||
-	    nla_put_uint(skb, GPUMEM_A_CGROUP_SWAP_BUDGET,
-			 gpumem_max_bytes(READ_ONCE(gm->backup.max))) ||
-	    nla_put_u32(skb, GPUMEM_A_CGROUP_EFFECTIVE_PURGE, policy.purge) ||
-	    nla_put_u32(skb, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
-			policy.writeback) ||
-	    nla_put_uint(skb, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET,
-			 gpumem_max_bytes(gpumem_effective_max(&gm->backup))) ||
-	    gpumem_fill_vram_max(skb, gm))
+	    gpumem_put_policy(skb, gm))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * The cgroup's path and memory.current and memory.max, so that a dump is
+ * all a reader needs. The root cgroup has neither file.
+ */
+static int gpumem_put_memcg(struct sk_buff *skb, struct gpumem_memcg *gm,
+			    struct gpumem_fill_ctx *ctx)
+{
+	struct mem_cgroup *memcg = gm->memcg;
+	int len;
+
+	len = kernfs_path_from_node(memcg->css.cgroup->kn, ctx->ns_root->kn,
+				    ctx->path, PATH_MAX);
+	if (len < 0 || len >= PATH_MAX)
+		return -ENAMETOOLONG;
+	if (nla_put_string(skb, GPUMEM_A_CGROUP_PATH, ctx->path))
+		return -EMSGSIZE;
+	if (mem_cgroup_is_root(memcg))
+		return 0;
+	if (nla_put_uint(skb, GPUMEM_A_CGROUP_MEMORY_CURRENT,
+			 gpumem_bytes(page_counter_read(&memcg->memory))) ||
+	    nla_put_uint(skb, GPUMEM_A_CGROUP_MEMORY_MAX,
+			 gpumem_max_bytes(READ_ONCE(memcg->memory.max))))
 		return -EMSGSIZE;
 	return 0;
 }
 
 /* Memory cgroup statistics are flushed by the caller. */
-static int gpumem_fill_stats(struct sk_buff *skb, struct gpumem_memcg *gm)
+static int gpumem_fill_stats(struct sk_buff *skb, struct gpumem_memcg *gm,
+			     struct gpumem_fill_ctx *ctx)
 {
-	if (nla_put_uint(skb, GPUMEM_A_CGROUP_ID, gm->id) ||
+	int ret;
+
+	if (nla_put_uint(skb, GPUMEM_A_CGROUP_ID, gm->id))
+		return -EMSGSIZE;
+	ret = gpumem_put_memcg(skb, gm, ctx);
+	if (ret)
+		return ret;
+	if (gpumem_put_policy(skb, gm) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_RESIDENT,
 			 gpumem_bytes(memcg_page_state(gm->memcg, MEMCG_GPU))) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_PURGEABLE,
 			 gpumem_bytes(page_counter_read(&gm->purgeable))) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_BACKUP,
 			 gpumem_bytes(page_counter_read(&gm->backup))) ||
-	    nla_put_uint(skb, GPUMEM_A_CGROUP_SWAP_BUDGET,
-			 gpumem_max_bytes(READ_ONCE(gm->backup.max))) ||
-	    nla_put_uint(skb, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET,
-			 gpumem_max_bytes(gpumem_effective_max(&gm->backup))) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_PURGED_TOTAL,
 			 gpumem_bytes(atomic_long_read(&gm->totals[GPUMEM_PURGED]))) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_BACKED_UP_TOTAL,
@@ -642,7 +685,6 @@ static int gpumem_fill_stats(struct sk_buff *skb, struct gpumem_memcg *gm)
 			 atomic_long_read(&gm->denials)) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_VRAM,
 			 gpumem_bytes(page_counter_read(&gm->vram))) ||
-	    gpumem_fill_vram_max(skb, gm) ||
 	    nla_put_uint(skb, GPUMEM_A_CGROUP_VRAM_EVICTIONS,
 			 atomic_long_read(&gm->vram_evictions)))
 		return -EMSGSIZE;
@@ -684,10 +726,19 @@ static struct mem_cgroup *gpumem_nl_memcg(struct genl_info *info,
 	return mem_cgroup_from_css(css);
 }
 
-static int gpumem_nl_get_doit(struct sk_buff *skb, struct genl_info *info,
-			      int (*fill)(struct sk_buff *skb,
-					  struct gpumem_memcg *gm))
+typedef int (*gpumem_fill_fn)(struct sk_buff *skb, struct gpumem_memcg *gm,
+			      struct gpumem_fill_ctx *ctx);
+
+/* The root of the requester's cgroup namespace on the default hierarchy. */
+static struct cgroup *gpumem_ns_root(void)
 {
+	return current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
+}
+
+static int gpumem_nl_get_doit(struct sk_buff *skb, struct genl_info *info,
+			      gpumem_fill_fn fill)
+{
+	struct gpumem_fill_ctx ctx = { .ns_root = gpumem_ns_root() };
 	struct gpumem_memcg *gm;
 	struct mem_cgroup *memcg;
 	struct sk_buff *rsp;
@@ -699,9 +750,10 @@ static int gpumem_nl_get_doit(struct sk_buff *skb, struct genl_info *info,
 		return PTR_ERR(memcg);
 
 	ret = -ENOMEM;
+	ctx.path = kmalloc(PATH_MAX, GFP_KERNEL);
 	rsp = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!rsp)
-		goto out;
+	if (!rsp || !ctx.path)
+		goto err_free;
 	hdr = genlmsg_iput(rsp, info);
 	if (!hdr)
 		goto err_free;
@@ -709,7 +761,7 @@ static int gpumem_nl_get_doit(struct sk_buff *skb, struct genl_info *info,
 	mem_cgroup_flush_stats(memcg);
 	rcu_read_lock();
 	gm = xa_load(&gpumem_memcgs, gpumem_memcg_id(memcg));
-	ret = gm ? fill(rsp, gm) : -ENOENT;
+	ret = gm ? fill(rsp, gm, &ctx) : -ENOENT;
 	rcu_read_unlock();
 	if (ret) {
 		if (ret == -ENOENT)
@@ -723,37 +775,76 @@ static int gpumem_nl_get_doit(struct sk_buff *skb, struct genl_info *info,
 err_free:
 	nlmsg_free(rsp);
 out:
+	kfree(ctx.path);
 	mem_cgroup_put(memcg);
 	return ret;
 }
 
-/* Where a dump goes on: the id of the next cgroup. */
+/*
+ * Where a dump goes on: the id of the next cgroup; the id of the subtree
+ * asked for, 0 for all.
+ */
 struct gpumem_dump_ctx {
 	unsigned long next_id;
+	u64 subtree_id;
 };
+
+/*
+ * The root of the subtree a dump covers, referenced: the cgroup the request
+ * names (which must be inside the requester's cgroup namespace), else the
+ * namespace's root.
+ */
+static struct cgroup *gpumem_dump_root(struct netlink_callback *cb,
+				       struct gpumem_dump_ctx *ctx)
+{
+	const struct genl_info *info = genl_info_dump(cb);
+	struct nlattr *attr = info->attrs[GPUMEM_A_CGROUP_ID];
+	struct cgroup *root;
+
+	if (!ctx->next_id && attr)
+		ctx->subtree_id = nla_get_uint(attr);
+	if (!ctx->subtree_id) {
+		root = gpumem_ns_root();
+		cgroup_get(root);
+		return root;
+	}
+	/* Looked up again by each part of the dump: it may have gone. */
+	root = cgroup_get_from_id(ctx->subtree_id);
+	if (IS_ERR(root) && !ctx->next_id)
+		NL_SET_ERR_MSG_ATTR(cb->extack, attr, "no cgroup with this id");
+	return root;
+}
 
 static int gpumem_nl_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb,
-				int (*fill)(struct sk_buff *skb,
-					    struct gpumem_memcg *gm))
+				gpumem_fill_fn fill)
 {
 	struct gpumem_dump_ctx *ctx = (void *)cb->ctx;
 	const struct genl_info *info = genl_info_dump(cb);
-	struct cgroup *ns_root = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
+	struct gpumem_fill_ctx fill_ctx = { .ns_root = gpumem_ns_root() };
 	struct gpumem_memcg *gm;
+	struct cgroup *root;
 	unsigned long id;
 	int ret = 0;
 	void *hdr;
 
 	NL_ASSERT_DUMP_CTX_FITS(struct gpumem_dump_ctx);
 
+	root = gpumem_dump_root(cb, ctx);
+	if (IS_ERR(root))
+		return ctx->next_id ? 0 : -ENOENT;
+	fill_ctx.path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!fill_ctx.path) {
+		cgroup_put(root);
+		return -ENOMEM;
+	}
 	if (!ctx->next_id)
 		mem_cgroup_flush_stats(root_mem_cgroup);
 
 	rcu_read_lock();
 	xa_for_each_start(&gpumem_memcgs, id, gm, ctx->next_id) {
 		/* Like a lookup by id: nothing outside the cgroup namespace. */
-		if (!cgroup_is_descendant(gm->memcg->css.cgroup, ns_root)) {
+		if (!cgroup_is_descendant(gm->memcg->css.cgroup, root)) {
 			ctx->next_id = id + 1;
 			continue;
 		}
@@ -764,7 +855,7 @@ static int gpumem_nl_get_dumpit(struct sk_buff *skb,
 			ret = -EMSGSIZE;
 			break;
 		}
-		ret = fill(skb, gm);
+		ret = fill(skb, gm, &fill_ctx);
 		if (ret) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -773,6 +864,8 @@ static int gpumem_nl_get_dumpit(struct sk_buff *skb,
 		ctx->next_id = id + 1;
 	}
 	rcu_read_unlock();
+	kfree(fill_ctx.path);
+	cgroup_put(root);
 
 	/* A full message ends this part of the dump; the rest comes next. */
 	if (ret == -EMSGSIZE && skb->len)
@@ -853,7 +946,7 @@ static void gpumem_notify_policy(struct gpumem_memcg *gm)
 
 	msg = gpumem_event_new(GPUMEM_CMD_POLICY_NTF, GFP_KERNEL, &hdr);
 	if (msg)
-		gpumem_event_send(msg, hdr, gpumem_fill_policy(msg, gm),
+		gpumem_event_send(msg, hdr, gpumem_fill_policy(msg, gm, NULL),
 				  GFP_KERNEL);
 }
 

@@ -82,11 +82,46 @@ static void test_stats_4_and_8_bytes(void)
 	CHECK_U64(a.val[GPUMEM_A_CGROUP_BACKED_UP_TOTAL], 7);
 	CHECK_U64(a.val[GPUMEM_A_CGROUP_RESTORED_TOTAL], 3);
 	CHECK_U64(a.val[GPUMEM_A_CGROUP_BUDGET_DENIALS], 1);
-	/* A stats reply has no policy enums. */
+	/* None was sent: none is there. */
 	CHECK(!gm_has(&a, GPUMEM_A_CGROUP_PURGE));
 	CHECK(!gm_has(&a, GPUMEM_A_CGROUP_WRITEBACK));
 	CHECK(!gm_has(&a, GPUMEM_A_CGROUP_EFFECTIVE_PURGE));
+	CHECK(!gm_has(&a, GPUMEM_A_CGROUP_PATH) && !a.path);
 	CHECK(gm_has(&a, GPUMEM_A_CGROUP_BUDGET_DENIALS));
+}
+
+/* The path and memory numbers a stats record carries since issue 14. */
+static void test_stats_path(void)
+{
+	static const char path[] = "/system.slice/a b.service";
+	struct gm_attrs a;
+	struct msg m;
+	uint8_t cmd = 0;
+
+	msg_init(&m, 0x20, GPUMEM_CMD_STATS_GET);
+	put32(&m, GPUMEM_A_CGROUP_ID, 42);
+	msg_put(&m, GPUMEM_A_CGROUP_PATH, path, sizeof(path));
+	put64(&m, GPUMEM_A_CGROUP_MEMORY_CURRENT, 3ULL << 20);
+	put64(&m, GPUMEM_A_CGROUP_MEMORY_MAX, UINT64_MAX);
+	CHECK_INT(gm_msg_parse(&m.nlh, &cmd, &a), 0);
+	CHECK(gm_has(&a, GPUMEM_A_CGROUP_PATH));
+	CHECK_STR(a.path, path);
+	CHECK_U64(a.val[GPUMEM_A_CGROUP_MEMORY_CURRENT], 3ULL << 20);
+	CHECK_U64(a.val[GPUMEM_A_CGROUP_MEMORY_MAX], UINT64_MAX);
+
+	/* A path without its NUL is no path; the rest still parses. */
+	msg_init(&m, 0x20, GPUMEM_CMD_STATS_GET);
+	msg_put(&m, GPUMEM_A_CGROUP_PATH, path, sizeof(path) - 1);
+	put32(&m, GPUMEM_A_CGROUP_ID, 43);
+	CHECK_INT(gm_msg_parse(&m.nlh, &cmd, &a), 0);
+	CHECK(!gm_has(&a, GPUMEM_A_CGROUP_PATH) && !a.path);
+	CHECK_U64(a.val[GPUMEM_A_CGROUP_ID], 43);
+	/* An empty attribute neither. */
+	msg_init(&m, 0x20, GPUMEM_CMD_STATS_GET);
+	msg_put(&m, GPUMEM_A_CGROUP_PATH, "", 0);
+	put32(&m, GPUMEM_A_CGROUP_ID, 44);
+	CHECK_INT(gm_msg_parse(&m.nlh, &cmd, &a), 0);
+	CHECK(!a.path);
 }
 
 static void test_policy_enums(void)
@@ -262,6 +297,7 @@ static void test_kernel_error(void)
 
 CHECK_MAIN(
 	CASE(test_stats_4_and_8_bytes),
+	CASE(test_stats_path),
 	CASE(test_policy_enums),
 	CASE(test_odd_attributes),
 	CASE(test_bad_messages),

@@ -681,6 +681,20 @@ static void bad_ids(int fd)
 #undef INIT
 #undef REST
 	}
+
+	/* A dump with an id covers that subtree; the id is checked alike. */
+	req_init(&r, "stats-get dump of id 0's subtree", GPUMEM_CMD_STATS_GET,
+		 NLM_F_DUMP);
+	off = req_u64(&r, GPUMEM_A_CGROUP_ID, 0);
+	refused_unchanged(fd, &r, ERANGE, "integer out of range", off, -1);
+	req_init(&r, "stats-get dump of unknown id 1<<40's subtree",
+		 GPUMEM_CMD_STATS_GET, NLM_F_DUMP);
+	off = req_u64(&r, GPUMEM_A_CGROUP_ID, UNKNOWN_ID);
+	refused_unchanged(fd, &r, ENOENT, "no cgroup with this id", off, -1);
+	req_init(&r, "policy-get dump of a removed cgroup's subtree",
+		 GPUMEM_CMD_POLICY_GET, NLM_F_DUMP);
+	off = req_u64(&r, GPUMEM_A_CGROUP_ID, gone);
+	refused_unchanged(fd, &r, ENOENT, "no cgroup with this id", off, -1);
 }
 
 static void bad_values(int fd)

@@ -219,10 +219,14 @@ static void dump_in_cgroupns(void)
 			  gm_json(".cgroups | length", "show"), 1);
 		gm_expect_eq("the one cgroup listed in L's cgroup namespace",
 			  gm_json(".cgroups[0].id", "show"), cg_id("L"));
+		/* Paths are the namespace's: L is its root. */
+		gm_expect_eq("L's path in its own cgroup namespace is /",
+			  gm_json(".cgroups[0].path == \"/\" | if . then 1 else 0 end",
+				  "show"), 1);
 		exit(0);
 	}
 	st_wait(pid, "a dump in L's cgroup namespace");
-	st_ok("a dump in L's cgroup namespace lists L alone");
+	st_ok("a dump in L's cgroup namespace lists L alone, as /");
 }
 
 static void fill_group(int fd, struct group *g)
