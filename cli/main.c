@@ -325,6 +325,7 @@ static int on_event(uint8_t cmd, const struct gm_attrs *a, void *arg)
 {
 	struct monitor *m = arg;
 	struct gm_event ev = { .cmd = cmd, .a = *a };
+	unsigned int ts_attr;
 
 	/* Policy events carry GPUMEM_A_CGROUP_ID, the same number. */
 	_Static_assert((int)GPUMEM_A_EVENT_ID == (int)GPUMEM_A_CGROUP_ID,
@@ -332,7 +333,15 @@ static int on_event(uint8_t cmd, const struct gm_attrs *a, void *arg)
 	if (!gm_event_name(cmd) ||
 	    !monitor_wants(m->c, a->val[GPUMEM_A_EVENT_ID]))
 		return 0;
-	clock_gettime(CLOCK_REALTIME, &ev.time);
+	/* The kernel's time of the event; ours for a kernel without it. */
+	ts_attr = cmd == GPUMEM_CMD_POLICY_NTF ? GPUMEM_A_CGROUP_TIMESTAMP :
+						 GPUMEM_A_EVENT_TIMESTAMP;
+	if (gm_has(a, ts_attr)) {
+		ev.time.tv_sec = a->val[ts_attr] / 1000000000;
+		ev.time.tv_nsec = a->val[ts_attr] % 1000000000;
+	} else {
+		clock_gettime(CLOCK_REALTIME, &ev.time);
+	}
 	ev.path = monitor_path(m, a->val[GPUMEM_A_EVENT_ID]);
 	if (cmd == GPUMEM_CMD_BUDGET_NTF &&
 	    gm_has(a, GPUMEM_A_EVENT_BUDGET_ID))

@@ -228,6 +228,12 @@ int gm_nl_subscribe(struct gm_nl *nl, struct gm_err *err)
 		return -ENOENT;
 	}
 	ret = nl_socket_add_membership(nl->sock, grp);
+	if (ret == -NLE_PERM) {
+		gm_err_set(err,
+			   "monitor: permission denied: the '%s' group needs CAP_NET_ADMIN (events name every cgroup of the machine)",
+			   GPUMEM_MCGRP_EVENTS);
+		return -EPERM;
+	}
 	if (ret < 0) {
 		gm_err_set(err, "monitor: cannot join the '%s' group: %s",
 			   GPUMEM_MCGRP_EVENTS, nl_geterror(ret));

@@ -30,6 +30,7 @@ static const enum gm_attr_type cgroup_types[GM_ATTR_SLOTS] = {
 	[GPUMEM_A_CGROUP_PATH] = GM_ATTR_STRING,
 	[GPUMEM_A_CGROUP_MEMORY_CURRENT] = GM_ATTR_UINT,
 	[GPUMEM_A_CGROUP_MEMORY_MAX] = GM_ATTR_UINT,
+	[GPUMEM_A_CGROUP_TIMESTAMP] = GM_ATTR_UINT,
 };
 
 static const enum gm_attr_type reclaim_types[GM_ATTR_SLOTS] = {
@@ -45,6 +46,7 @@ static const enum gm_attr_type event_types[GM_ATTR_SLOTS] = {
 	[GPUMEM_A_EVENT_BYTES] = GM_ATTR_UINT,
 	[GPUMEM_A_EVENT_BUDGET_ID] = GM_ATTR_UINT,
 	[GPUMEM_A_EVENT_LIMIT_ID] = GM_ATTR_UINT,
+	[GPUMEM_A_EVENT_TIMESTAMP] = GM_ATTR_UINT,
 };
 
 static const enum gm_attr_type *const set_types[] = {

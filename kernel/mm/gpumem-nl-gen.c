@@ -92,7 +92,7 @@ static const struct genl_split_ops gpumem_nl_ops[] = {
 };
 
 static const struct genl_multicast_group gpumem_nl_mcgrps[] = {
-	[GPUMEM_NLGRP_EVENTS] = { "events", },
+	[GPUMEM_NLGRP_EVENTS] = { "events", .flags = GENL_MCAST_CAP_NET_ADMIN, },
 };
 
 struct genl_family gpumem_nl_family __ro_after_init = {

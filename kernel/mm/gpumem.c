@@ -946,7 +946,10 @@ static void gpumem_notify_policy(struct gpumem_memcg *gm)
 
 	msg = gpumem_event_new(GPUMEM_CMD_POLICY_NTF, GFP_KERNEL, &hdr);
 	if (msg)
-		gpumem_event_send(msg, hdr, gpumem_fill_policy(msg, gm, NULL),
+		gpumem_event_send(msg, hdr,
+				  gpumem_fill_policy(msg, gm, NULL) ||
+				  nla_put_uint(msg, GPUMEM_A_CGROUP_TIMESTAMP,
+					       ktime_get_real_ns()),
 				  GFP_KERNEL);
 }
 
@@ -968,6 +971,8 @@ static void gpumem_notify_event(int cmd, u64 id, unsigned long nr_pages,
 			  nla_put_uint(msg, GPUMEM_A_EVENT_ID, id) ||
 			  nla_put_uint(msg, GPUMEM_A_EVENT_BYTES,
 				       gpumem_bytes(nr_pages)) ||
+			  nla_put_uint(msg, GPUMEM_A_EVENT_TIMESTAMP,
+				       ktime_get_real_ns()) ||
 			  (other_attr && nla_put_uint(msg, other_attr, other_id)),
 			  gfp);
 }

@@ -357,6 +357,10 @@ int main(void)
 		st_ok("unprivileged: show works, set is refused: %s", gm_out);
 		if (gm_run("reclaim /F 1M") == 0)
 			st_fail("an unprivileged reclaim succeeded");
+		/* Events name every cgroup: privileged listeners only. */
+		if (gm_run("monitor") == 0 || !strstr(gm_out, "CAP_NET_ADMIN"))
+			st_fail("an unprivileged monitor said: %s", gm_out);
+		st_ok("unprivileged: monitor is refused: %s", gm_out);
 		exit(0);
 	}
 	st_wait(pid, "the unprivileged user");
