@@ -54,7 +54,8 @@ int gm_size_parse(const char *s, uint64_t *out)
 
 	if (!s)
 		return -EINVAL;
-	if (!strcmp(s, "max")) {
+	/* "infinity" as systemd's MemoryMax= takes it */
+	if (!strcmp(s, "max") || !strcmp(s, "infinity")) {
 		*out = GM_SIZE_MAX;
 		return 0;
 	}

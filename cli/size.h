@@ -5,8 +5,9 @@
  * K, M, G, T, P or E (case-insensitive, powers of 1024), optionally
  * followed by "B" or, after a unit letter, "iB" (also case-insensitive):
  * "4096", "512K", "2g", "2GiB", "2GB" (still 2 * 1024^3), "100B".
- * The word "max" means "no limit" and is represented by GM_SIZE_MAX, as is
- * the number 18446744073709551615 (2^64 - 1).  No sign, no blanks, no
+ * The word "max" (or "infinity", as systemd's MemoryMax= writes it) means
+ * "no limit" and is represented by GM_SIZE_MAX, as is the number
+ * 18446744073709551615 (2^64 - 1).  No sign, no blanks, no
  * fractions.
  */
 #ifndef GPUMEMCTL_SIZE_H

@@ -174,6 +174,12 @@ static void test_set_each_key(void)
 	CHECK_INT(parse(&cl, ARGV("set", "b.slice", "vram-max", "max")), 0);
 	CHECK_U64(cl.set.vram_max, GM_SIZE_MAX);
 	gm_cmdline_free(&cl);
+	/* "infinity", as systemd writes MemoryMax=, is max */
+	CHECK_INT(parse(&cl, ARGV("set", "b.slice", "vram-max", "infinity",
+				  "swap-budget", "infinity")), 0);
+	CHECK_U64(cl.set.vram_max, GM_SIZE_MAX);
+	CHECK_U64(cl.set.swap_budget, GM_SIZE_MAX);
+	gm_cmdline_free(&cl);
 
 	CHECK_INT(parse(&cl, ARGV("set", "id:9", "writeback", "immediate")), 0);
 	CHECK(!cl.set.has_purge && !cl.set.has_swap_budget &&

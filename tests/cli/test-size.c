@@ -59,6 +59,8 @@ static void test_parse_byte_suffixes(void)
 static void test_parse_max(void)
 {
 	CHECK_U64(parse_ok("max"), GM_SIZE_MAX);
+	/* systemd's word for it (MemoryMax=infinity) */
+	CHECK_U64(parse_ok("infinity"), GM_SIZE_MAX);
 	CHECK_U64(parse_ok("18446744073709551615"), GM_SIZE_MAX);
 }
 
@@ -77,7 +79,8 @@ static void test_parse_junk(void)
 {
 	static const char *const bad[] = {
 		"", " ", "K", "G", "B", "iB", "x", "max ", " max", "MAX",
-		"Max", "maximum", "-1", "-0", "+1", "1 ", " 1", "1 K", "1KK",
+		"Max", "maximum", "Infinity", "inf", "infinityB", "-1", "-0",
+		"+1", "1 ", " 1", "1 K", "1KK",
 		"1Ki", "1iB", "1KBB", "1KiBB", "1Bi", "1X", "1Z", "1.5G",
 		"1,5G", "0x10", "1e3", "10%", "1G\n", "\t1",
 	};
