@@ -70,10 +70,50 @@ void gm_json_end_array(struct gm_json *j)
 	end(j, ']');
 }
 
+size_t gm_utf8_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+	size_t n, i;
+
+	if (u[0] < 0x80)
+		return 1;
+	if (u[0] >= 0xc2 && u[0] <= 0xdf)
+		n = 2, cp = u[0] & 0x1f;
+	else if (u[0] >= 0xe0 && u[0] <= 0xef)
+		n = 3, cp = u[0] & 0x0f;
+	else if (u[0] >= 0xf0 && u[0] <= 0xf4)
+		n = 4, cp = u[0] & 0x07;
+	else
+		return 0;	/* a continuation byte, 0xc0, 0xc1, 0xf5.. */
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)	/* the NUL too */
+			return 0;
+		cp = cp << 6 | (u[i] & 0x3f);
+	}
+	/* overlong forms, UTF-16 surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
 void gm_json_escape(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = *s;
+		size_t n;
+
+		if (c >= 0x80) {
+			n = gm_utf8_len(s);
+			if (!n) {
+				fputs("\\ufffd", f);
+				continue;
+			}
+			fwrite(s, 1, n, f);
+			s += n - 1;
+			continue;
+		}
 
 		switch (c) {
 		case '"':

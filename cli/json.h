@@ -1,12 +1,15 @@
 /*
  * A small streaming JSON writer: compact (one line) or pretty-printed
- * (two-space indent).  Strings are escaped per RFC 8259; bytes >= 0x80
- * are passed through, so UTF-8 stays UTF-8.
+ * (two-space indent).  Strings are escaped per RFC 8259 and the output
+ * is always valid UTF-8: valid UTF-8 sequences are passed through, every
+ * byte that is not part of one (cgroup names are bytes, not text) is
+ * written as \ufffd, the replacement character.
  */
 #ifndef GPUMEMCTL_JSON_H
 #define GPUMEMCTL_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -29,6 +32,14 @@ void gm_json_key(struct gm_json *j, const char *key);
 void gm_json_string(struct gm_json *j, const char *s);	/* NULL: null */
 void gm_json_u64(struct gm_json *j, uint64_t v);
 void gm_json_null(struct gm_json *j);
+
+/*
+ * The length of the valid UTF-8 sequence at @s (1 for ASCII, up to 4), or
+ * 0 if the byte there does not start one: a stray continuation byte, an
+ * overlong form, a surrogate, a code point above U+10FFFF, a truncated
+ * sequence.
+ */
+size_t gm_utf8_len(const char *s);
 
 /* Escape @s as the contents of a JSON string (no quotes) onto @f. */
 void gm_json_escape(FILE *f, const char *s);

@@ -425,14 +425,23 @@ static const struct metric {
 void gm_prom_escape(FILE *f, const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '\\')
+		size_t n = (unsigned char)*s >= 0x80 ? gm_utf8_len(s) : 1;
+
+		/* Prometheus refuses label values that are not UTF-8. */
+		if (!n) {
+			fputs("\xef\xbf\xbd", f);	/* U+FFFD */
+		} else if (n > 1) {
+			fwrite(s, 1, n, f);
+			s += n - 1;
+		} else if (*s == '\\') {
 			fputs("\\\\", f);
-		else if (*s == '"')
+		} else if (*s == '"') {
 			fputs("\\\"", f);
-		else if (*s == '\n')
+		} else if (*s == '\n') {
 			fputs("\\n", f);
-		else
+		} else {
 			fputc(*s, f);
+		}
 	}
 }
 

@@ -66,7 +66,10 @@ const char *gm_event_name(uint8_t cmd);
 /* One line (text, or one JSON object) for @ev, ending in '\n'. */
 void gm_print_event(FILE *f, const struct gm_event *ev, bool json);
 
-/* Escape a Prometheus label value ("\\", "\"", "\n") onto @f. */
+/*
+ * Escape a Prometheus label value ("\\", "\"", "\n") onto @f; a byte that
+ * is not valid UTF-8 becomes U+FFFD, as in JSON.
+ */
 void gm_prom_escape(FILE *f, const char *s);
 
 /*

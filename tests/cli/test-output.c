@@ -306,6 +306,80 @@ static void test_json_writer(void)
 	free(out);
 }
 
+/* Is @text valid UTF-8 by python3's strict decoder (skip without it)? */
+static void check_strict_utf8(const char *text)
+{
+	char path[] = "/tmp/gpumemctl-utf8-XXXXXX", cmd[256];
+	int fd = mkstemp(path);
+	size_t n = strlen(text);
+
+	if (fd < 0 || write(fd, text, n) != (ssize_t)n) {
+		CHECK_FAIL("writing %s: %s", path, strerror(errno));
+		return;
+	}
+	close(fd);
+	if (have("python3")) {
+		snprintf(cmd, sizeof(cmd),
+			 "python3 -c 'import sys; open(sys.argv[1], \"rb\").read().decode(\"utf-8\")' %s 2>/dev/null",
+			 path);
+		if (system(cmd))
+			CHECK_FAIL("not valid UTF-8: %s", text);
+	}
+	unlink(path);
+}
+
+static void test_utf8_len(void)
+{
+	CHECK_INT(gm_utf8_len("a"), 1);
+	CHECK_INT(gm_utf8_len("\xc3\xa9"), 2);		/* é */
+	CHECK_INT(gm_utf8_len("\xe2\x82\xac"), 3);	/* € */
+	CHECK_INT(gm_utf8_len("\xf0\x9f\x98\x80"), 4);	/* U+1F600 */
+	CHECK_INT(gm_utf8_len("\xf4\x8f\xbf\xbf"), 4);	/* U+10FFFF */
+	CHECK_INT(gm_utf8_len("\xff"), 0);
+	CHECK_INT(gm_utf8_len("\x80"), 0);		/* continuation */
+	CHECK_INT(gm_utf8_len("\xc3"), 0);		/* truncated at NUL */
+	CHECK_INT(gm_utf8_len("\xe2\x82x"), 0);		/* truncated */
+	CHECK_INT(gm_utf8_len("\xc0\xaf"), 0);		/* overlong '/' */
+	CHECK_INT(gm_utf8_len("\xe0\x80\xaf"), 0);	/* overlong */
+	CHECK_INT(gm_utf8_len("\xf0\x80\x80\xaf"), 0);	/* overlong */
+	CHECK_INT(gm_utf8_len("\xed\xa0\x80"), 0);	/* surrogate D800 */
+	CHECK_INT(gm_utf8_len("\xf4\x90\x80\x80"), 0);	/* U+110000 */
+}
+
+/*
+ * A cgroup name is bytes: what is not UTF-8 becomes U+FFFD, in JSON as
+ * \ufffd, in Prometheus label values as the character itself; valid
+ * multi-byte characters pass through.
+ */
+static void test_invalid_utf8(void)
+{
+	static char path[] = "/x\xff\xc3\xa9\xc0\xaf\xed\xa0\x80\xe2\x82";
+	struct gm_record r;
+	char *out = NULL;
+
+	CAPTURE(out, gm_json_escape(OUT, path));
+	CHECK_STR(out, "/x\\ufffd\xc3\xa9\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd"
+		  "\\ufffd\\ufffd");
+	free(out);
+
+	full_record(&r, 42, path, 4096);
+	CAPTURE(out, gm_print_records(OUT, &r, 1, GM_FORMAT_JSON, false,
+				      false));
+	CHECK_HAS(out, "\"path\":\"/x\\ufffd\xc3\xa9\\ufffd");
+	check_strict_utf8(out);
+	check_json(out, ".cgroups[0].path == \"/x\\ufffd\xc3\xa9"
+		   "\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\" and "
+		   ".cgroups[0].id == 42");
+	free(out);
+
+	CAPTURE(out, gm_print_records(OUT, &r, 1, GM_FORMAT_PROMETHEUS, false,
+				      false));
+	CHECK_HAS(out, "{cgroup=\"/x\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd");
+	check_strict_utf8(out);
+	free(out);
+	free(r.path);
+}
+
 /* Number of lines of @text that start with @prefix. */
 static int count_lines(const char *text, const char *prefix)
 {
@@ -498,6 +572,8 @@ CHECK_MAIN(
 	CASE(test_tree),
 	CASE(test_json),
 	CASE(test_json_writer),
+	CASE(test_utf8_len),
+	CASE(test_invalid_utf8),
 	CASE(test_prometheus),
 	CASE(test_reclaim),
 	CASE(test_events),
