@@ -176,34 +176,105 @@ static void unescape_octal(char *s)
 	*out = '\0';
 }
 
+/* One line of mountinfo: what finding the cgroup2 mount needs. */
+struct mount {
+	unsigned long id, parent;
+	char *point;		/* unescaped */
+	bool cgroup2;
+};
+
 /*
  * "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw"
- * Field 5 is the mount point; the file system type follows "-".
+ * Fields 1 and 2 are the mount's and its parent's ids, field 5 the mount
+ * point; the file system type follows "-".  Returns false for a line
+ * that is not one.
  */
-static bool mountinfo_cgroup2(char *line, char **mnt)
+static bool mountinfo_parse(char *line, struct mount *m)
 {
-	char *save = NULL, *tok;
+	char *save = NULL, *tok, *end;
 	bool sep = false;
 	int field = 0;
 
+	memset(m, 0, sizeof(*m));
 	for (tok = strtok_r(line, " \n", &save); tok;
 	     tok = strtok_r(NULL, " \n", &save), field++) {
-		if (field == 4)
-			*mnt = tok;
-		else if (field > 5 && !sep && !strcmp(tok, "-"))
+		if (field == 0 || field == 1) {
+			unsigned long v = strtoul(tok, &end, 10);
+
+			if (*end)
+				return false;
+			*(field ? &m->parent : &m->id) = v;
+		} else if (field == 4) {
+			m->point = tok;
+		} else if (field > 5 && !sep && !strcmp(tok, "-")) {
 			sep = true;
-		else if (sep)
-			return !strcmp(tok, "cgroup2");
+		} else if (sep) {
+			m->cgroup2 = !strcmp(tok, "cgroup2");
+			return m->point != NULL;
+		}
 	}
 	return false;
+}
+
+/*
+ * Can this process see mount @i?  Not if another mount sits on top of it
+ * (a child at the same mount point: an over-mount), nor if one of its
+ * ancestors is hidden so by a mount that is not on the way to @i.  The
+ * root's parent is not in the list.
+ */
+static bool mount_visible(const struct mount *v, size_t n, size_t i)
+{
+	size_t depth, k, p, prev = n;
+
+	for (depth = 0; depth < n; depth++) {
+		for (k = 0; k < n; k++)
+			if (v[k].parent == v[i].id && k != i && k != prev &&
+			    !strcmp(v[k].point, v[i].point))
+				return false;
+		for (p = 0; p < n; p++)
+			if (v[p].id == v[i].parent && p != i)
+				break;
+		if (p == n)
+			return true;
+		prev = i;
+		i = p;
+	}
+	return true;	/* a loop: not a real mountinfo, do not care */
+}
+
+/*
+ * The cgroup2 mount to use among the visible ones: the one at
+ * /sys/fs/cgroup (a unified host), else the one at /sys/fs/cgroup/unified
+ * (a hybrid host, where /sys/fs/cgroup holds the v1 hierarchies), else the
+ * first listed.  -1 if there is none.
+ */
+static long pick_mount(const struct mount *v, size_t n)
+{
+	static const char *const preferred[] = {
+		"/sys/fs/cgroup", "/sys/fs/cgroup/unified",
+	};
+	long first = -1;
+	size_t i, k;
+
+	for (k = 0; k < sizeof(preferred) / sizeof(preferred[0]); k++)
+		for (i = 0; i < n; i++)
+			if (v[i].cgroup2 && !strcmp(v[i].point, preferred[k]) &&
+			    mount_visible(v, n, i))
+				return (long)i;
+	for (i = 0; i < n && first < 0; i++)
+		if (v[i].cgroup2 && mount_visible(v, n, i))
+			first = (long)i;
+	return first;
 }
 
 int gm_cgroup_find_mount(const char *mountinfo, char *buf, size_t len,
 			 struct gm_err *err)
 {
-	char *line = NULL, *mnt = NULL;
-	size_t cap = 0;
+	struct mount *v = NULL, m;
+	char **lines = NULL, *line = NULL;
+	size_t cap = 0, n = 0, vcap = 0, i;
 	int ret = -ENOENT;
+	long pick;
 	FILE *f;
 
 	f = fopen(mountinfo, "re");
@@ -213,15 +284,44 @@ int gm_cgroup_find_mount(const char *mountinfo, char *buf, size_t len,
 		return ret;
 	}
 	while (getline(&line, &cap, f) > 0) {
-		if (!mountinfo_cgroup2(line, &mnt))
+		if (n == vcap) {
+			size_t c = vcap ? 2 * vcap : 64;
+			struct mount *nv = realloc(v, c * sizeof(*nv));
+			char **nl = realloc(lines, c * sizeof(*nl));
+
+			if (nv)
+				v = nv;
+			if (nl)
+				lines = nl;
+			if (!nv || !nl) {
+				ret = -ENOMEM;
+				break;
+			}
+			vcap = c;
+		}
+		/* keep the line: the mount's strings point into it */
+		lines[n] = line;
+		line = NULL;
+		cap = 0;
+		if (!mountinfo_parse(lines[n], &m)) {
+			free(lines[n]);
 			continue;
-		unescape_octal(mnt);
-		ret = (size_t)snprintf(buf, len, "%s", mnt) < len ? 0 :
-			-ENAMETOOLONG;
-		break;
+		}
+		unescape_octal(m.point);
+		v[n++] = m;
 	}
 	free(line);
 	fclose(f);
+	if (ret != -ENOMEM) {
+		pick = pick_mount(v, n);
+		if (pick >= 0)
+			ret = (size_t)snprintf(buf, len, "%s", v[pick].point) <
+			      len ? 0 : -ENAMETOOLONG;
+	}
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(v);
 	if (ret == -ENOENT)
 		gm_err_set(err,
 			   "cannot find the cgroup2 mount: no cgroup2 file system in %s (set %s to override)",

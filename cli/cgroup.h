@@ -57,16 +57,19 @@ int gm_cgroup_check(const char *spec, enum gm_cgroup_kind *kind,
 		    struct gm_err *err);
 
 /*
- * The first cgroup2 mount point listed in the mountinfo file @mountinfo
- * (e.g. "/proc/self/mountinfo").  -ENOENT if there is none.
+ * The cgroup2 mount point in the mountinfo file @mountinfo (e.g.
+ * "/proc/self/mountinfo"), among those not hidden by a later mount on
+ * top of them or of a parent: the one at /sys/fs/cgroup, else the one at
+ * /sys/fs/cgroup/unified (hybrid hosts), else the first listed.  -ENOENT
+ * if there is none.
  */
 int gm_cgroup_find_mount(const char *mountinfo, char *buf, size_t len,
 			 struct gm_err *err);
 
 /*
  * The cgroup2 mount to use: $GPUMEM_CGROUP_ROOT if set and non-empty
- * (must be an absolute path to a directory), else the first cgroup2 mount
- * in /proc/self/mountinfo.
+ * (must be an absolute path to a directory), else the cgroup2 mount
+ * gm_cgroup_find_mount() picks in /proc/self/mountinfo.
  */
 int gm_cgroup_root(char *buf, size_t len, struct gm_err *err);
 

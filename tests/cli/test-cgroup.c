@@ -348,6 +348,70 @@ static void test_mountinfo(void)
 	CHECK_HAS(err.msg, "cannot read");
 }
 
+/* Which cgroup2 mount the mountinfo text @text gives (or why not). */
+static const char *mount_of(const char *text, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s.mountinfo", root);
+	if (write_file(path, text))
+		return "(cannot write the fixture)";
+	ret = gm_cgroup_find_mount(path, buf, len, &err);
+	unlink(path);
+	return ret ? err.msg : buf;
+}
+
+/*
+ * The cgroup2 mount on the hosts podman and friends meet: a unified host,
+ * a hybrid one (v1 under /sys/fs/cgroup, v2 at /sys/fs/cgroup/unified,
+ * maybe another cgroup2 mount listed first), and mounts hidden by a later
+ * mount over them or over a parent.
+ */
+static void test_mountinfo_hosts(void)
+{
+	static const char unified[] =
+		"21 1 0:20 / / rw - ext4 /dev/sda1 rw\n"
+		"25 21 0:22 / /sys rw - sysfs sysfs rw\n"
+		"28 25 0:25 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw,nsdelegate\n";
+	static const char hybrid[] =
+		"21 1 0:20 / / rw - ext4 /dev/sda1 rw\n"
+		"25 21 0:22 / /sys rw - sysfs sysfs rw\n"
+		"26 21 0:23 / /run/other rw - cgroup2 cgroup2 rw\n"
+		"31 25 0:28 / /sys/fs/cgroup ro - tmpfs tmpfs ro\n"
+		"32 31 0:29 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+		"41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n";
+	/* a tmpfs over a unified /sys/fs/cgroup, a hybrid layout on it */
+	static const char overmounted[] =
+		"21 1 0:20 / / rw - ext4 /dev/sda1 rw\n"
+		"25 21 0:22 / /sys rw - sysfs sysfs rw\n"
+		"28 25 0:25 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n"
+		"40 28 0:40 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n"
+		"41 40 0:41 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n";
+	/* the hybrid tree hidden as a whole by a tmpfs over its parent */
+	static const char hidden_parent[] =
+		"21 1 0:20 / / rw - ext4 /dev/sda1 rw\n"
+		"31 21 0:28 / /sys/fs/cgroup ro - tmpfs tmpfs ro\n"
+		"41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n"
+		"60 31 0:60 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n"
+		"70 21 0:38 / /mnt/cg rw - cgroup2 cgroup2 rw\n";
+	/* every cgroup2 mount hidden */
+	static const char all_hidden[] =
+		"21 1 0:20 / / rw - ext4 /dev/sda1 rw\n"
+		"28 21 0:25 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n"
+		"40 28 0:40 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n";
+	char buf[PATH_MAX];
+
+	CHECK_STR(mount_of(unified, buf, sizeof(buf)), "/sys/fs/cgroup");
+	CHECK_STR(mount_of(hybrid, buf, sizeof(buf)),
+		  "/sys/fs/cgroup/unified");
+	CHECK_STR(mount_of(overmounted, buf, sizeof(buf)),
+		  "/sys/fs/cgroup/unified");
+	CHECK_STR(mount_of(hidden_parent, buf, sizeof(buf)), "/mnt/cg");
+	CHECK_HAS(mount_of(all_hidden, buf, sizeof(buf)),
+		  "cannot find the cgroup2 mount");
+}
+
 static void test_root_env(void)
 {
 	char buf[PATH_MAX], spec[PATH_MAX];
@@ -542,6 +606,7 @@ static const struct check_case cases[] = {
 	CASE(test_ids),
 	CASE(test_id_at_dirfd),
 	CASE(test_mountinfo),
+	CASE(test_mountinfo_hosts),
 	CASE(test_root_env),
 	CASE(test_root_trailing_slash),
 	CASE(test_real_cgroup2),
