@@ -17,6 +17,15 @@ enum gm_exit {
 	GM_EXIT_PERMISSION = 4,	/* the kernel said EPERM: needs CAP_SYS_ADMIN */
 };
 
+/*
+ * Why a kernel has no 'gpumem' family.  gpumem is built in (CONFIG_GPUMEM
+ * is a bool), never a module; it registers nothing when the memory
+ * controller is disabled.
+ */
+#define GM_NO_FAMILY_WHY						\
+	"this kernel has no gpumem support (built without CONFIG_GPUMEM) "	\
+	"or has it disabled with the memory controller (cgroup_disable=memory)"
+
 struct gm_err {
 	char msg[GM_ERR_LEN];
 };

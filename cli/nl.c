@@ -40,7 +40,7 @@ int gm_nl_open(struct gm_nl *nl, struct gm_err *err)
 	ret = genl_ctrl_resolve(nl->sock, GM_GENL_FAMILY);
 	if (ret == -NLE_OBJ_NOTFOUND) {
 		gm_err_set(err,
-			   "the '%s' generic netlink family is not available: this kernel has no gpumem support (or the module is not loaded)",
+			   "the '%s' generic netlink family is not available: " GM_NO_FAMILY_WHY,
 			   GM_GENL_FAMILY);
 		gm_nl_close(nl);
 		return -ENOENT;

@@ -15,7 +15,8 @@
 
 #define NO_FAMILY							\
 	"gpumemctl: the 'gpumem' generic netlink family is not available: " \
-	"this kernel has no gpumem support (or the module is not loaded)\n"
+	"this kernel has no gpumem support (built without CONFIG_GPUMEM) " \
+	"or has it disabled with the memory controller (cgroup_disable=memory)\n"
 
 static const char *bin, *version;
 static char root[1024];	/* leaves room for root + suffix in PATH_MAX */
