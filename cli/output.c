@@ -445,6 +445,41 @@ void gm_prom_escape(FILE *f, const char *s)
 	}
 }
 
+/* The labels naming a cgroup: its path and its id ("id" is cAdvisor's path). */
+static void prom_cgroup_labels(FILE *f, const struct gm_record *r)
+{
+	fputs("cgroup=\"", f);
+	gm_prom_escape(f, r->path ? r->path : "");
+	fprintf(f, "\",cgroup_id=\"%" PRIu64 "\"", gm_record_id(r));
+}
+
+/*
+ * gpumem_policy_info: the effective purge and writeback policy as labels
+ * of a series whose value is 1 (the "info" convention), for joins such as
+ * gpumem_backup_bytes * on(cgroup_id) group_left(purge) gpumem_policy_info.
+ */
+static void print_policy_info(FILE *f, const struct gm_record *recs, size_t n)
+{
+	char pbuf[VAL_LEN], wbuf[VAL_LEN];
+	size_t i;
+
+	fputs("# HELP gpumem_policy_info The effective GPU memory policy (purge order, writeback mode) in the labels; always 1.\n"
+	      "# TYPE gpumem_policy_info gauge\n", f);
+	for (i = 0; i < n; i++) {
+		const struct gm_attrs *a = &recs[i].a;
+
+		if (!gm_has(a, GPUMEM_A_CGROUP_EFFECTIVE_PURGE) ||
+		    !gm_has(a, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK))
+			continue;
+		fputs("gpumem_policy_info{", f);
+		prom_cgroup_labels(f, &recs[i]);
+		fprintf(f, ",purge=\"%s\",writeback=\"%s\"} 1\n",
+			purge_text(a, GPUMEM_A_CGROUP_EFFECTIVE_PURGE, pbuf),
+			writeback_text(a, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
+				       wbuf));
+	}
+}
+
 static void print_prometheus(FILE *f, const struct gm_record *recs, size_t n)
 {
 	size_t m, i;
@@ -460,12 +495,12 @@ static void print_prometheus(FILE *f, const struct gm_record *recs, size_t n)
 			if (!gm_has(a, mt->attr) ||
 			    (mt->limit && a->val[mt->attr] == GM_SIZE_MAX))
 				continue;
-			fprintf(f, "%s{cgroup=\"", mt->name);
-			gm_prom_escape(f, recs[i].path ? recs[i].path : "");
-			fprintf(f, "\",id=\"%" PRIu64 "\"} %" PRIu64 "\n",
-				gm_record_id(&recs[i]), a->val[mt->attr]);
+			fprintf(f, "%s{", mt->name);
+			prom_cgroup_labels(f, &recs[i]);
+			fprintf(f, "} %" PRIu64 "\n", a->val[mt->attr]);
 		}
 	}
+	print_policy_info(f, recs, n);
 }
 
 void gm_print_records(FILE *f, const struct gm_record *recs, size_t n,

@@ -409,6 +409,7 @@ static void test_prometheus(void)
 		{ "gpumem_vram_max_bytes", "gauge" },
 		{ "gpumem_effective_vram_max_bytes", "gauge" },
 		{ "gpumem_vram_evictions_total", "counter" },
+		{ "gpumem_policy_info", "gauge" },
 	};
 	char *out = NULL, line[256];
 	size_t i;
@@ -423,24 +424,31 @@ static void test_prometheus(void)
 			 metrics[i][1]);
 		CHECK_INT(count_lines(out, line), 1);
 	}
-	CHECK_INT(count_lines(out, "# HELP "), 13);
-	CHECK_INT(count_lines(out, "# TYPE "), 13);
+	CHECK_INT(count_lines(out, "# HELP "), 14);
+	CHECK_INT(count_lines(out, "# TYPE "), 14);
+	/* no label "id": cAdvisor's id label is a cgroup path */
+	CHECK(!strstr(out, ",id=\""));
+	/* the effective policy as an info metric; id 77 has none */
+	CHECK_INT(count_lines(out, "gpumem_policy_info{"), NRECS - 1);
+	CHECK_HAS(out, "\ngpumem_policy_info{cgroup=\"/system.slice\",cgroup_id=\"20\",purge=\"never\",writeback=\"deferred\"} 1\n");
+	CHECK_HAS(out, "\ngpumem_policy_info{cgroup=\"/\",cgroup_id=\"1\",purge=\"first\",writeback=\"immediate\"} 1\n");
+	CHECK(!strstr(out, "gpumem_policy_info{cgroup=\"\",cgroup_id=\"77\""));
 	CHECK_INT(count_lines(out, "gpumem_resident_bytes{"), NRECS);
-	CHECK_HAS(out, "\ngpumem_vram_bytes{cgroup=\"/\",id=\"1\"} 8192\n");
-	CHECK_HAS(out, "\ngpumem_resident_bytes{cgroup=\"/\",id=\"1\"} 1572864\n");
-	CHECK_HAS(out, "\ngpumem_budget_denials_total{cgroup=\"/system.slice\",id=\"20\"} 4\n");
+	CHECK_HAS(out, "\ngpumem_vram_bytes{cgroup=\"/\",cgroup_id=\"1\"} 8192\n");
+	CHECK_HAS(out, "\ngpumem_resident_bytes{cgroup=\"/\",cgroup_id=\"1\"} 1572864\n");
+	CHECK_HAS(out, "\ngpumem_budget_denials_total{cgroup=\"/system.slice\",cgroup_id=\"20\"} 4\n");
 	/* only /system.slice has a budget: "max" has no series */
 	CHECK_INT(count_lines(out, "gpumem_swap_budget_bytes{"), 1);
-	CHECK_HAS(out, "\ngpumem_swap_budget_bytes{cgroup=\"/system.slice\",id=\"20\"} 2147483648\n");
+	CHECK_HAS(out, "\ngpumem_swap_budget_bytes{cgroup=\"/system.slice\",cgroup_id=\"20\"} 2147483648\n");
 	CHECK_INT(count_lines(out, "gpumem_effective_swap_budget_bytes{"), 1);
 	/* a VRAM limit: its own on one cgroup, in force on two */
 	CHECK_INT(count_lines(out, "gpumem_vram_max_bytes{"), 1);
 	CHECK_INT(count_lines(out, "gpumem_effective_vram_max_bytes{"), 2);
-	CHECK_HAS(out, "\ngpumem_effective_vram_max_bytes{cgroup=\"/system.slice/foo.service\",id=\"30\"} 67108864\n");
-	CHECK_HAS(out, "\ngpumem_vram_evictions_total{cgroup=\"/\",id=\"1\"} 5\n");
+	CHECK_HAS(out, "\ngpumem_effective_vram_max_bytes{cgroup=\"/system.slice/foo.service\",cgroup_id=\"30\"} 67108864\n");
+	CHECK_HAS(out, "\ngpumem_vram_evictions_total{cgroup=\"/\",cgroup_id=\"1\"} 5\n");
 	/* escaping of label values; unknown path: empty */
-	CHECK_HAS(out, "\ngpumem_backup_bytes{cgroup=\"/system.slice/foo.service/a \\\"q\\\"\\\\\",id=\"31\"} 4096\n");
-	CHECK_HAS(out, "\ngpumem_backup_bytes{cgroup=\"\",id=\"77\"} 4096\n");
+	CHECK_HAS(out, "\ngpumem_backup_bytes{cgroup=\"/system.slice/foo.service/a \\\"q\\\"\\\\\",cgroup_id=\"31\"} 4096\n");
+	CHECK_HAS(out, "\ngpumem_backup_bytes{cgroup=\"\",cgroup_id=\"77\"} 4096\n");
 	free(out);
 	CAPTURE(out, gm_prom_escape(OUT, "a\nb\\c\"d"));
 	CHECK_STR(out, "a\\nb\\\\c\\\"d");
