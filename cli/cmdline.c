@@ -9,17 +9,13 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const command_names[] = {
-	[GM_CMD_NONE] = NULL,
-	[GM_CMD_HELP] = NULL,
-	[GM_CMD_VERSION] = NULL,
-	[GM_CMD_SHOW] = "show",
-	[GM_CMD_SET] = "set",
-	[GM_CMD_RECLAIM] = "reclaim",
-	[GM_CMD_MONITOR] = "monitor",
-	[GM_CMD_APPLY] = "apply",
-	[GM_CMD_OCI_HOOK] = "oci-hook",
+#define GM_CMD_INFO(e, name, fn, args, summary)			\
+	{ GM_CMD_##e, name, args, summary },
+const struct gm_command_info gm_commands[] = {
+	GM_COMMANDS(GM_CMD_INFO)
 };
+#undef GM_CMD_INFO
+const size_t gm_ncommands = ARRAY_SIZE(gm_commands);
 
 static const char *const format_names[] = {
 	[GM_FORMAT_TABLE] = "table",
@@ -52,6 +48,9 @@ struct parser {
 	size_t nwords;
 	bool have_format;	/* -j or -o given */
 	bool tree;		/* --tree given */
+	bool optional;		/* --optional given */
+	const char *output_file;	/* --output-file given */
+	bool help;		/* --help given */
 	bool stop;		/* --help or --version: parse no further */
 };
 
@@ -70,9 +69,67 @@ static const char *name_of(const char *const *names, size_t n, size_t i)
 	return i < n && names[i] ? names[i] : "?";
 }
 
+const struct gm_command_info *gm_command_info(enum gm_command cmd)
+{
+	size_t i;
+
+	for (i = 0; i < gm_ncommands; i++)
+		if (gm_commands[i].cmd == cmd)
+			return &gm_commands[i];
+	return NULL;
+}
+
 const char *gm_command_name(enum gm_command cmd)
 {
-	return name_of(command_names, ARRAY_SIZE(command_names), cmd);
+	const struct gm_command_info *info = gm_command_info(cmd);
+
+	return info ? info->name : "?";
+}
+
+/* "show, set, ... or help" (the names of @match[i], all if NULL). */
+static void list_names(char *buf, size_t len, const bool *match)
+{
+	size_t i, n = 0, k = 0, out = 0;
+
+	for (i = 0; i < gm_ncommands; i++)
+		n += !match || match[i];
+	buf[0] = '\0';
+	for (i = 0; i < gm_ncommands && out < len; i++) {
+		if (match && !match[i])
+			continue;
+		k++;
+		out += snprintf(buf + out, len - out, "%s%s",
+				k == 1 ? "" : k == n ? " or " : ", ",
+				gm_commands[i].name);
+	}
+}
+
+enum gm_command gm_command_lookup(const char *word, struct gm_err *err)
+{
+	bool match[ARRAY_SIZE(gm_commands)] = { false };
+	size_t i, n = 0, last = 0, len = strlen(word);
+	char names[256];
+
+	for (i = 0; i < gm_ncommands; i++) {
+		if (!strcmp(gm_commands[i].name, word))
+			return gm_commands[i].cmd;
+		if (len && !strncmp(gm_commands[i].name, word, len)) {
+			match[i] = true;
+			last = i;
+			n++;
+		}
+	}
+	if (n == 1)
+		return gm_commands[last].cmd;
+	if (n) {
+		list_names(names, sizeof(names), match);
+		gm_err_set(err, "ambiguous command '%s' (%s)", word, names);
+	} else {
+		list_names(names, sizeof(names), NULL);
+		gm_err_set(err, "unknown command '%s' (expected %s)", word,
+			   names);
+	}
+	return GM_CMD_NONE;
 }
 
 const char *gm_format_name(enum gm_format format)
@@ -143,7 +200,7 @@ static int set_flag(struct parser *p, char c)
 {
 	switch (c) {
 	case 'h':
-		p->cl->cmd = GM_CMD_HELP;
+		p->help = true;
 		p->stop = true;
 		return 0;
 	case 'V':
@@ -158,6 +215,9 @@ static int set_flag(struct parser *p, char c)
 	case 't':
 		p->tree = true;
 		return 0;
+	case 'O':
+		p->optional = true;
+		return 0;
 	}
 	return 1;
 }
@@ -167,10 +227,11 @@ static const struct long_flag {
 	char flag;
 } long_flags[] = {
 	{ "help", 'h' },
-	{ "version", 'V' },	/* long form only */
+	{ "version", 'V' },
 	{ "json", 'j' },
 	{ "pretty", 'p' },
 	{ "tree", 't' },	/* long form only */
+	{ "optional", 'O' },	/* long form only */
 };
 
 /* argv[*i] is "--NAME" or "--NAME=VALUE". */
@@ -186,6 +247,16 @@ static int long_option(struct parser *p, int argc, char **argv, int *i)
 			return set_output(p, "--output", eq + 1);
 		return set_output(p, "--output",
 				  *i + 1 < argc ? argv[++*i] : NULL);
+	}
+	if (n == strlen("output-file") && !strncmp(name, "output-file", n)) {
+		const char *v = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+
+		if (!v || !*v) {
+			gm_err_set(p->err, "option '--output-file': missing FILE");
+			return -EINVAL;
+		}
+		p->output_file = v;
+		return 0;
 	}
 	for (k = 0; k < ARRAY_SIZE(long_flags); k++) {
 		if (strlen(long_flags[k].name) != n ||
@@ -215,8 +286,8 @@ static int short_options(struct parser *p, int argc, char **argv, int *i)
 			return set_output(p, "-o",
 					  *i + 1 < argc ? argv[++*i] : NULL);
 		}
-		/* --version and --tree have no short form. */
-		ret = (*c == 'V' || *c == 't') ? 1 : set_flag(p, *c);
+		/* --tree and --optional have no short form. */
+		ret = (*c == 't' || *c == 'O') ? 1 : set_flag(p, *c);
 		if (ret < 0)
 			return ret;
 		if (!ret)
@@ -473,31 +544,66 @@ static int parse_files(struct parser *p)
 	return 0;
 }
 
+/* An option given to a command it means nothing to. */
+static int check_option(struct parser *p, bool given, const char *opt,
+			enum gm_command valid)
+{
+	if (!given || p->cl->cmd == valid)
+		return 0;
+	gm_err_set(p->err, "%s: option '%s' is only valid with %s",
+		   gm_command_name(p->cl->cmd), opt, gm_command_name(valid));
+	return -EINVAL;
+}
+
+/* help [COMMAND], COMMAND help */
+static int parse_help(struct parser *p)
+{
+	struct gm_cmdline *cl = p->cl;
+
+	if (cl->nargs > 1) {
+		gm_err_set(p->err, "help: unexpected argument '%s'",
+			   cl->args[1]);
+		return -EINVAL;
+	}
+	if (cl->nargs) {
+		cl->help_cmd = gm_command_lookup(cl->args[0], p->err);
+		if (cl->help_cmd == GM_CMD_NONE)
+			return -EINVAL;
+	}
+	cl->nargs = 0;
+	return 0;
+}
+
 static int parse_command(struct parser *p)
 {
 	struct gm_cmdline *cl = p->cl;
-	int cmd;
+	enum gm_command cmd;
 
 	if (!p->nwords) {
-		gm_err_set(p->err, "missing COMMAND (see gpumemctl --help)");
+		gm_err_set(p->err, "missing COMMAND (see gpumemctl help)");
 		return -EINVAL;
 	}
-	cmd = lookup(command_names, ARRAY_SIZE(command_names), p->words[0]);
-	if (cmd < 0) {
-		gm_err_set(p->err,
-			   "unknown command '%s' (expected show, set, reclaim, monitor, apply or oci-hook)",
-			   p->words[0]);
+	cmd = gm_command_lookup(p->words[0], p->err);
+	if (cmd == GM_CMD_NONE)
 		return -EINVAL;
-	}
 	cl->cmd = cmd;
 	cl->args = p->words + 1;
 	cl->nargs = p->nwords - 1;
-	if (p->tree && cl->cmd != GM_CMD_SHOW) {
-		gm_err_set(p->err, "%s: option '--tree' is only valid with show",
-			   gm_command_name(cl->cmd));
-		return -EINVAL;
+	/* "COMMAND help", as devlink and ip take it */
+	if (cl->nargs && !strcmp(cl->args[0], "help") &&
+	    cmd != GM_CMD_HELP) {
+		cl->cmd = GM_CMD_HELP;
+		cl->help_cmd = cmd;
+		cl->nargs = 0;
+		return 0;
 	}
+	if (check_option(p, p->tree, "--tree", GM_CMD_SHOW) ||
+	    check_option(p, p->output_file, "--output-file", GM_CMD_SHOW) ||
+	    check_option(p, p->optional, "--optional", GM_CMD_APPLY))
+		return -EINVAL;
 	cl->tree = p->tree;
+	cl->output_file = p->output_file;
+	cl->optional = p->optional;
 	if (cl->format == GM_FORMAT_PROMETHEUS && cl->cmd != GM_CMD_SHOW) {
 		gm_err_set(p->err,
 			   "%s: output format 'prometheus' is only valid with show",
@@ -514,6 +620,8 @@ static int parse_command(struct parser *p)
 		return parse_reclaim(p);
 	case GM_CMD_APPLY:
 		return parse_files(p);
+	case GM_CMD_HELP:
+		return parse_help(p);
 	case GM_CMD_OCI_HOOK:
 		if (!cl->nargs)
 			return 0;
@@ -523,6 +631,19 @@ static int parse_command(struct parser *p)
 	default:
 		return -EINVAL;
 	}
+}
+
+/*
+ * -h or --help: help about the command named before it ("show --help"),
+ * if any and if it names one, else the general help.
+ */
+static void resolve_help(struct parser *p)
+{
+	struct gm_err ignored;
+
+	p->cl->cmd = GM_CMD_HELP;
+	p->cl->help_cmd = p->nwords ?
+		gm_command_lookup(p->words[0], &ignored) : GM_CMD_NONE;
 }
 
 int gm_cmdline_parse(struct gm_cmdline *cl, int argc, char **argv,
@@ -538,6 +659,8 @@ int gm_cmdline_parse(struct gm_cmdline *cl, int argc, char **argv,
 		return -ENOMEM;
 	}
 	ret = parse_options(&p, argc, argv);
+	if (!ret && p.help)
+		resolve_help(&p);
 	if (!ret && !p.stop)
 		ret = check_pretty(&p);
 	if (!ret && !p.stop)

@@ -4,7 +4,9 @@
  *   gpumemctl [-j|--json] [-p|--pretty] [-o FORMAT] COMMAND ...
  *
  * Global options may appear anywhere before "--" (also after COMMAND);
- * short ones may be bundled ("-jp").  Every value is checked here (SIZE,
+ * short ones may be bundled ("-jp").  COMMAND may be abbreviated to a
+ * unique prefix.  "-h", "--help", "help [COMMAND]" and "COMMAND help"
+ * ask for help (GM_CMD_HELP, help_cmd says about which command).  Every value is checked here (SIZE,
  * keywords, CGROUP syntax); whether a CGROUP exists is checked later.
  */
 #ifndef GPUMEMCTL_CMDLINE_H
@@ -14,19 +16,40 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "commands.h"
 #include "err.h"
 
+/* GM_CMD_SHOW, ... from the command table, and two that are not in it. */
+#define GM_CMD_ENUM(e, name, fn, args, summary) GM_CMD_##e,
 enum gm_command {
 	GM_CMD_NONE,
-	GM_CMD_HELP,
-	GM_CMD_VERSION,
-	GM_CMD_SHOW,
-	GM_CMD_SET,
-	GM_CMD_RECLAIM,
-	GM_CMD_MONITOR,
-	GM_CMD_APPLY,
-	GM_CMD_OCI_HOOK,
+	GM_CMD_VERSION,		/* -V, --version */
+	GM_COMMANDS(GM_CMD_ENUM)
+	GM_CMD_COUNT
 };
+#undef GM_CMD_ENUM
+
+/* A command of the table (commands.h). */
+struct gm_command_info {
+	enum gm_command cmd;
+	const char *name;
+	const char *args;	/* its operands and options, "" if none */
+	const char *summary;	/* one line */
+};
+
+/* The table, in its order. */
+extern const struct gm_command_info gm_commands[];
+extern const size_t gm_ncommands;
+
+/* The entry of @cmd, NULL for GM_CMD_NONE and GM_CMD_VERSION. */
+const struct gm_command_info *gm_command_info(enum gm_command cmd);
+
+/*
+ * The command @word names: its full name, or a prefix of only one
+ * command's name ("sh" for show).  Returns it, or GM_CMD_NONE with a
+ * message in @err (unknown; ambiguous, naming the candidates).
+ */
+enum gm_command gm_command_lookup(const char *word, struct gm_err *err);
 
 enum gm_format {
 	GM_FORMAT_TABLE,
@@ -59,9 +82,12 @@ struct gm_policy_args {
 
 struct gm_cmdline {
 	enum gm_command cmd;
+	enum gm_command help_cmd;	/* help: the command asked about, or NONE */
 	enum gm_format format;
 	bool pretty;			/* pretty-printed JSON */
 	bool tree;			/* show --tree */
+	bool optional;			/* apply --optional */
+	const char *output_file;	/* show --output-file, or NULL */
 	/*
 	 * Operands, pointing into argv: the CGROUPs of show and monitor,
 	 * the one CGROUP of set and reclaim, the FILEs of apply.
@@ -74,7 +100,7 @@ struct gm_cmdline {
 
 /*
  * Parse argv[1..argc-1].  Returns 0, -EINVAL for a usage error (message
- * in @err) or -ENOMEM.  -h/--help and --version end parsing at once.
+ * in @err) or -ENOMEM.  -h/--help and -V/--version end parsing at once.
  * On success, release with gm_cmdline_free().
  */
 int gm_cmdline_parse(struct gm_cmdline *cl, int argc, char **argv,

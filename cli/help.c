@@ -1,60 +1,87 @@
+/*
+ * Help texts.  The command list and usage lines come from the command
+ * table (commands.h); what each command does is said once, in
+ * command_text[], for both "gpumemctl help" and "gpumemctl help COMMAND".
+ */
+#include <ctype.h>
+#include <string.h>
+
 #include "apply.h"
 #include "cgroup.h"
+#include "cmdline.h"
 #include "help.h"
 
-static const char gm_help_text[] =
-"Usage: gpumemctl [-j|--json] [-p|--pretty] [-o FORMAT] COMMAND [ARG]...\n"
-"Inspect and control GPU buffer memory per cgroup (gpumem).\n"
-"\n"
-"Commands:\n"
-"  show [CGROUP...] [--tree]    statistics and policy of cgroups\n"
-"  set CGROUP [purge first|last|never] [swap-budget SIZE|max]\n"
-"             [writeback immediate|deferred] [vram-max SIZE|max]\n"
-"                               set policy (at least one key, each once)\n"
-"  reclaim CGROUP SIZE          reclaim GPU memory from CGROUP's subtree\n"
-"  monitor [CGROUP...]          print gpumem events until interrupted\n"
-"  apply [FILE|UNIT...]         apply policies from configuration files\n"
-"  oci-hook                     OCI runtime hook (container state on stdin)\n"
-"\n"
+#define WIDTH 79	/* at most this many columns */
+#define COLUMN 31	/* where the summaries of the command list start */
+
+static const char usage_line[] =
+	"Usage: gpumemctl [-j|--json] [-p|--pretty] [-o FORMAT] COMMAND [ARG]...\n";
+
+/* What each command does, in more words than its summary. */
+static const char *const command_text[GM_CMD_COUNT] = {
+	[GM_CMD_SHOW] =
 "show lists every memory cgroup (or the CGROUPs given) with its GPU buffer\n"
 "memory: RESIDENT, PURGEABLE, BACKUP, VRAM, the effective VRAM limit\n"
 "(VRAM.MAX), the effective swap BUDGET, PURGE and WRITEBACK policies, and\n"
 "memory.current/memory.max as MEM.CUR/MEM.MAX.  A VRAM limit moves the\n"
 "cgroup's own buffers out of VRAM, into its memory, when it is reached or\n"
-"lowered.\n"
-"set and reclaim need CAP_SYS_ADMIN, monitor CAP_NET_ADMIN (in the host's\n"
-"network namespace); set prints nothing.  monitor prints one\n"
-"line per event (purge, budget, policy, vram), or one JSON object per line with\n"
-"-j, and says \"monitoring ...\" on stderr once subscribed; SIGINT or SIGTERM\n"
-"ends it with status 0.\n"
-"\n"
+"lowered.  --tree shows the hierarchy, indented (with CGROUPs: the subtrees\n"
+"below them).  --output-file FILE writes the output to FILE atomically (a\n"
+"temporary file beside it, renamed over it when complete; mode 0644), as\n"
+"the node_exporter textfile collector needs it: gpumemctl -o prometheus\n"
+"show --output-file /var/lib/prometheus/node-exporter/gpumem.prom.  On an\n"
+"error FILE is left as it was.\n",
+	[GM_CMD_SET] =
+"set changes the policy of CGROUP: purge order, swap budget, writeback\n"
+"mode and VRAM limit; keys not given keep their value.  It needs\n"
+"CAP_SYS_ADMIN and prints nothing.\n",
+	[GM_CMD_RECLAIM] =
+"reclaim asks the kernel to free SIZE bytes of GPU buffer memory of\n"
+"CGROUP's subtree now (purging, backing up) and prints what it freed.  It\n"
+"needs CAP_SYS_ADMIN.\n",
+	[GM_CMD_MONITOR] =
+"monitor prints one line per event (purge, budget, policy, vram), or one\n"
+"JSON object per line with -j, and says \"monitoring ...\" on stderr once\n"
+"subscribed; SIGINT or SIGTERM ends it with status 0.  It needs\n"
+"CAP_NET_ADMIN, in the host's network namespace.\n",
+	[GM_CMD_APPLY] =
 "apply reads [X-GPUMemory] sections (Purge=, SwapBudget=, Writeback=,\n"
-"VRAMMax=) of\n"
-"systemd units and their drop-ins, found as systemd finds them, and the\n"
-"plain files /etc/gpumem/cgroups.d/*.conf (each with Cgroup=CGROUP), or only\n"
-"the FILEs and UNITs (names such as foo.service) given, and sets each\n"
-"running unit's or cgroup's policy; it prints one \"applied\" line per\n"
-"cgroup.  A file with an error (reported as FILE:LINE: KEY: why) applies\n"
-"nothing, the others still do; the exit status is then 1.  Units not\n"
-"running are skipped.\n"
-"\n"
+"VRAMMax=, Strict=) of systemd units and their drop-ins, found as systemd\n"
+"finds them, and the plain files /etc/gpumem/cgroups.d/*.conf (each with\n"
+"Cgroup=CGROUP), or only the FILEs and UNITs (names such as foo.service)\n"
+"given, and sets each running unit's or cgroup's policy; it prints one\n"
+"\"applied\" line per cgroup.  Every error of a file is reported (as\n"
+"FILE:LINE: KEY: why); a file with an error applies nothing, the others\n"
+"still do; the exit status is then 1.  A UNIT given that has no file on\n"
+"the unit search path is an error.  Units not running are skipped.\n"
+"--optional: a kernel without gpumem is a warning (status 0), not status 3,\n"
+"unless a unit applied says Strict=yes (gpumem-generator's ExecStartPre=\n"
+"lines use it, so that such units still start there).\n",
+	[GM_CMD_OCI_HOOK] =
 "oci-hook runs as an OCI runtime hook at createRuntime (see gpumemctl(8)): it\n"
 "reads the container state on stdin and sets the container cgroup's policy\n"
 "from its annotations gpumem.io/purge, gpumem.io/swap-budget,\n"
-"gpumem.io/writeback and gpumem.io/vram-max (values as for set), printing one\n"
-"\"applied\" line.  A bad\n"
-"value or another gpumem.io/ key applies nothing and exits 1, which fails the\n"
-"container's start; a container without gpumem.io/ annotations is left alone.\n"
-"\n"
+"gpumem.io/writeback and gpumem.io/vram-max (values as for set), printing\n"
+"one \"applied\" line.  A bad value or another gpumem.io/ key applies\n"
+"nothing and exits 1, which fails the container's start; a container\n"
+"without gpumem.io/ annotations is left alone.\n",
+	[GM_CMD_HELP] =
+"help prints this help; help COMMAND, COMMAND help and COMMAND --help print\n"
+"COMMAND's.  A COMMAND may be abbreviated to a unique prefix (sh for show).\n",
+};
+
+static const char options_text[] =
 "Options (anywhere before \"--\"; put operands starting with '-' after it):\n"
 "  -j, --json             JSON output (same as -o json)\n"
 "  -p, --pretty           indented JSON output (implies -j)\n"
 "  -o, --output FORMAT    table (default), json or prometheus (show only)\n"
-"      --tree             show: the hierarchy, indented (with CGROUPs: the\n"
-"                         subtrees below them)\n"
-"  -h, --help             print this help and exit\n"
-"      --version          print the version and exit\n"
-"\n"
+"      --tree             show: the hierarchy, indented\n"
+"      --output-file FILE show: write the output to FILE, atomically\n"
+"      --optional         apply: no gpumem in the kernel is only a warning\n"
+"  -h, --help             print this help (after COMMAND: COMMAND's) and exit\n"
+"  -V, --version          print the version and exit\n";
+
+static const char reference_text[] =
 "CGROUP is one of:\n"
 "  /system.slice/foo.service   a path relative to the cgroup2 mount\n"
 "  /sys/fs/cgroup/system.slice/foo.service\n"
@@ -73,20 +100,109 @@ static const char gm_help_text[] =
 "Exit status:\n"
 "  0  success\n"
 "  1  failure (no such cgroup, bad file or annotation, kernel or I/O error)\n"
-"  2  usage error (bad command line)\n"
+"  2  usage error (bad command line; no arguments at all prints the usage)\n"
 "  3  the kernel has no 'gpumem' generic netlink family\n"
 "  4  permission denied (set and reclaim need CAP_SYS_ADMIN)\n"
 "\n"
 "Environment:\n"
 "  " GM_CGROUP_ROOT_ENV "   use this directory as the cgroup2 mount\n"
 "  " GM_UNIT_PATH_ENV "     apply: the unit search path (colon-separated)\n"
-"  " GM_CONFIG_DIR_ENV "    apply: the plain configuration directory\n"
-"\n"
-"See gpumemctl(8).\n";
+"  " GM_CONFIG_DIR_ENV "    apply: the plain configuration directory\n";
 
-void gm_help(FILE *f)
+/*
+ * @head (no newline in it), then @args wrapped before a '[' at WIDTH,
+ * continued lines indented by @indent.  Returns the column it ends at.
+ */
+static int put_wrapped(FILE *f, const char *head, const char *args,
+		       int indent)
 {
-	fputs(gm_help_text, f);
+	int col = fprintf(f, "%s", head);
+
+	while (*args) {
+		const char *next = strchr(args + 1, '[');
+		int n = next ? (int)(next - args - 1) : (int)strlen(args);
+
+		if (col + 1 + n > WIDTH && col > indent) {
+			fprintf(f, "\n%*s", indent - 1, "");
+			col = indent - 1;
+		}
+		col += fprintf(f, " %.*s", n, args);
+		args += n;
+		args += strspn(args, " ");
+	}
+	return col;
+}
+
+/* "  NAME ARGS" and the summary, on the next line if they do not fit. */
+static void put_command(FILE *f, const struct gm_command_info *c)
+{
+	char head[64];
+	int col;
+
+	snprintf(head, sizeof(head), "  %s", c->name);
+	col = put_wrapped(f, head, c->args, (int)strlen(head) + 1);
+	if (col >= COLUMN - 1) {
+		fputc('\n', f);
+		col = 0;
+	}
+	fprintf(f, "%*s%s\n", COLUMN - col, "", c->summary);
+}
+
+static void put_commands(FILE *f)
+{
+	size_t i;
+
+	fputs("Commands (each may be abbreviated to a unique prefix):\n", f);
+	for (i = 0; i < gm_ncommands; i++)
+		put_command(f, &gm_commands[i]);
+}
+
+const char *gm_command_help_text(enum gm_command cmd)
+{
+	return cmd > GM_CMD_NONE && cmd < GM_CMD_COUNT ? command_text[cmd] :
+	       NULL;
+}
+
+void gm_usage(FILE *f)
+{
+	fputs(usage_line, f);
+	put_commands(f);
+	fputs("Run 'gpumemctl help' or 'gpumemctl help COMMAND' for more, or see gpumemctl(8).\n",
+	      f);
+}
+
+static void help_command(FILE *f, enum gm_command cmd)
+{
+	const struct gm_command_info *c = gm_command_info(cmd);
+	char head[64];
+
+	snprintf(head, sizeof(head), "Usage: gpumemctl [OPTIONS] %s", c->name);
+	put_wrapped(f, head, c->args, (int)strlen("Usage: gpumemctl ") + 1);
+	fprintf(f, "\n%c%s.\n\n", toupper((unsigned char)c->summary[0]),
+		c->summary + 1);
+	if (command_text[cmd])
+		fprintf(f, "%s\n", command_text[cmd]);
+	fputs("Options, CGROUP, SIZE and exit statuses: gpumemctl help.  See gpumemctl(8).\n",
+	      f);
+}
+
+void gm_help(FILE *f, enum gm_command cmd)
+{
+	size_t i;
+
+	if (gm_command_info(cmd)) {
+		help_command(f, cmd);
+		return;
+	}
+	fputs(usage_line, f);
+	fputs("Inspect and control GPU buffer memory per cgroup (gpumem).\n\n",
+	      f);
+	put_commands(f);
+	for (i = 0; i < gm_ncommands; i++)
+		if (command_text[gm_commands[i].cmd])
+			fprintf(f, "\n%s", command_text[gm_commands[i].cmd]);
+	fprintf(f, "\n%s\n%s\nSee gpumemctl(8).\n", options_text,
+		reference_text);
 }
 
 void gm_version(FILE *f)

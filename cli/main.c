@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "cgroup.h"
@@ -15,6 +16,7 @@
 #include "help.h"
 #include "nl.h"
 #include "oci.h"
+#include "outfile.h"
 #include "output.h"
 
 /* What a command works with. */
@@ -572,8 +574,9 @@ out:
 
 /* ---- main ------------------------------------------------------------ */
 
-/* show, set, reclaim, monitor */
-static int run_kernel_command(const struct gm_cmdline *cl)
+/* show, set, reclaim, monitor: CGROUPs resolved, the family open. */
+static int run_kernel_command(const struct gm_cmdline *cl,
+			      int (*fn)(struct ctx *c))
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 	int ret, status;
@@ -596,22 +599,8 @@ static int run_kernel_command(const struct gm_cmdline *cl)
 	}
 	if (!c->root[0])
 		ret = gm_cgroup_root(c->root, sizeof(c->root), &c->err);
-	if (!ret) {
-		switch (cl->cmd) {
-		case GM_CMD_SHOW:
-			ret = cmd_show(c);
-			break;
-		case GM_CMD_SET:
-			ret = cmd_set(c);
-			break;
-		case GM_CMD_RECLAIM:
-			ret = cmd_reclaim(c);
-			break;
-		default:
-			ret = cmd_monitor(c);
-			break;
-		}
-	}
+	if (!ret)
+		ret = fn(c);
 	gm_nl_close(&c->nl);
 	status = ret ? fail(&c->err, exit_status(ret)) : GM_EXIT_OK;
 out:
@@ -620,9 +609,62 @@ out:
 	return status;
 }
 
-static int print_and_exit(void (*print)(FILE *f))
+/*
+ * show --output-file FILE: standard output goes to a temporary file that
+ * replaces FILE only if show succeeds (see outfile.h).
+ */
+static int run_show(const struct gm_cmdline *cl)
 {
-	print(stdout);
+	struct gm_outfile o;
+	struct gm_err err;
+	int status;
+
+	if (!cl->output_file)
+		return run_kernel_command(cl, cmd_show);
+	if (gm_outfile_open(&o, cl->output_file, &err))
+		return fail(&err, GM_EXIT_FAILURE);
+	if (fflush(stdout) || dup2(o.fd, STDOUT_FILENO) < 0) {
+		gm_err_set(&err, "output file %s: %s", cl->output_file,
+			   strerror(errno));
+		gm_outfile_abort(&o);
+		return fail(&err, GM_EXIT_FAILURE);
+	}
+	status = run_kernel_command(cl, cmd_show);
+	/* cmd_show flushed stdout and checked it */
+	if (status == GM_EXIT_OK && gm_outfile_commit(&o, &err))
+		status = fail(&err, GM_EXIT_FAILURE);
+	else if (status != GM_EXIT_OK)
+		gm_outfile_abort(&o);
+	return status;
+}
+
+static int run_set(const struct gm_cmdline *cl)
+{
+	return run_kernel_command(cl, cmd_set);
+}
+
+static int run_reclaim(const struct gm_cmdline *cl)
+{
+	return run_kernel_command(cl, cmd_reclaim);
+}
+
+static int run_monitor(const struct gm_cmdline *cl)
+{
+	return run_kernel_command(cl, cmd_monitor);
+}
+
+static int run_apply(const struct gm_cmdline *cl)
+{
+	return cmd_apply(cl);
+}
+
+static int run_oci_hook(const struct gm_cmdline *cl)
+{
+	return cmd_oci_hook(cl);
+}
+
+static int flush_or_fail(void)
+{
 	if (fflush(stdout) || ferror(stdout)) {
 		perror("gpumemctl: writing to standard output");
 		return GM_EXIT_FAILURE;
@@ -630,26 +672,26 @@ static int print_and_exit(void (*print)(FILE *f))
 	return GM_EXIT_OK;
 }
 
-static int run(const struct gm_cmdline *cl)
+static int run_help(const struct gm_cmdline *cl)
 {
-	switch (cl->cmd) {
-	case GM_CMD_HELP:
-		return print_and_exit(gm_help);
-	case GM_CMD_VERSION:
-		return print_and_exit(gm_version);
-	case GM_CMD_SHOW:
-	case GM_CMD_SET:
-	case GM_CMD_RECLAIM:
-	case GM_CMD_MONITOR:
-		return run_kernel_command(cl);
-	case GM_CMD_APPLY:
-		return cmd_apply(cl);
-	case GM_CMD_OCI_HOOK:
-		return cmd_oci_hook(cl);
-	default:
-		return GM_EXIT_FAILURE;
-	}
+	gm_help(stdout, cl->help_cmd);
+	return flush_or_fail();
 }
+
+static int run_version(const struct gm_cmdline *cl)
+{
+	(void)cl;
+	gm_version(stdout);
+	return flush_or_fail();
+}
+
+/* The handler of each command, from the command table (commands.h). */
+#define GM_CMD_HANDLER(e, name, fn, args, summary) [GM_CMD_##e] = fn,
+static int (*const handlers[GM_CMD_COUNT])(const struct gm_cmdline *) = {
+	[GM_CMD_VERSION] = run_version,
+	GM_COMMANDS(GM_CMD_HANDLER)
+};
+#undef GM_CMD_HANDLER
 
 int main(int argc, char **argv)
 {
@@ -657,11 +699,16 @@ int main(int argc, char **argv)
 	struct gm_err err;
 	int ret;
 
+	/* No arguments at all: the usage, as a usage error. */
+	if (argc <= 1) {
+		gm_usage(stderr);
+		return GM_EXIT_USAGE;
+	}
 	ret = gm_cmdline_parse(&cl, argc, argv, &err);
 	if (ret)
 		return fail(&err, ret == -EINVAL ? GM_EXIT_USAGE :
 			    GM_EXIT_FAILURE);
-	ret = run(&cl);
+	ret = handlers[cl.cmd] ? handlers[cl.cmd](&cl) : GM_EXIT_FAILURE;
 	gm_cmdline_free(&cl);
 	return ret;
 }

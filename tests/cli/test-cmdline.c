@@ -38,7 +38,66 @@ static void test_no_command(void)
 	CHECK_USAGE("unknown command '-j'", "--", "-j");
 	CHECK_USAGE("unknown command 'bogus'", "bogus");
 	CHECK_USAGE("unknown command 'Show'", "Show");
-	CHECK_USAGE("unknown command 'help'", "help");
+	CHECK_USAGE("unknown command 'showx'", "showx");
+	CHECK_USAGE("(expected show, set, reclaim, monitor, apply, oci-hook or help)",
+		    "bogus");
+}
+
+/* A unique prefix names its command; an ambiguous one names them all. */
+static void test_prefixes(void)
+{
+	static const struct {
+		const char *word;
+		enum gm_command cmd;
+	} ok[] = {
+		{ "sh", GM_CMD_SHOW }, { "sho", GM_CMD_SHOW },
+		{ "se", GM_CMD_SET }, { "r", GM_CMD_RECLAIM },
+		{ "m", GM_CMD_MONITOR }, { "a", GM_CMD_APPLY },
+		{ "o", GM_CMD_OCI_HOOK }, { "oci", GM_CMD_OCI_HOOK },
+		{ "h", GM_CMD_HELP },
+	};
+	struct gm_cmdline cl;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		CHECK_INT(gm_command_lookup(ok[i].word, &err), ok[i].cmd);
+		if (ok[i].cmd == GM_CMD_SET || ok[i].cmd == GM_CMD_RECLAIM)
+			continue;	/* they need operands */
+		CHECK_INT(parse(&cl, ARGV((char *)ok[i].word)), 0);
+		CHECK_INT(cl.cmd, ok[i].cmd);
+		gm_cmdline_free(&cl);
+	}
+	CHECK_INT(gm_command_lookup("s", &err), GM_CMD_NONE);
+	CHECK_STR(err.msg, "ambiguous command 's' (show or set)");
+	CHECK_USAGE("ambiguous command 's' (show or set)", "s", "/a");
+	CHECK_INT(gm_command_lookup("", &err), GM_CMD_NONE);
+	CHECK_HAS(err.msg, "unknown command ''");
+	/* an abbreviation works where the full name does */
+	CHECK_INT(parse(&cl, ARGV("se", "/a", "purge", "never")), 0);
+	CHECK_INT(cl.cmd, GM_CMD_SET);
+	CHECK(cl.set.has_purge);
+	gm_cmdline_free(&cl);
+	CHECK_USAGE("set: nothing to set", "se", "/a");
+}
+
+/* The command table has a name, a summary and a help text for each. */
+static void test_command_table(void)
+{
+	size_t i, j;
+
+	CHECK_INT(gm_ncommands, GM_CMD_COUNT - GM_CMD_SHOW);
+	for (i = 0; i < gm_ncommands; i++) {
+		const struct gm_command_info *c = &gm_commands[i];
+
+		CHECK(c->name && *c->name && c->args && c->summary);
+		CHECK(gm_command_info(c->cmd) == c);
+		CHECK_STR(gm_command_name(c->cmd), c->name);
+		CHECK_INT(gm_command_lookup(c->name, &err), c->cmd);
+		for (j = 0; j < i; j++)
+			CHECK(strcmp(gm_commands[j].name, c->name));
+	}
+	CHECK(!gm_command_info(GM_CMD_NONE));
+	CHECK(!gm_command_info(GM_CMD_VERSION));
 }
 
 static void test_help_version(void)
@@ -58,8 +117,90 @@ static void test_help_version(void)
 	CHECK_INT(cl.cmd, GM_CMD_VERSION);
 	gm_cmdline_free(&cl);
 	CHECK_USAGE("option '--help' takes no value", "--help=yes");
-	CHECK_USAGE("unknown option '-V'", "-V");
+	CHECK_INT(parse(&cl, ARGV("-V")), 0);
+	CHECK_INT(cl.cmd, GM_CMD_VERSION);
+	CHECK_INT(parse(&cl, ARGV("show", "-jV")), 0);
+	CHECK_INT(cl.cmd, GM_CMD_VERSION);
 	CHECK_USAGE("unknown option '--vers'", "--vers");
+}
+
+/* Help about one command: COMMAND --help, COMMAND help, help COMMAND. */
+static void test_command_help(void)
+{
+	static const char *const forms[][3] = {
+		{ "show", "--help", NULL }, { "sh", "-h", NULL },
+		{ "show", "help", NULL }, { "help", "show", NULL },
+		{ "help", "sh", NULL }, { "-j", "show", "-h" },
+		{ "show", "/a", "--help" },
+	};
+	struct gm_cmdline cl;
+	size_t i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		char *argv[] = { "gpumemctl", (char *)forms[i][0],
+				 (char *)forms[i][1], (char *)forms[i][2],
+				 NULL };
+		int argc = forms[i][2] ? 4 : 3;
+
+		CHECK_INT(gm_cmdline_parse(&cl, argc, argv, &err), 0);
+		CHECK_INT(cl.cmd, GM_CMD_HELP);
+		CHECK_INT(cl.help_cmd, GM_CMD_SHOW);
+		gm_cmdline_free(&cl);
+	}
+	CHECK_INT(parse(&cl, ARGV("oci-hook", "help")), 0);
+	CHECK_INT(cl.help_cmd, GM_CMD_OCI_HOOK);
+	CHECK_INT(parse(&cl, ARGV("set", "help")), 0);
+	CHECK_INT(cl.help_cmd, GM_CMD_SET);
+	CHECK_INT(parse(&cl, ARGV("apply", "help")), 0);
+	CHECK_INT(cl.help_cmd, GM_CMD_APPLY);
+	/* the general help */
+	CHECK_INT(parse(&cl, ARGV("help")), 0);
+	CHECK_INT(cl.cmd, GM_CMD_HELP);
+	CHECK_INT(cl.help_cmd, GM_CMD_NONE);
+	CHECK_INT(parse(&cl, ARGV("--help", "show")), 0);
+	CHECK_INT(cl.help_cmd, GM_CMD_NONE);
+	CHECK_INT(parse(&cl, ARGV("help", "--help")), 0);
+	CHECK_INT(cl.help_cmd, GM_CMD_HELP);
+	CHECK_INT(parse(&cl, ARGV("s", "--help")), 0);
+	CHECK_INT(cl.help_cmd, GM_CMD_NONE);
+	CHECK_USAGE("ambiguous command 's'", "help", "s");
+	CHECK_USAGE("unknown command 'bogus'", "help", "bogus");
+	CHECK_USAGE("help: unexpected argument 'set'", "help", "show", "set");
+	/* "help" only right after the command */
+	CHECK_USAGE("cgroup 'help': not a cgroup", "show", "/a", "help");
+}
+
+/* --output-file (show) and --optional (apply) */
+static void test_command_options(void)
+{
+	struct gm_cmdline cl;
+
+	CHECK_INT(parse(&cl, ARGV("-o", "prometheus", "show",
+				  "--output-file", "/x/gpumem.prom")), 0);
+	CHECK_STR(cl.output_file, "/x/gpumem.prom");
+	CHECK_INT(cl.format, GM_FORMAT_PROMETHEUS);
+	gm_cmdline_free(&cl);
+	CHECK_INT(parse(&cl, ARGV("show", "--output-file=out.json", "-j")), 0);
+	CHECK_STR(cl.output_file, "out.json");
+	gm_cmdline_free(&cl);
+	CHECK_INT(parse(&cl, ARGV("show")), 0);
+	CHECK(!cl.output_file && !cl.optional);
+	gm_cmdline_free(&cl);
+	CHECK_USAGE("option '--output-file': missing FILE", "show",
+		    "--output-file");
+	CHECK_USAGE("option '--output-file': missing FILE", "show",
+		    "--output-file=");
+	CHECK_USAGE("set: option '--output-file' is only valid with show",
+		    "set", "/a", "purge", "first", "--output-file", "x");
+
+	CHECK_INT(parse(&cl, ARGV("apply", "--optional", "foo.service")), 0);
+	CHECK(cl.optional);
+	CHECK_INT(cl.nargs, 1);
+	gm_cmdline_free(&cl);
+	CHECK_USAGE("show: option '--optional' is only valid with apply",
+		    "show", "--optional");
+	CHECK_USAGE("option '--optional' takes no value", "apply",
+		    "--optional=yes");
 }
 
 static void test_show(void)
@@ -417,6 +558,10 @@ static void test_names(void)
 CHECK_MAIN(
 	CASE(test_no_command),
 	CASE(test_help_version),
+	CASE(test_prefixes),
+	CASE(test_command_table),
+	CASE(test_command_help),
+	CASE(test_command_options),
 	CASE(test_show),
 	CASE(test_show_bad_cgroups),
 	CASE(test_monitor),

@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "cmdline.h"
 #include "err.h"
 #include "fstree.h"
+#include "help.h"
 
 #define NO_FAMILY							\
 	"gpumemctl: the 'gpumem' generic netlink family is not available: " \
@@ -122,6 +124,58 @@ static void test_help(void)
 	RUN(&r, NULL, "show", "-h");
 	CHECK_INT(r.status, 0);
 	CHECK_HAS(r.out, "Usage: gpumemctl");
+	/* every command of the table is listed, and so is "help" */
+	RUN(&r, NULL, "help");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.err, "");
+	for (i = 0; i < gm_ncommands; i++) {
+		char line[64];
+
+		snprintf(line, sizeof(line), "\n  %s", gm_commands[i].name);
+		CHECK_HAS(r.out, line);
+	}
+	CHECK_HAS(r.out, "  help [COMMAND]");
+	CHECK_HAS(r.out, "-V, --version");
+}
+
+/*
+ * Every command's own help, however asked: its usage line, its text,
+ * status 0, nothing on stderr.
+ */
+static void test_command_help(void)
+{
+	char usage[128], prefix[16];
+	struct result r;
+	size_t i;
+
+	for (i = 0; i < gm_ncommands; i++) {
+		const struct gm_command_info *c = &gm_commands[i];
+		char *name = (char *)c->name;
+
+		snprintf(usage, sizeof(usage), "Usage: gpumemctl [OPTIONS] %s",
+			 name);
+		RUN(&r, NULL, name, "--help");
+		CHECK_INT(r.status, 0);
+		CHECK_STR(r.err, "");
+		CHECK(!strncmp(r.out, usage, strlen(usage)));
+		CHECK_HAS(r.out, gm_command_help_text(c->cmd));
+		RUN(&r, NULL, name, "help");
+		CHECK_INT(r.status, 0);
+		CHECK(!strncmp(r.out, usage, strlen(usage)));
+		RUN(&r, NULL, "help", name);
+		CHECK_INT(r.status, 0);
+		CHECK(!strncmp(r.out, usage, strlen(usage)));
+		/* the shortest unique prefix */
+		snprintf(prefix, sizeof(prefix), "%.*s",
+			 c->cmd == GM_CMD_SHOW || c->cmd == GM_CMD_SET ? 2 : 1,
+			 name);
+		RUN(&r, NULL, prefix, "-h");
+		CHECK_INT(r.status, 0);
+		CHECK(!strncmp(r.out, usage, strlen(usage)));
+	}
+	RUN(&r, NULL, "help", "s");
+	check_error(&r, GM_EXIT_USAGE,
+		    "gpumemctl: ambiguous command 's' (show or set)");
 }
 
 static void test_help_write_error(void)
@@ -147,14 +201,30 @@ static void test_version(void)
 	CHECK_INT(r.status, 0);
 	CHECK_STR(r.out, expected);
 	CHECK_STR(r.err, "");
+	RUN(&r, NULL, "-V");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.out, expected);
+	CHECK_STR(r.err, "");
 }
 
 static void test_usage_errors(void)
 {
 	struct result r;
 
+	size_t i;
+
+	/* no arguments at all: the usage on stderr, a usage error */
 	run_to(&r, NULL, NULL, (char *[]){ "gpumemctl", NULL });
-	check_error(&r, GM_EXIT_USAGE, "missing COMMAND");
+	CHECK_INT(r.status, GM_EXIT_USAGE);
+	CHECK_STR(r.out, "");
+	CHECK(!strncmp(r.err, "Usage: gpumemctl ", 17));
+	for (i = 0; i < gm_ncommands; i++)
+		CHECK_HAS(r.err, gm_commands[i].name);
+	/* options but no command: one line */
+	RUN(&r, NULL, "-j");
+	check_error(&r, GM_EXIT_USAGE, "missing COMMAND (see gpumemctl help)");
+	RUN(&r, NULL, "s", "/a");
+	check_error(&r, GM_EXIT_USAGE, "ambiguous command 's' (show or set)");
 	RUN(&r, NULL, "bogus");
 	check_error(&r, GM_EXIT_USAGE, "gpumemctl: unknown command 'bogus'");
 	RUN(&r, NULL, "set", "/a");
@@ -407,6 +477,7 @@ static void test_apply(void)
 
 static const struct check_case cases[] = {
 	CASE(test_help),
+	CASE(test_command_help),
 	CASE(test_help_write_error),
 	CASE(test_version),
 	CASE(test_usage_errors),
