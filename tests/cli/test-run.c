@@ -3,6 +3,7 @@
  * check exit statuses and messages.  This machine is expected to have no
  * 'gpumem' generic netlink family.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -275,6 +276,54 @@ static void test_no_family_with_cgroups(void)
 	CHECK_STR(r.err, NO_FAMILY);
 }
 
+/*
+ * show --output-file: when show fails (no family here), the file is left
+ * as it was and no temporary file stays behind.
+ */
+static void test_output_file(void)
+{
+	char dir[1100], path[1200], bad[1200], old[64] = "";
+	struct result r;
+	FILE *f;
+	size_t n;
+
+	snprintf(dir, sizeof(dir), "%s/textfile", root);
+	snprintf(path, sizeof(path), "%s/gpumem.prom", dir);
+	CHECK(!tree_mkdir(root, "textfile/x"));
+	CHECK(!tree_put(dir, "gpumem.prom", "gpumem_old 1\n"));
+	RUN(&r, root, "-o", "prometheus", "show", "--output-file", path);
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.err, NO_FAMILY);
+	CHECK_STR(r.out, "");
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (f) {
+		n = fread(old, 1, sizeof(old) - 1, f);
+		old[n] = '\0';
+		fclose(f);
+	}
+	CHECK_STR(old, "gpumem_old 1\n");
+	/* nothing but the old file and x/ in the directory */
+	{
+		struct dirent **names;
+		int k, count = scandir(dir, &names, NULL, alphasort);
+
+		CHECK_INT(count, 4);	/* . .. gpumem.prom x */
+		for (k = 0; k < count; k++)
+			free(names[k]);
+		if (count >= 0)
+			free(names);
+	}
+	/* a directory that does not exist: said before the kernel is asked */
+	snprintf(bad, sizeof(bad), "%s/nonexistent/gpumem.prom", dir);
+	RUN(&r, root, "-o", "prometheus", "show", "--output-file", bad);
+	check_error(&r, GM_EXIT_FAILURE,
+		    "cannot create a temporary file beside it");
+	RUN(&r, root, "-o", "prometheus", "monitor", "--output-file", path);
+	check_error(&r, GM_EXIT_USAGE,
+		    "monitor: option '--output-file' is only valid with show");
+}
+
 static void test_cgroup_errors(void)
 {
 	struct result r;
@@ -483,6 +532,7 @@ static const struct check_case cases[] = {
 	CASE(test_usage_errors),
 	CASE(test_no_family),
 	CASE(test_no_family_with_cgroups),
+	CASE(test_output_file),
 	CASE(test_cgroup_errors),
 	CASE(test_oci_hook),
 	CASE(test_apply),
