@@ -4,9 +4,9 @@
  * accepts the result: `systemd-analyze verify` on the generated units, with
  * the fixture trees and the output as the unit path, must print nothing.
  *
- * Usage: test-generator GENERATOR GPUMEMCTL SERVICE
- * (SERVICE: gpumemctl.service configured with GPUMEMCTL, so that verify
- * finds its command.)
+ * Usage: test-generator GENERATOR GPUMEMCTL UNIT...
+ * (UNITs: the shipped units, gpumemctl.service first, configured with
+ * GPUMEMCTL, so that verify finds its command.)
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -16,6 +16,7 @@
 #include "fstree.h"
 
 static const char *generator, *gpumemctl, *service;
+static char **shipped;		/* the shipped units, NULL-terminated */
 static char root[1024];
 static char etc[1100], usr[1100], out[1100], conf[1100];
 
@@ -396,11 +397,14 @@ static void test_verify_catches(void)
 	CHECK_HAS(r.text, "/nonexistent/gpumemctl is not executable");
 }
 
-/* The shipped gpumemctl.service, as installed but for its command's path. */
+/*
+ * The shipped units (gpumemctl.service, gpumem-textfile.service and its
+ * timer), as installed but for their command's path.
+ */
 static void test_shipped_service(void)
 {
 	fresh();
-	verify((char *[]){ (char *)service, NULL });
+	verify(shipped);
 }
 
 static const struct check_case cases[] = {
@@ -420,13 +424,14 @@ int main(int argc, char **argv)
 {
 	int ret;
 
-	if (argc != 4) {
-		printf("Bail out! usage: test-generator GENERATOR GPUMEMCTL SERVICE\n");
+	if (argc < 4) {
+		printf("Bail out! usage: test-generator GENERATOR GPUMEMCTL UNIT...\n");
 		return 1;
 	}
 	generator = argv[1];
 	gpumemctl = argv[2];
 	service = argv[3];
+	shipped = argv + 3;
 	if (!tree_create(root, sizeof(root))) {
 		printf("Bail out! cannot create a temporary directory\n");
 		return 1;
