@@ -174,7 +174,26 @@ struct file_policy {
 	int section_line;	/* of the first [X-GPUMemory] */
 	char *cgroup;		/* Cgroup=, NULL if none (or reset) */
 	int cgroup_line;
+	enum key_state strict_st;	/* Strict= */
+	bool strict;
+	int strict_line;
 };
+
+/* A boolean as systemd reads one; -1 if @v is not one. */
+static int parse_boolean(const char *v)
+{
+	static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" };
+	static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcasecmp(v, yes[i]))
+			return 1;
+		if (!strcasecmp(v, no[i]))
+			return 0;
+	}
+	return -1;
+}
 
 static char *trim(char *s)
 {
@@ -218,12 +237,26 @@ static int assign(struct file_policy *fp, const char *key, const char *value,
 		}
 		return 0;
 	}
+	if (!strcmp(key, "Strict")) {
+		int b = *value ? parse_boolean(value) : 0;
+
+		fp->strict_line = line;
+		if (b < 0) {
+			snprintf(why, len,
+				 "invalid value '%s' (expected yes or no)",
+				 value);
+			return 1;
+		}
+		fp->strict_st = *value ? SET : RESET;
+		fp->strict = b;
+		return 0;
+	}
 	for (k = 0; k < NKEYS; k++)
 		if (!strcmp(key, key_names[k]))
 			break;
 	if (k == NKEYS) {
 		snprintf(why, len,
-			 "unknown key (expected Purge, SwapBudget, Writeback, VRAMMax or, in plain configuration files, Cgroup)");
+			 "unknown key (expected Purge, SwapBudget, Writeback, VRAMMax, Strict or, in plain configuration files, Cgroup)");
 		return 1;
 	}
 	if (!*value) {
@@ -302,10 +335,14 @@ static int read_line(FILE *f, char **buf, size_t *cap, int *lineno,
 	return ret;
 }
 
+/* Record a parse error: 1 (the file is broken), or -ENOMEM. */
+#define FILE_ERROR(l, ...) (add_error(l, __VA_ARGS__) ?: 1)
+
 /*
  * Parse @path into @fp (zeroed here).  @plain: a plain configuration file
- * (lines without '=' are errors in every section).  Returns 0, 1 after
- * recording a parse error in @l, or -ENOMEM.
+ * (lines without '=' are errors in every section).  Every error of the
+ * file is recorded in @l, not only the first.  Returns 0, 1 if the file
+ * has an error, or -ENOMEM.
  */
 static int parse_file(struct gm_apply_list *l, const char *path, bool plain,
 		      struct file_policy *fp)
@@ -313,14 +350,16 @@ static int parse_file(struct gm_apply_list *l, const char *path, bool plain,
 	char *buf = NULL, why[GM_ERR_LEN + 64], *line, *eq, *key, *value;
 	bool in_section = false;
 	size_t cap = 0;
-	int lineno = 0, next = 0, ret = 0, got = 0;
+	int lineno = 0, next = 0, ret = 0, got = 0, e;
 	FILE *f;
 
 	memset(fp, 0, sizeof(*fp));
 	f = fopen(path, "re");
 	if (!f)
-		return add_error(l, "%s: %s", path, strerror(errno)) ?: 1;
-	while (!ret && (got = read_line(f, &buf, &cap, &lineno, &next)) > 0) {
+		return FILE_ERROR(l, "%s: %s", path, strerror(errno));
+	while (ret >= 0 &&
+	       (got = read_line(f, &buf, &cap, &lineno, &next)) > 0) {
+		e = 0;
 		line = trim(buf);
 		if (!*line || *line == '#' || *line == ';')
 			continue;
@@ -333,43 +372,41 @@ static int parse_file(struct gm_apply_list *l, const char *path, bool plain,
 				in_section = false;
 				if (!plain && !strcasestr(line, "GPUMemory"))
 					continue;
-				ret = add_error(l, "%s:%d: %s: bad section header (expected [NAME])",
-						path, lineno, line) ?: 1;
-				break;
+				e = FILE_ERROR(l, "%s:%d: %s: bad section header (expected [NAME])",
+					       path, lineno, line);
+			} else {
+				line[n - 1] = '\0';
+				in_section = !strcmp(line + 1,
+						     GM_APPLY_SECTION);
+				if (in_section && !fp->has_section) {
+					fp->has_section = true;
+					fp->section_line = lineno;
+				}
 			}
-			line[n - 1] = '\0';
-			in_section = !strcmp(line + 1, GM_APPLY_SECTION);
-			if (in_section && !fp->has_section) {
-				fp->has_section = true;
-				fp->section_line = lineno;
-			}
-			continue;
-		}
-		eq = strchr(line, '=');
-		if (!eq) {
+		} else if (!(eq = strchr(line, '='))) {
+			/* systemd ignores it elsewhere too */
 			if (in_section || plain)
-				ret = add_error(l, "%s:%d: %s: missing '=' (expected KEY=VALUE)",
-						path, lineno, line) ?: 1;
-			continue;	/* systemd ignores it elsewhere too */
+				e = FILE_ERROR(l, "%s:%d: %s: missing '=' (expected KEY=VALUE)",
+					       path, lineno, line);
+		} else if (in_section) {	/* else systemd's, or another X- */
+			*eq = '\0';
+			key = trim(line);
+			value = trim(eq + 1);
+			if (!*key)
+				e = FILE_ERROR(l, "%s:%d: =%s: missing key before '='",
+					       path, lineno, value);
+			else if (assign(fp, key, value, lineno, why,
+					sizeof(why)))
+				e = FILE_ERROR(l, "%s:%d: %s: %s", path,
+					       lineno, key, why);
 		}
-		if (!in_section)
-			continue;	/* systemd's own, or another X- section */
-		*eq = '\0';
-		key = trim(line);
-		value = trim(eq + 1);
-		if (!*key) {
-			ret = add_error(l, "%s:%d: =%s: missing key before '='",
-					path, lineno, value) ?: 1;
-			break;
-		}
-		if (assign(fp, key, value, lineno, why, sizeof(why)))
-			ret = add_error(l, "%s:%d: %s: %s", path, lineno, key,
-					why) ?: 1;
+		if (e)
+			ret = e;
 	}
-	if (!ret && got < 0)
+	if (ret >= 0 && got < 0)
 		ret = got;
-	else if (!ret && ferror(f))
-		ret = add_error(l, "%s: %s", path, strerror(errno)) ?: 1;
+	else if (ret >= 0 && ferror(f))
+		ret = FILE_ERROR(l, "%s: %s", path, strerror(errno));
 	free(buf);
 	fclose(f);
 	if (ret) {
@@ -669,10 +706,11 @@ static bool template_of(const char *name, char *buf, size_t len)
  * else the template's; the drop-ins are both's, the instance's before the
  * template's of the same directory.  @extra (FILE arguments of this unit)
  * take the place of its fragment or of the drop-in of the same name if
- * they are not on the path.
+ * they are not on the path.  *@found is set if the unit has any file
+ * (its fragment, masked or not, a drop-in, one of @extra).
  */
 static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
-		     const char *name, const struct strv *extra)
+		     const char *name, const struct strv *extra, bool *found)
 {
 	struct strv dropins = { 0 }, files = { 0 };
 	struct gm_policy_args policy = { 0 };
@@ -680,7 +718,7 @@ static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
 	const char *names[2] = {
 		name, template_of(name, tmpl, sizeof(tmpl)) ? tmpl : NULL,
 	};
-	bool any = false, broken = false;
+	bool any = false, broken = false, strict = false;
 	size_t i, j, k;
 	int ret = 0;
 
@@ -693,6 +731,7 @@ static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
 				 names[k]);
 			if (stat(path, &st))
 				continue;
+			*found = true;
 			/* masked: linked to /dev/null, or empty */
 			if (S_ISCHR(st.st_mode) ||
 			    (S_ISREG(st.st_mode) && !st.st_size))
@@ -746,6 +785,8 @@ static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
 	}
 	if (ret)
 		goto out;
+	if (dropins.n || (extra && extra->n))
+		*found = true;
 	if (dropins.n)
 		qsort(dropins.v, dropins.n, sizeof(*dropins.v), base_cmp);
 	for (i = 0; i < dropins.n + 1 && !ret; i++) {
@@ -766,6 +807,8 @@ static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
 			broken = true;
 		} else if (!ret && fp.has_section) {
 			merge(&policy, &fp);
+			if (fp.strict_st != UNSET)
+				strict = fp.strict_st == SET && fp.strict;
 			any = true;
 			ret = strv_push(&files, file);
 		}
@@ -773,8 +816,10 @@ static int load_unit(struct gm_apply_list *l, const struct strv *dirs,
 	}
 	if (!ret && (any || broken))
 		ret = add_item(l, name, NULL, &policy, &files);
-	if (!ret && broken)
-		l->items[l->n - 1].broken = true;
+	if (!ret && (any || broken)) {
+		l->items[l->n - 1].broken = broken;
+		l->items[l->n - 1].strict = strict;
+	}
 out:
 	free(fragment);
 	strv_free(&dropins);
@@ -795,6 +840,12 @@ static int load_plain(struct gm_apply_list *l, const char *path)
 	ret = parse_file(l, path, true, &fp);
 	if (ret)
 		return ret == 1 ? 0 : ret;
+	if (fp.strict_line) {
+		ret = add_error(l, "%s:%d: Strict: only in units (it decides whether the unit starts on a kernel without gpumem)",
+				path, fp.strict_line);
+		free(fp.cgroup);
+		return ret;
+	}
 	if (!fp.cgroup) {
 		ret = add_error(l, "%s:%d: Cgroup: missing (a plain configuration file needs Cgroup=CGROUP in [" GM_APPLY_SECTION "])",
 				path, fp.cgroup_line ? fp.cgroup_line :
@@ -869,8 +920,11 @@ static int load_all(struct gm_apply_list *l, const struct strv *dirs)
 	for (i = 0; i < shared.n && !ret; i++)
 		ret = check_shared(l, shared.v[i]);
 	strv_free(&shared);
-	for (i = 0; i < units.n && !ret; i++)
-		ret = load_unit(l, dirs, units.v[i], NULL);
+	for (i = 0; i < units.n && !ret; i++) {
+		bool found = false;
+
+		ret = load_unit(l, dirs, units.v[i], NULL, &found);
+	}
 	if (!ret)
 		ret = list_dir(config_dir(), ".conf", &confs);
 	for (i = 0; i < confs.n && !ret; i++) {
@@ -882,6 +936,21 @@ static int load_all(struct gm_apply_list *l, const struct strv *dirs)
 	strv_free(&units);
 	strv_free(&confs);
 	return ret;
+}
+
+/* A UNIT argument that is nowhere on the search path: an error. */
+static int unit_not_found(struct gm_apply_list *l, const struct strv *dirs,
+			  const char *name)
+{
+	char path[4096];
+	size_t i, out = 0;
+
+	path[0] = '\0';
+	for (i = 0; i < dirs->n && out < sizeof(path); i++)
+		out += snprintf(path + out, sizeof(path) - out, "%s%s",
+				i ? ":" : "", dirs->v[i]);
+	return add_error(l, "%s: no such unit: no unit file or drop-in of this name on the unit search path %s",
+			 name, path);
 }
 
 static int load_files(struct gm_apply_list *l, const struct strv *dirs,
@@ -910,6 +979,7 @@ static int load_files(struct gm_apply_list *l, const struct strv *dirs,
 	}
 	for (i = 0; i < nfiles && !ret; i++) {
 		struct strv extra = { 0 };
+		bool found = false;
 
 		if (!units[i][0]) {
 			ret = load_plain(l, files[i]);
@@ -923,8 +993,10 @@ static int load_files(struct gm_apply_list *l, const struct strv *dirs,
 			    !is_unit_name(files[j]))
 				ret = strv_push(&extra, files[j]);
 		if (!ret)
-			ret = load_unit(l, dirs, units[i], &extra);
+			ret = load_unit(l, dirs, units[i], &extra, &found);
 		strv_free(&extra);
+		if (!ret && !found)
+			ret = unit_not_found(l, dirs, units[i]);
 	}
 	strv_free(&done);
 	free(units);

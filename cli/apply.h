@@ -4,8 +4,9 @@
  * Two kinds of source:
  *
  *  - systemd units: an [X-GPUMemory] section (Purge=, SwapBudget=,
- *    Writeback=) in a unit file or its drop-ins, found as systemd finds
- *    them.  The search path, highest priority first, is GM_UNIT_PATH_DEFAULT
+ *    Writeback=, VRAMMax=, and Strict=, a boolean: whether the unit must
+ *    not start on a kernel without gpumem) in a unit file or its drop-ins,
+ *    found as systemd finds them.  The search path, highest priority first, is GM_UNIT_PATH_DEFAULT
  *    or $GPUMEM_UNIT_PATH (colon-separated).  A unit's fragment is the first
  *    file of its name on the path; its drop-ins are NAME.d/ *.conf from every
  *    directory on the path, a basename in a higher-priority directory
@@ -17,8 +18,10 @@
  *    with an [X-GPUMemory] section holding a required Cgroup= (a CGROUP as
  *    the command line takes it) and the same keys.
  *
- * A file with a parse error contributes nothing; the error is recorded as
- * one line "FILE:LINE: KEY: why" and loading goes on.
+ * A file with a parse error contributes nothing; each of its errors is
+ * recorded as one line "FILE:LINE: KEY: why" and loading goes on.  A bare
+ * unit name among the files that has no file on the search path is an
+ * error too ("NAME: no such unit: ...").
  */
 #ifndef GPUMEMCTL_APPLY_H
 #define GPUMEMCTL_APPLY_H
@@ -48,6 +51,7 @@ struct gm_apply_item {
 	char **files;		/* the files that contributed, in order */
 	size_t nfiles;
 	bool broken;		/* a unit file of it has a parse error */
+	bool strict;		/* Strict=yes: no gpumem is an error (units) */
 };
 
 struct gm_apply_list {

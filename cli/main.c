@@ -380,10 +380,41 @@ static int cmd_monitor(struct ctx *c)
 /* ---- apply ----------------------------------------------------------- */
 
 /*
+ * apply --optional on a kernel without gpumem: a warning naming what is
+ * not applied, unless a unit says Strict=yes: then an error (status 3).
+ * Returns the exit status, @status if nothing is strict.
+ */
+static int apply_without_gpumem(const struct gm_apply_list *l,
+				const bool *todo, int status)
+{
+	const char *strict = NULL;
+	size_t i, k = 0;
+
+	for (i = 0; i < l->n && !strict; i++)
+		if (todo[i] && l->items[i].strict)
+			strict = l->items[i].unit;
+	if (strict) {
+		fprintf(stderr, "gpumemctl: apply: %s has Strict=yes: the 'gpumem' generic netlink family is not available: %s\n",
+			strict, GM_NO_FAMILY_WHY);
+		return status == GM_EXIT_OK ? GM_EXIT_NO_GPUMEM : status;
+	}
+	fputs("gpumemctl: warning: the 'gpumem' generic netlink family is not available: " GM_NO_FAMILY_WHY "; not applied:",
+	      stderr);
+	for (i = 0; i < l->n; i++)
+		if (todo[i])
+			fprintf(stderr, "%s %s", k++ ? "," : "",
+				l->items[i].unit ? l->items[i].unit :
+				l->items[i].cgroup);
+	fputc('\n', stderr);
+	return status;
+}
+
+/*
  * apply: parse everything first (errors are printed, and make the exit
  * status 1, whether or not the kernel has gpumem), then resolve the
  * cgroups (units not running are skipped), then, only if there is
  * something to send, open the family and send one POLICY_SET per item.
+ * With --optional, no family is a warning (see apply_without_gpumem()).
  */
 static int cmd_apply(const struct gm_cmdline *cl)
 {
@@ -460,6 +491,10 @@ static int cmd_apply(const struct gm_cmdline *cl)
 	if (!nsend)
 		goto out;
 	ret = open_family(c);
+	if (ret == GM_EXIT_NO_GPUMEM && cl->optional) {
+		status = apply_without_gpumem(&l, todo, status);
+		goto out;
+	}
 	if (ret) {
 		/* Parse errors come first: they need fixing either way. */
 		if (status == GM_EXIT_OK)

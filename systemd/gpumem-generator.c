@@ -9,16 +9,17 @@
  * `gpumemctl apply` finds it, see apply.h):
  *
  *  - a service: the drop-in NAME.d/GM_DROPIN_NAME with
- *    ExecStartPre=+gpumemctl apply NAME (for a template foo@.service:
+ *    ExecStartPre=+gpumemctl apply --optional NAME (for a template foo@.service:
  *    apply %n, each instance's own name, whose policy is the template's
  *    merged with the instance's own files).  systemd runs it in the unit's
  *    cgroup, created by then, before ExecStart= ("+": with full privileges,
  *    whatever User= or sandboxing the unit has).  If the policy cannot be
- *    applied the unit does not start.
+ *    applied the unit does not start; on a kernel without gpumem it
+ *    starts with a warning, unless the unit says Strict=yes.
  *  - a slice: the oneshot gpumem-NAME.service, bound to the slice, ordered
  *    after it (the slice's cgroup exists once it is active) and wanted by
- *    it, running gpumemctl apply NAME.  Units in the slice may start
- *    meanwhile: the policy is read at reclaim, so their bos fall under it
+ *    it, running gpumemctl apply --optional NAME.  Units in the slice may
+ *    start meanwhile: the policy is read at reclaim, so their bos fall under it
  *    unless reclaimed in that moment.
  *
  * Other unit types have no place for such a command: gpumemctl.service
@@ -55,7 +56,9 @@ static const char *gpumemctl_path(void)
 }
 
 /*
- * The command line that applies @unit's policy, as an Exec*= value: a
+ * The command line that applies @unit's policy, as an Exec*= value.
+ * --optional: on a kernel without gpumem the unit starts, with a warning,
+ * unless its [X-GPUMemory] says Strict=yes (apply reads it).  A
  * template's names each instance ("%n", its full name); a unit's name has
  * its '\' doubled, which systemd reads as an escape in Exec*= lines ('%',
  * the specifiers' mark, is not in unit names).
@@ -64,7 +67,7 @@ static void put_apply_command(FILE *f, const char *unit)
 {
 	const char *s;
 
-	fprintf(f, "%s apply ", gpumemctl_path());
+	fprintf(f, "%s apply --optional ", gpumemctl_path());
 	if (gm_unit_is_template(unit)) {
 		fputs("%n\n", f);
 		return;

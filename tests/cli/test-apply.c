@@ -610,6 +610,115 @@ static void test_unit_arguments(void)
 	gm_apply_free(&l);
 }
 
+/*
+ * Every error of a file is reported, each with its line; the file applies
+ * nothing.
+ */
+static void test_all_errors_of_a_file(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+	char want[2048];
+
+	fresh();
+	put("etc/job.service",
+	    "[Service]\nExecStart=/bin/true\n"
+	    "[X-GPUMemory]\nPurge=sometimes\nSwapBudget=1G\nWriteback=later\n"
+	    "Purg=first\nVRAMMax\n[X-GPUMemory\n=2G\n");
+	load(&l, NULL, 0);
+	/* after the bad header, "=2G" is outside the section: not ours */
+	CHECK_INT(l.nerrors, 5);
+	if (l.nerrors == 5) {
+		snprintf(want, sizeof(want), "%s/job.service:4: Purge: invalid value 'sometimes'", etc);
+		CHECK_HAS(l.errors[0], want);
+		snprintf(want, sizeof(want), "%s/job.service:6: Writeback: invalid value 'later'", etc);
+		CHECK_HAS(l.errors[1], want);
+		snprintf(want, sizeof(want), "%s/job.service:7: Purg: unknown key", etc);
+		CHECK_HAS(l.errors[2], want);
+		snprintf(want, sizeof(want), "%s/job.service:8: VRAMMax: missing '='", etc);
+		CHECK_HAS(l.errors[3], want);
+		snprintf(want, sizeof(want), "%s/job.service:9: [X-GPUMemory: bad section header", etc);
+		CHECK_HAS(l.errors[4], want);
+	}
+	it = find(&l, "job.service");
+	if (it) {
+		CHECK(it->broken);
+		CHECK(gm_policy_args_empty(&it->policy));
+	} else {
+		CHECK(it != NULL);
+	}
+	gm_apply_free(&l);
+}
+
+/* A UNIT argument with no file anywhere on the search path is an error. */
+static void test_unit_not_found(void)
+{
+	struct gm_apply_list l;
+	const char *args[] = { "nope.service", "idle.service",
+			       "worker@1.service", "masked.service" };
+	char want[4096];
+
+	fresh();
+	put("usr/idle.service", "[Service]\nExecStart=/bin/true\n");
+	put("usr/worker@.service", "[X-GPUMemory]\nPurge=never\n");
+	put("etc/masked.service", "");
+	load(&l, args, 4);
+	CHECK_INT(l.nerrors, 1);
+	snprintf(want, sizeof(want),
+		 "nope.service: no such unit: no unit file or drop-in of this name on the unit search path %s:%s",
+		 etc, usr);
+	if (l.nerrors)
+		CHECK_STR(l.errors[0], want);
+	/* the instance has its template's policy; idle.service none */
+	CHECK_INT(l.n, 1);
+	CHECK(find(&l, "worker@1.service") != NULL);
+	gm_apply_free(&l);
+}
+
+/*
+ * Strict= (a boolean as systemd reads it): later files override it, an
+ * empty value resets it; a bad value is an error; plain files refuse it.
+ */
+static void test_strict(void)
+{
+	struct gm_apply_list l;
+	const struct gm_apply_item *it;
+	char want[2048];
+
+	fresh();
+	put("usr/a.service", "[X-GPUMemory]\nPurge=never\nStrict=yes\n");
+	put("usr/b.service", "[X-GPUMemory]\nPurge=never\nStrict=On\n");
+	put("etc/b.service.d/10.conf", "[X-GPUMemory]\nStrict=\n");
+	put("usr/c.service", "[X-GPUMemory]\nPurge=never\n");
+	put("usr/d.service", "[X-GPUMemory]\nPurge=never\nStrict=1\n");
+	put("etc/d.service.d/10.conf", "[X-GPUMemory]\nStrict=false\n");
+	put("usr/e.service", "[X-GPUMemory]\nPurge=never\nStrict=maybe\n");
+	put("conf/p.conf", "[X-GPUMemory]\nCgroup=/p\nPurge=last\nStrict=yes\n");
+	load(&l, NULL, 0);
+	it = find(&l, "a.service");
+	CHECK(it && it->strict);
+	it = find(&l, "b.service");
+	CHECK(it && !it->strict);
+	it = find(&l, "c.service");
+	CHECK(it && !it->strict);
+	it = find(&l, "d.service");
+	CHECK(it && !it->strict);
+	it = find(&l, "e.service");
+	CHECK(it && it->broken);
+	CHECK(find(&l, "/p") == NULL);
+	CHECK_INT(l.nerrors, 2);
+	if (l.nerrors == 2) {
+		snprintf(want, sizeof(want),
+			 "%s/e.service:3: Strict: invalid value 'maybe' (expected yes or no)",
+			 usr);
+		CHECK_STR(l.errors[0], want);
+		snprintf(want, sizeof(want), "%s/p.conf:4: Strict: only in units",
+			 conf);
+		CHECK_HAS(l.errors[1], want);
+	}
+	gm_apply_free(&l);
+}
+
 static void test_print(void)
 {
 	struct gm_apply_list l;
@@ -646,6 +755,9 @@ static const struct check_case cases[] = {
 	CASE(test_instances),
 	CASE(test_continuations),
 	CASE(test_unit_arguments),
+	CASE(test_all_errors_of_a_file),
+	CASE(test_unit_not_found),
+	CASE(test_strict),
 	CASE(test_print),
 };
 

@@ -469,7 +469,7 @@ static void test_oci_hook(void)
  */
 static void test_apply(void)
 {
-	char units[1100], conf[1100], path[1200], want[1400];
+	char units[1100], conf[1100], path[1200], want[2800];
 	struct result r;
 	FILE *f;
 
@@ -500,6 +500,36 @@ static void test_apply(void)
 	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
 	CHECK_STR(r.err, NO_FAMILY);
 	CHECK_STR(r.out, "");
+	/* --optional (the generator's, gpumemctl.service's): a warning */
+	RUN(&r, root, "apply", "--optional");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.err, "gpumemctl: warning: the 'gpumem' generic netlink family is not available: " GM_NO_FAMILY_WHY "; not applied: foo.service\n");
+	CHECK_STR(r.out, "");
+	RUN(&r, root, "apply", "--optional", "foo.service");
+	CHECK_INT(r.status, 0);
+	CHECK_HAS(r.err, "gpumemctl: warning: ");
+	/* ... unless the unit asks for Strict=yes */
+	CHECK(!tree_put(units, "foo.service.d/strict.conf", "[X-GPUMemory]\nStrict=yes\n"));
+	RUN(&r, root, "apply", "--optional", "foo.service");
+	check_error(&r, GM_EXIT_NO_GPUMEM,
+		    "gpumemctl: apply: foo.service has Strict=yes: the 'gpumem' generic netlink family is not available: " GM_NO_FAMILY_WHY "\n");
+	snprintf(path, sizeof(path), "%s/foo.service.d/strict.conf", units);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/foo.service.d/bad.conf", units);
+	/* a unit that is nowhere on the search path */
+	RUN(&r, root, "apply", "--optional", "nope.service");
+	check_error(&r, GM_EXIT_FAILURE,
+		    "gpumemctl: nope.service: no such unit: no unit file or drop-in of this name on the unit search path");
+	/* every error of a file, one line each */
+	CHECK(!tree_put(units, "foo.service.d/bad.conf",
+			"[X-GPUMemory]\nPurge=sometimes\nSwapBudget=lots\nVRAMMax=1\n"));
+	RUN(&r, root, "apply", "foo.service");
+	CHECK_INT(r.status, GM_EXIT_FAILURE);
+	snprintf(want, sizeof(want),
+		 "gpumemctl: %s:2: Purge: invalid value 'sometimes' (expected first, last or never)\n"
+		 "gpumemctl: %s:3: SwapBudget: invalid SIZE 'lots'", path, path);
+	CHECK_HAS(r.err, want);
+	CHECK(!tree_put(units, "foo.service.d/bad.conf", "[X-GPUMemory]\nPurge=last\n"));
 	/* a unit that is not running is skipped: nothing to send, status 0 */
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/gone.service", units);

@@ -179,7 +179,7 @@ static void test_service(void)
 	CHECK_INT(r.status, 0);
 	CHECK_STR(r.text, "");
 	snprintf(want, sizeof(want),
-		 "[Service]\nExecStartPre=+%s apply render.service\n",
+		 "[Service]\nExecStartPre=+%s apply --optional render.service\n",
 		 gpumemctl);
 	CHECK_HAS(output("render.service.d/00-gpumem-policy.conf"), want);
 	snprintf(want, sizeof(want), "# From %s/render.service\n# From %s/render.service.d/10-wb.conf\n",
@@ -211,7 +211,7 @@ static void test_slice(void)
 		 "BindsTo=batch.slice\nAfter=batch.slice\n"
 		 "Conflicts=shutdown.target\nBefore=shutdown.target\n\n"
 		 "[Service]\nType=oneshot\nRemainAfterExit=yes\n"
-		 "ExecStart=%s apply batch.slice\n", gpumemctl);
+		 "ExecStart=%s apply --optional batch.slice\n", gpumemctl);
 	CHECK_HAS(output("gpumem-batch.slice.service"), want);
 	/* the slice wants it: starting the slice starts the policy unit */
 	snprintf(path, sizeof(path),
@@ -335,14 +335,14 @@ static void test_template(void)
 	CHECK_INT(r.status, 0);
 	CHECK_STR(r.text, "");
 	snprintf(want, sizeof(want),
-		 "[Service]\nExecStartPre=+%s apply %%n\n", gpumemctl);
+		 "[Service]\nExecStartPre=+%s apply --optional %%n\n", gpumemctl);
 	CHECK_HAS(output("worker@.service.d/00-gpumem-policy.conf"), want);
 	snprintf(want, sizeof(want),
-		 "[Service]\nExecStartPre=+%s apply worker@2.service\n",
+		 "[Service]\nExecStartPre=+%s apply --optional worker@2.service\n",
 		 gpumemctl);
 	CHECK_HAS(output("worker@2.service.d/00-gpumem-policy.conf"), want);
 	snprintf(want, sizeof(want),
-		 "[Service]\nExecStartPre=+%s apply worker@.x.service\n",
+		 "[Service]\nExecStartPre=+%s apply --optional worker@.x.service\n",
 		 gpumemctl);
 	CHECK_HAS(output("worker@.x.service.d/00-gpumem-policy.conf"), want);
 	verify((char *[]){ "worker@1.service", "worker@2.service", NULL });
@@ -360,7 +360,7 @@ static void test_escaping(void)
 	generate(&r);
 	CHECK_INT(r.status, 0);
 	snprintf(want, sizeof(want),
-		 "ExecStartPre=+%s apply a\\\\x2db.service\n", gpumemctl);
+		 "ExecStartPre=+%s apply --optional a\\\\x2db.service\n", gpumemctl);
 	CHECK_HAS(output("a\\x2db.service.d/00-gpumem-policy.conf"), want);
 	verify((char *[]){ "a\\x2db.service", NULL });
 }
