@@ -6,8 +6,9 @@
  * Global options may appear anywhere before "--" (also after COMMAND);
  * short ones may be bundled ("-jp").  COMMAND may be abbreviated to a
  * unique prefix.  "-h", "--help", "help [COMMAND]" and "COMMAND help"
- * ask for help (GM_CMD_HELP, help_cmd says about which command).  Every value is checked here (SIZE,
- * keywords, CGROUP syntax); whether a CGROUP exists is checked later.
+ * ask for help (GM_CMD_HELP, help_cmd says about which command).  Every
+ * value is checked here (SIZE, keywords, CGROUP syntax); whether a CGROUP
+ * exists is checked later.
  */
 #ifndef GPUMEMCTL_CMDLINE_H
 #define GPUMEMCTL_CMDLINE_H
