@@ -59,43 +59,122 @@ void gm_records_sort(struct gm_record *recs, size_t n)
 	qsort(recs, n, sizeof(*recs), record_cmp);
 }
 
-/* ---- values ---------------------------------------------------------- */
+/* ---- the attributes of a cgroup ------------------------------------- */
 
-/* Name of an enum value, its number if unknown, "-" if absent. */
-static const char *enum_text(const struct gm_attrs *a, unsigned int type,
-			     const char *(*name)(int), char buf[VAL_LEN])
+/*
+ * Every attribute show and policy events print is named here once: its
+ * JSON key (whose '_' become '-' in event lines), its kind, and its
+ * Prometheus metric.  Each output form picks the fields it shows, in its
+ * order (table: columns[], Prometheus: prom_order[], event lines:
+ * event_order[], JSON: this table's order), and prints them with
+ * field_text() or json_field(), the one printer of each form.
+ */
+enum field_kind {
+	FK_COUNT,	/* a number (bytes or events) */
+	FK_LIMIT,	/* bytes, all ones for "max": JSON null, no sample */
+	FK_PURGE,	/* an enum gpumem_purge */
+	FK_WRITEBACK,	/* an enum gpumem_writeback */
+};
+
+enum field_id {
+	F_ID, F_RESIDENT, F_PURGEABLE, F_BACKUP, F_VRAM,
+	F_SWAP_BUDGET, F_EFF_SWAP_BUDGET, F_PURGE, F_EFF_PURGE,
+	F_WRITEBACK, F_EFF_WRITEBACK, F_VRAM_MAX, F_EFF_VRAM_MAX,
+	F_PURGED_TOTAL, F_BACKED_UP_TOTAL, F_RESTORED_TOTAL,
+	F_BUDGET_DENIALS, F_VRAM_EVICTIONS,
+	NFIELDS,
+	F_POLICY_FIRST = F_SWAP_BUDGET,	/* the policy keys: a range */
+	F_POLICY_LAST = F_EFF_VRAM_MAX,
+};
+
+static const struct field {
+	unsigned int attr;
+	enum field_kind kind;
+	const char *key;		/* JSON */
+	const char *metric, *type, *help;	/* Prometheus, or NULL */
+} fields[NFIELDS] = {
+	[F_ID] = { GPUMEM_A_CGROUP_ID, FK_COUNT, "id" },
+	[F_RESIDENT] = { GPUMEM_A_CGROUP_RESIDENT, FK_COUNT, "resident",
+		"gpumem_resident_bytes", "gauge",
+		"GPU buffer memory resident in system memory." },
+	[F_PURGEABLE] = { GPUMEM_A_CGROUP_PURGEABLE, FK_COUNT, "purgeable",
+		"gpumem_purgeable_bytes", "gauge",
+		"Resident GPU buffer memory marked purgeable." },
+	[F_BACKUP] = { GPUMEM_A_CGROUP_BACKUP, FK_COUNT, "backup",
+		"gpumem_backup_bytes", "gauge",
+		"GPU buffer content held in backup (shmem or swap)." },
+	[F_VRAM] = { GPUMEM_A_CGROUP_VRAM, FK_COUNT, "vram",
+		"gpumem_vram_bytes", "gauge",
+		"Device memory (VRAM) held by GPU buffers." },
+	[F_SWAP_BUDGET] = { GPUMEM_A_CGROUP_SWAP_BUDGET, FK_LIMIT,
+		"swap_budget", "gpumem_swap_budget_bytes", "gauge",
+		"The cgroup's own swap budget (no series when unlimited)." },
+	[F_EFF_SWAP_BUDGET] = { GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET,
+		FK_LIMIT, "effective_swap_budget",
+		"gpumem_effective_swap_budget_bytes", "gauge",
+		"The smallest swap budget on the path to the root (no series when unlimited)." },
+	[F_PURGE] = { GPUMEM_A_CGROUP_PURGE, FK_PURGE, "purge" },
+	[F_EFF_PURGE] = { GPUMEM_A_CGROUP_EFFECTIVE_PURGE, FK_PURGE,
+		"effective_purge" },
+	[F_WRITEBACK] = { GPUMEM_A_CGROUP_WRITEBACK, FK_WRITEBACK,
+		"writeback" },
+	[F_EFF_WRITEBACK] = { GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
+		FK_WRITEBACK, "effective_writeback" },
+	[F_VRAM_MAX] = { GPUMEM_A_CGROUP_VRAM_MAX, FK_LIMIT, "vram_max",
+		"gpumem_vram_max_bytes", "gauge",
+		"The cgroup's own VRAM limit (no series when unlimited)." },
+	[F_EFF_VRAM_MAX] = { GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX, FK_LIMIT,
+		"effective_vram_max", "gpumem_effective_vram_max_bytes",
+		"gauge",
+		"The smallest VRAM limit on the path to the root (no series when unlimited)." },
+	[F_PURGED_TOTAL] = { GPUMEM_A_CGROUP_PURGED_TOTAL, FK_COUNT,
+		"purged_total", "gpumem_purged_bytes_total", "counter",
+		"GPU buffer memory purged." },
+	[F_BACKED_UP_TOTAL] = { GPUMEM_A_CGROUP_BACKED_UP_TOTAL, FK_COUNT,
+		"backed_up_total", "gpumem_backed_up_bytes_total", "counter",
+		"GPU buffer memory backed up." },
+	[F_RESTORED_TOTAL] = { GPUMEM_A_CGROUP_RESTORED_TOTAL, FK_COUNT,
+		"restored_total", "gpumem_restored_bytes_total", "counter",
+		"GPU buffer memory restored from backup." },
+	[F_BUDGET_DENIALS] = { GPUMEM_A_CGROUP_BUDGET_DENIALS, FK_COUNT,
+		"budget_denials", "gpumem_budget_denials_total", "counter",
+		"Backups not made because a swap budget on the path was spent." },
+	[F_VRAM_EVICTIONS] = { GPUMEM_A_CGROUP_VRAM_EVICTIONS, FK_COUNT,
+		"vram_evictions", "gpumem_vram_evictions_total", "counter",
+		"Buffers moved out of VRAM because a VRAM limit on the path was reached or lowered." },
+};
+
+/* The name of an enum value, its number if unknown. */
+static const char *enum_name(enum field_kind kind, uint64_t v,
+			     char buf[VAL_LEN])
 {
-	const char *s;
+	const char *s = "?";
 
-	if (!gm_has(a, type))
-		return "-";
-	s = a->val[type] <= 2 ? name((int)a->val[type]) : "?";
+	if (v <= 2)
+		s = kind == FK_PURGE ? gm_purge_name((enum gm_purge)v) :
+		    gm_writeback_name((enum gm_writeback)v);
 	if (strcmp(s, "?"))
 		return s;
-	snprintf(buf, VAL_LEN, "%" PRIu64, a->val[type]);
+	snprintf(buf, VAL_LEN, "%" PRIu64, v);
 	return buf;
 }
 
-static const char *purge_name(int v)
+/*
+ * The text of field @id of @a, NULL if absent: enum values by name,
+ * numbers exact (@exact: "1M", "max", as SIZE takes them) or human
+ * ("1.0M", "max").
+ */
+static const char *field_text(enum field_id id, const struct gm_attrs *a,
+			      bool exact, char buf[VAL_LEN])
 {
-	return gm_purge_name(v);
-}
+	const struct field *f = &fields[id];
 
-static const char *writeback_name(int v)
-{
-	return gm_writeback_name(v);
-}
-
-static const char *purge_text(const struct gm_attrs *a, unsigned int type,
-			      char buf[VAL_LEN])
-{
-	return enum_text(a, type, purge_name, buf);
-}
-
-static const char *writeback_text(const struct gm_attrs *a, unsigned int type,
-				  char buf[VAL_LEN])
-{
-	return enum_text(a, type, writeback_name, buf);
+	if (!gm_has(a, f->attr))
+		return NULL;
+	if (f->kind == FK_PURGE || f->kind == FK_WRITEBACK)
+		return enum_name(f->kind, a->val[f->attr], buf);
+	return exact ? gm_size_format(a->val[f->attr], buf) :
+		       gm_size_human(a->val[f->attr], buf);
 }
 
 static const char *size_text(bool has, uint64_t v, char buf[VAL_LEN])
@@ -103,10 +182,40 @@ static const char *size_text(bool has, uint64_t v, char buf[VAL_LEN])
 	return has ? gm_size_human(v, buf) : "-";
 }
 
-static const char *attr_size_text(const struct gm_attrs *a, unsigned int type,
-				  char buf[VAL_LEN])
+/* A byte count where all ones means "max": null. */
+static void json_limit(struct gm_json *j, const char *key, bool has,
+		       uint64_t v)
 {
-	return size_text(gm_has(a, type), a->val[type], buf);
+	gm_json_key(j, key);
+	if (has && v != GM_SIZE_MAX)
+		gm_json_u64(j, v);
+	else
+		gm_json_null(j);
+}
+
+/* Field @id of @a as a JSON member: absent (and a limit's max) is null. */
+static void json_field(struct gm_json *j, enum field_id id,
+		       const struct gm_attrs *a)
+{
+	const struct field *f = &fields[id];
+	char buf[VAL_LEN];
+
+	switch (f->kind) {
+	case FK_COUNT:
+		gm_json_key(j, f->key);
+		if (gm_has(a, f->attr))
+			gm_json_u64(j, a->val[f->attr]);
+		else
+			gm_json_null(j);
+		break;
+	case FK_LIMIT:
+		json_limit(j, f->key, gm_has(a, f->attr), a->val[f->attr]);
+		break;
+	default:
+		gm_json_key(j, f->key);
+		gm_json_string(j, field_text(id, a, true, buf));
+		break;
+	}
 }
 
 /* ---- table ----------------------------------------------------------- */
@@ -117,21 +226,23 @@ enum {
 	COL_MEM_MAX, NCOLS
 };
 
+/* A column shows a field, or (-1) the CGROUP or a memory.* value. */
 static const struct column {
 	const char *title;
 	bool left;
+	int field;
 } columns[NCOLS] = {
-	[COL_CGROUP] = { "CGROUP", true },
-	[COL_RESIDENT] = { "RESIDENT", false },
-	[COL_PURGEABLE] = { "PURGEABLE", false },
-	[COL_BACKUP] = { "BACKUP", false },
-	[COL_VRAM] = { "VRAM", false },
-	[COL_VRAM_MAX] = { "VRAM.MAX", false },
-	[COL_BUDGET] = { "BUDGET", false },
-	[COL_PURGE] = { "PURGE", true },
-	[COL_WRITEBACK] = { "WRITEBACK", true },
-	[COL_MEM_CUR] = { "MEM.CUR", false },
-	[COL_MEM_MAX] = { "MEM.MAX", false },
+	[COL_CGROUP] = { "CGROUP", true, -1 },
+	[COL_RESIDENT] = { "RESIDENT", false, F_RESIDENT },
+	[COL_PURGEABLE] = { "PURGEABLE", false, F_PURGEABLE },
+	[COL_BACKUP] = { "BACKUP", false, F_BACKUP },
+	[COL_VRAM] = { "VRAM", false, F_VRAM },
+	[COL_VRAM_MAX] = { "VRAM.MAX", false, F_EFF_VRAM_MAX },
+	[COL_BUDGET] = { "BUDGET", false, F_EFF_SWAP_BUDGET },
+	[COL_PURGE] = { "PURGE", true, F_EFF_PURGE },
+	[COL_WRITEBACK] = { "WRITEBACK", true, F_EFF_WRITEBACK },
+	[COL_MEM_CUR] = { "MEM.CUR", false, -1 },
+	[COL_MEM_MAX] = { "MEM.MAX", false, -1 },
 };
 
 struct row {
@@ -156,28 +267,17 @@ static const char *cgroup_cell(const struct gm_record *r, const char *parent,
 static void fill_row(struct row *row, const struct gm_record *r,
 		     const char *parent)
 {
-	const struct gm_attrs *a = &r->a;
+	int c;
 
+	for (c = 0; c < NCOLS; c++) {
+		const char *text = NULL;
+
+		if (columns[c].field >= 0)
+			text = field_text(columns[c].field, &r->a, false,
+					  row->buf[c]);
+		row->cell[c] = text ? text : "-";
+	}
 	row->cell[COL_CGROUP] = cgroup_cell(r, parent, row->buf[COL_CGROUP]);
-	row->cell[COL_RESIDENT] = attr_size_text(a, GPUMEM_A_CGROUP_RESIDENT,
-						 row->buf[COL_RESIDENT]);
-	row->cell[COL_PURGEABLE] = attr_size_text(a, GPUMEM_A_CGROUP_PURGEABLE,
-						  row->buf[COL_PURGEABLE]);
-	row->cell[COL_BACKUP] = attr_size_text(a, GPUMEM_A_CGROUP_BACKUP,
-					       row->buf[COL_BACKUP]);
-	row->cell[COL_VRAM] = attr_size_text(a, GPUMEM_A_CGROUP_VRAM,
-					     row->buf[COL_VRAM]);
-	row->cell[COL_VRAM_MAX] =
-		attr_size_text(a, GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX,
-			       row->buf[COL_VRAM_MAX]);
-	row->cell[COL_BUDGET] =
-		attr_size_text(a, GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET,
-			       row->buf[COL_BUDGET]);
-	row->cell[COL_PURGE] = purge_text(a, GPUMEM_A_CGROUP_EFFECTIVE_PURGE,
-					  row->buf[COL_PURGE]);
-	row->cell[COL_WRITEBACK] =
-		writeback_text(a, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
-			       row->buf[COL_WRITEBACK]);
 	row->cell[COL_MEM_CUR] = size_text(r->has_mem_current, r->mem_current,
 					   row->buf[COL_MEM_CUR]);
 	row->cell[COL_MEM_MAX] = size_text(r->has_mem_max, r->mem_max,
@@ -285,67 +385,24 @@ static void json_attr(struct gm_json *j, const char *key,
 		gm_json_null(j);
 }
 
-/* A byte count where all ones means "max": null. */
-static void json_limit(struct gm_json *j, const char *key, bool has,
-		       uint64_t v)
-{
-	gm_json_key(j, key);
-	if (has && v != GM_SIZE_MAX)
-		gm_json_u64(j, v);
-	else
-		gm_json_null(j);
-}
-
-static void json_attr_limit(struct gm_json *j, const char *key,
-			    const struct gm_attrs *a, unsigned int type)
-{
-	json_limit(j, key, gm_has(a, type), a->val[type]);
-}
-
-static void json_enum(struct gm_json *j, const char *key, const char *text)
-{
-	gm_json_key(j, key);
-	gm_json_string(j, strcmp(text, "-") ? text : NULL);
-}
-
 /* The policy keys, shared by "show" and policy events. */
 static void json_policy(struct gm_json *j, const struct gm_attrs *a)
 {
-	char buf[VAL_LEN];
+	int id;
 
-	json_attr_limit(j, "swap_budget", a, GPUMEM_A_CGROUP_SWAP_BUDGET);
-	json_attr_limit(j, "effective_swap_budget", a,
-			GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET);
-	json_enum(j, "purge", purge_text(a, GPUMEM_A_CGROUP_PURGE, buf));
-	json_enum(j, "effective_purge",
-		  purge_text(a, GPUMEM_A_CGROUP_EFFECTIVE_PURGE, buf));
-	json_enum(j, "writeback",
-		  writeback_text(a, GPUMEM_A_CGROUP_WRITEBACK, buf));
-	json_enum(j, "effective_writeback",
-		  writeback_text(a, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK, buf));
-	json_attr_limit(j, "vram_max", a, GPUMEM_A_CGROUP_VRAM_MAX);
-	json_attr_limit(j, "effective_vram_max", a,
-			GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX);
+	for (id = F_POLICY_FIRST; id <= F_POLICY_LAST; id++)
+		json_field(j, id, a);
 }
 
 static void json_record(struct gm_json *j, const struct gm_record *r)
 {
-	const struct gm_attrs *a = &r->a;
+	int id;
 
 	gm_json_begin_object(j);
 	gm_json_key(j, "path");
 	gm_json_string(j, r->path);
-	json_attr(j, "id", a, GPUMEM_A_CGROUP_ID);
-	json_attr(j, "resident", a, GPUMEM_A_CGROUP_RESIDENT);
-	json_attr(j, "purgeable", a, GPUMEM_A_CGROUP_PURGEABLE);
-	json_attr(j, "backup", a, GPUMEM_A_CGROUP_BACKUP);
-	json_attr(j, "vram", a, GPUMEM_A_CGROUP_VRAM);
-	json_policy(j, a);
-	json_attr(j, "purged_total", a, GPUMEM_A_CGROUP_PURGED_TOTAL);
-	json_attr(j, "backed_up_total", a, GPUMEM_A_CGROUP_BACKED_UP_TOTAL);
-	json_attr(j, "restored_total", a, GPUMEM_A_CGROUP_RESTORED_TOTAL);
-	json_attr(j, "budget_denials", a, GPUMEM_A_CGROUP_BUDGET_DENIALS);
-	json_attr(j, "vram_evictions", a, GPUMEM_A_CGROUP_VRAM_EVICTIONS);
+	for (id = 0; id < NFIELDS; id++)
+		json_field(j, id, &r->a);
 	gm_json_key(j, "memory_current");
 	if (r->has_mem_current)
 		gm_json_u64(j, r->mem_current);
@@ -374,52 +431,12 @@ static void print_json(FILE *f, const struct gm_record *recs, size_t n,
 
 /* ---- Prometheus ------------------------------------------------------ */
 
-static const struct metric {
-	const char *name;
-	const char *type;
-	const char *help;
-	unsigned int attr;
-	bool limit;		/* no series for "max" */
-} metrics[] = {
-	{ "gpumem_resident_bytes", "gauge",
-	  "GPU buffer memory resident in system memory.",
-	  GPUMEM_A_CGROUP_RESIDENT, false },
-	{ "gpumem_purgeable_bytes", "gauge",
-	  "Resident GPU buffer memory marked purgeable.",
-	  GPUMEM_A_CGROUP_PURGEABLE, false },
-	{ "gpumem_backup_bytes", "gauge",
-	  "GPU buffer content held in backup (shmem or swap).",
-	  GPUMEM_A_CGROUP_BACKUP, false },
-	{ "gpumem_vram_bytes", "gauge",
-	  "Device memory (VRAM) held by GPU buffers.",
-	  GPUMEM_A_CGROUP_VRAM, false },
-	{ "gpumem_swap_budget_bytes", "gauge",
-	  "The cgroup's own swap budget (no series when unlimited).",
-	  GPUMEM_A_CGROUP_SWAP_BUDGET, true },
-	{ "gpumem_effective_swap_budget_bytes", "gauge",
-	  "The smallest swap budget on the path to the root (no series when unlimited).",
-	  GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET, true },
-	{ "gpumem_purged_bytes_total", "counter",
-	  "GPU buffer memory purged.",
-	  GPUMEM_A_CGROUP_PURGED_TOTAL, false },
-	{ "gpumem_backed_up_bytes_total", "counter",
-	  "GPU buffer memory backed up.",
-	  GPUMEM_A_CGROUP_BACKED_UP_TOTAL, false },
-	{ "gpumem_restored_bytes_total", "counter",
-	  "GPU buffer memory restored from backup.",
-	  GPUMEM_A_CGROUP_RESTORED_TOTAL, false },
-	{ "gpumem_budget_denials_total", "counter",
-	  "Backups not made because a swap budget on the path was spent.",
-	  GPUMEM_A_CGROUP_BUDGET_DENIALS, false },
-	{ "gpumem_vram_max_bytes", "gauge",
-	  "The cgroup's own VRAM limit (no series when unlimited).",
-	  GPUMEM_A_CGROUP_VRAM_MAX, true },
-	{ "gpumem_effective_vram_max_bytes", "gauge",
-	  "The smallest VRAM limit on the path to the root (no series when unlimited).",
-	  GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX, true },
-	{ "gpumem_vram_evictions_total", "counter",
-	  "Buffers moved out of VRAM because a VRAM limit on the path was reached or lowered.",
-	  GPUMEM_A_CGROUP_VRAM_EVICTIONS, false },
+/* The metrics, in the order printed; names and help in fields[]. */
+static const enum field_id prom_order[] = {
+	F_RESIDENT, F_PURGEABLE, F_BACKUP, F_VRAM, F_SWAP_BUDGET,
+	F_EFF_SWAP_BUDGET, F_PURGED_TOTAL, F_BACKED_UP_TOTAL,
+	F_RESTORED_TOTAL, F_BUDGET_DENIALS, F_VRAM_MAX, F_EFF_VRAM_MAX,
+	F_VRAM_EVICTIONS,
 };
 
 void gm_prom_escape(FILE *f, const char *s)
@@ -474,9 +491,8 @@ static void print_policy_info(FILE *f, const struct gm_record *recs, size_t n)
 		fputs("gpumem_policy_info{", f);
 		prom_cgroup_labels(f, &recs[i]);
 		fprintf(f, ",purge=\"%s\",writeback=\"%s\"} 1\n",
-			purge_text(a, GPUMEM_A_CGROUP_EFFECTIVE_PURGE, pbuf),
-			writeback_text(a, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
-				       wbuf));
+			field_text(F_EFF_PURGE, a, true, pbuf),
+			field_text(F_EFF_WRITEBACK, a, true, wbuf));
 	}
 }
 
@@ -484,18 +500,19 @@ static void print_prometheus(FILE *f, const struct gm_record *recs, size_t n)
 {
 	size_t m, i;
 
-	for (m = 0; m < ARRAY_SIZE(metrics); m++) {
-		const struct metric *mt = &metrics[m];
+	for (m = 0; m < ARRAY_SIZE(prom_order); m++) {
+		const struct field *mt = &fields[prom_order[m]];
 
-		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", mt->name, mt->help,
-			mt->name, mt->type);
+		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", mt->metric, mt->help,
+			mt->metric, mt->type);
 		for (i = 0; i < n; i++) {
 			const struct gm_attrs *a = &recs[i].a;
 
 			if (!gm_has(a, mt->attr) ||
-			    (mt->limit && a->val[mt->attr] == GM_SIZE_MAX))
+			    (mt->kind == FK_LIMIT &&
+			     a->val[mt->attr] == GM_SIZE_MAX))
 				continue;
-			fprintf(f, "%s{", mt->name);
+			fprintf(f, "%s{", mt->metric);
 			prom_cgroup_labels(f, &recs[i]);
 			fprintf(f, "} %" PRIu64 "\n", a->val[mt->attr]);
 		}
@@ -598,6 +615,27 @@ static const char *cgroup_text(const char *path, const struct gm_attrs *a,
 	return buf;
 }
 
+/* The policy keys of an event line, in their order. */
+static const enum field_id event_order[] = {
+	F_PURGE, F_SWAP_BUDGET, F_WRITEBACK, F_VRAM_MAX,
+	F_EFF_PURGE, F_EFF_SWAP_BUDGET, F_EFF_WRITEBACK, F_EFF_VRAM_MAX,
+};
+
+/* " key=value" of field @id if present, the JSON key with '-' for '_'. */
+static void text_field(FILE *f, enum field_id id, const struct gm_attrs *a)
+{
+	const char *k, *text;
+	char buf[VAL_LEN];
+
+	text = field_text(id, a, true, buf);
+	if (!text)
+		return;
+	fputc(' ', f);
+	for (k = fields[id].key; *k; k++)
+		fputc(*k == '_' ? '-' : *k, f);
+	fprintf(f, "=%s", text);
+}
+
 static void text_size(FILE *f, const char *key, const struct gm_attrs *a,
 		      unsigned int type)
 {
@@ -607,34 +645,17 @@ static void text_size(FILE *f, const char *key, const struct gm_attrs *a,
 		fprintf(f, " %s=%s", key, gm_size_format(a->val[type], buf));
 }
 
-static void text_word(FILE *f, const char *key, const char *word)
-{
-	if (strcmp(word, "-"))
-		fprintf(f, " %s=%s", key, word);
-}
-
 static void text_event(FILE *f, const struct gm_event *ev, const char *time)
 {
 	const struct gm_attrs *a = &ev->a;
 	char buf[VAL_LEN];
+	size_t i;
 
 	fprintf(f, "%s %s %s", time, gm_event_name(ev->cmd),
 		cgroup_text(ev->path, a, GPUMEM_A_EVENT_ID, buf));
 	if (ev->cmd == GPUMEM_CMD_POLICY_NTF) {
-		text_word(f, "purge", purge_text(a, GPUMEM_A_CGROUP_PURGE, buf));
-		text_size(f, "swap-budget", a, GPUMEM_A_CGROUP_SWAP_BUDGET);
-		text_word(f, "writeback",
-			  writeback_text(a, GPUMEM_A_CGROUP_WRITEBACK, buf));
-		text_size(f, "vram-max", a, GPUMEM_A_CGROUP_VRAM_MAX);
-		text_word(f, "effective-purge",
-			  purge_text(a, GPUMEM_A_CGROUP_EFFECTIVE_PURGE, buf));
-		text_size(f, "effective-swap-budget", a,
-			  GPUMEM_A_CGROUP_EFFECTIVE_SWAP_BUDGET);
-		text_word(f, "effective-writeback",
-			  writeback_text(a, GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
-					 buf));
-		text_size(f, "effective-vram-max", a,
-			  GPUMEM_A_CGROUP_EFFECTIVE_VRAM_MAX);
+		for (i = 0; i < ARRAY_SIZE(event_order); i++)
+			text_field(f, event_order[i], a);
 	} else {
 		text_size(f, "bytes", a, GPUMEM_A_EVENT_BYTES);
 		if (gm_has(a, GPUMEM_A_EVENT_BUDGET_ID))
