@@ -18,9 +18,9 @@
  * - gpumem.io/purge=sometimes fails the container's creation, with a
  *   message naming the annotation, and its process never runs.
  *
- * The root is the host's, read-only: each container runs the host's root
- * as its rootfs (--rootfs /), with a writable directory bound in for what
- * it writes.
+ * The root is the host's, read-only: each container runs a bind mount of
+ * it as its rootfs (--rootfs), with a writable directory bound on its /mnt
+ * for what it writes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +38,7 @@
 #include "systest.h"
 #include "vttm.h"
 
-static char tmp[256], hooks[300], out[300];
+static char tmp[256], hooks[300], out[300], rootfs[300];
 
 /* The podman command line up to "run", for RUNTIME. */
 static void podman(char *buf, size_t len, const char *runtime)
@@ -47,9 +47,10 @@ static void podman(char *buf, size_t len, const char *runtime)
 		 "podman --root %s/storage --runroot %s/run --storage-driver vfs "
 		 "--cgroup-manager cgroupfs --events-backend none "
 		 "--hooks-dir %s --runtime %s run --rm --network=none "
-		 "--read-only --read-only-tmpfs=false --device /dev/dri "
+		 "--read-only --read-only-tmpfs=false --tmpfs /run:notmpcopyup "
+		 "--device /dev/dri "
 		 "--cap-add IPC_LOCK "
-		 "-v %s:/out",
+		 "-v %s:/mnt",
 		 tmp, tmp, hooks, runtime, out);
 }
 
@@ -74,7 +75,7 @@ static void container_command(char *buf, size_t len, const char *name,
 			      const char *app)
 {
 	snprintf(buf, len,
-		 "/bin/sh -c '%s -j show / >/out/%s.before 2>&1; exec %s'",
+		 "/bin/sh -c '%s -j show / >/mnt/%s.before 2>&1; exec %s'",
 		 GPUMEMCTL, name, app);
 }
 
@@ -139,8 +140,8 @@ static void run_runc(void)
 	snprintf(file, sizeof(file), "%s/a.out", out);
 	snprintf(cmd, sizeof(cmd),
 		 "exec %s -i --name a --annotation gpumem.io/purge=never "
-		 "--annotation gpumem.io/swap-budget=4M --rootfs / %s >%s 2>&1",
-		 run, inner, file);
+		 "--annotation gpumem.io/swap-budget=4M --rootfs %s %s >%s 2>&1",
+		 run, rootfs, inner, file);
 	if (pipe(in))
 		st_fail("pipe: %s", strerror(errno));
 	pid = fork();
@@ -197,13 +198,13 @@ static void run_crun(void)
 	podman(run, sizeof(run), "crun");
 	container_command(inner, sizeof(inner), "b", VTTM_HOLD " 1 0 </dev/null");
 	snprintf(cmd, sizeof(cmd),
-		 "%s --name b --annotation gpumem.io/purge=last --rootfs / %s 2>&1",
-		 run, inner);
+		 "%s --name b --annotation gpumem.io/purge=last --rootfs %s %s 2>&1",
+		 run, rootfs, inner);
 	if (gm_shell(cmd))
 		st_fail("podman (crun) run b: %s", gm_out);
-	expect_before("b", "last");
 	if (!strstr(gm_out, "1 MiB of normal objects read back identical"))
 		st_fail("container b's application said: %s", gm_out);
+	expect_before("b", "last");
 	st_ok("podman (crun) ran container b with purge last in force before its first allocation");
 }
 
@@ -215,8 +216,8 @@ static void bad_annotation(void)
 	podman(run, sizeof(run), "runc");
 	container_command(inner, sizeof(inner), "c", VTTM_HOLD " 1 0 </dev/null");
 	snprintf(cmd, sizeof(cmd),
-		 "%s --name c --annotation gpumem.io/purge=sometimes --rootfs / %s 2>&1",
-		 run, inner);
+		 "%s --name c --annotation gpumem.io/purge=sometimes --rootfs %s %s 2>&1",
+		 run, rootfs, inner);
 	if (!gm_shell(cmd))
 		st_fail("podman run with gpumem.io/purge=sometimes succeeded: %s",
 			gm_out);
@@ -234,10 +235,16 @@ int main(void)
 	snprintf(tmp, sizeof(tmp), "%.200s", getenv("TMPDIR") ?: "/tmp");
 	snprintf(hooks, sizeof(hooks), "%s/hooks.d", tmp);
 	snprintf(out, sizeof(out), "%s/out", tmp);
+	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", tmp);
 	setenv("TMPDIR", tmp, 1);
 	if (mkdir(out, 0777) && errno != EEXIST)
 		st_fail("mkdir %s: %s", out, strerror(errno));
-	/* podman keeps its locks in /dev/shm. */
+	/*
+	 * podman keeps its locks in /dev/shm; runc prepares a container's
+	 * tmpfs in its own /tmp. The guest's root is read-only.
+	 */
+	if (mount("tmp", "/tmp", "tmpfs", 0, "mode=1777"))
+		st_fail("mount /tmp: %s", strerror(errno));
 	if (mkdir("/dev/shm", 01777) && errno != EEXIST)
 		st_fail("mkdir /dev/shm: %s", strerror(errno));
 	if (mount("shm", "/dev/shm", "tmpfs", 0, "mode=1777"))
@@ -245,6 +252,10 @@ int main(void)
 	if (access("/usr/bin/podman", X_OK) || access("/usr/sbin/runc", X_OK) ||
 	    access("/usr/bin/crun", X_OK))
 		st_fail("podman, runc and crun must be installed (scripts/bootstrap)");
+	/* The host's root, read-only, where runc can pivot into it. */
+	if (mkdir(rootfs, 0755) || mount("/", rootfs, NULL, MS_BIND, NULL) ||
+	    mount(NULL, rootfs, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
+		st_fail("bind / to %s: %s", rootfs, strerror(errno));
 	vttm_load();
 	write_hooks();
 
