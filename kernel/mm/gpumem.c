@@ -369,7 +369,10 @@ int gpumem_vram_charge(struct obj_cgroup *objcg, unsigned long nr_pages,
 	*limit = NULL;
 	rcu_read_lock();
 	gm = gpumem_find_objcg(objcg);
-	if (gm && !page_counter_try_charge(&gm->vram, nr_pages, &fail)) {
+	/* Evicting could never make room for more than the tightest limit. */
+	if (gm && nr_pages > gpumem_effective_max(&gm->vram)) {
+		ret = -E2BIG;
+	} else if (gm && !page_counter_try_charge(&gm->vram, nr_pages, &fail)) {
 		gm = container_of(fail, struct gpumem_memcg, vram);
 		ret = -E2BIG;
 		/* A cgroup being released has nothing left to move out. */
@@ -830,9 +833,10 @@ static int gpumem_nl_get_dumpit(struct sk_buff *skb,
 
 	NL_ASSERT_DUMP_CTX_FITS(struct gpumem_dump_ctx);
 
+	/* A subtree root that went away mid-dump ends it with an error too. */
 	root = gpumem_dump_root(cb, ctx);
 	if (IS_ERR(root))
-		return ctx->next_id ? 0 : -ENOENT;
+		return -ENOENT;
 	fill_ctx.path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!fill_ctx.path) {
 		cgroup_put(root);

@@ -39,6 +39,7 @@ struct table {
 	struct vttm_bo b[NB];
 	struct vttm_bo c[NC];
 	struct vttm_bo c_big;	/* 16 MiB, over P's limit by itself */
+	struct vttm_bo c_mid;	/* 12 MiB: within C's own 16M, not P's 8M */
 };
 
 /* Create N bos for VRAM in cgroup CG, each filled at once. */
@@ -144,9 +145,22 @@ static void nested(int fd, struct table *t)
 	expect_placement(fd, "C", t->c, NC, 1);
 	gm_expect_eq("C's vram-evictions after a bo over the limit",
 		     gm_stat("P/C", "vram_evictions"), 1);
+	/*
+	 * C's own limit fails first, but P's is what a 12 MiB bo can never
+	 * fit: evicting C's bos would gain nothing, so none is.
+	 */
+	gm_ok("set /P/C vram-max 16M");
+	create_in("P/C", fd, &t->c_mid, 1, 12 * MiB);
+	if (in_vram(fd, &t->c_mid))
+		st_fail("a 12 MiB bo is in VRAM under P's 8 MiB limit");
+	expect_placement(fd, "C", t->c, NC, 1);
+	gm_expect_eq("C's vram-evictions after a bo over P's limit",
+		     gm_stat("P/C", "vram_evictions"), 1);
+	gm_ok("set /P/C vram-max max");
 	verify_all(fd, t->c, NC, "C's bos");
 	vttm_verify(fd, &t->c_big, "C's 16 MiB bo");
-	st_ok("P's 8 MiB limit holds for C: its third bo evicted its first; a 16 MiB bo went to system memory evicting nothing");
+	vttm_verify(fd, &t->c_mid, "C's 12 MiB bo");
+	st_ok("P's 8 MiB limit holds for C: its third bo evicted its first; bos of 16 and 12 MiB (the latter within C's own 16M) went to system memory evicting nothing");
 }
 
 static void lowered(int fd, struct table *t)
@@ -218,6 +232,7 @@ int main(void)
 	for (i = 0; i < NC; i++)
 		vttm_close(fd, &t->c[i]);
 	vttm_close(fd, &t->c_big);
+	vttm_close(fd, &t->c_mid);
 	close(fd);
 	/* A bo's resources are freed by a worker once it is idle. */
 	for (i = 0; i < 100 && gm_json(".cgroups[0].vram", "show /"); i++)
