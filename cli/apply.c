@@ -17,6 +17,7 @@
 #include "json.h"
 #include "output.h"
 #include "size.h"
+#include "text.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -195,19 +196,6 @@ static int parse_boolean(const char *v)
 	return -1;
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-			 e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
 /*
  * One assignment in [X-GPUMemory].  Returns 0, or 1 with @why filled.
  * @allow_cgroup: Cgroup= is known (plain files and FILE arguments).
@@ -360,7 +348,7 @@ static int parse_file(struct gm_apply_list *l, const char *path, bool plain,
 	while (ret >= 0 &&
 	       (got = read_line(f, &buf, &cap, &lineno, &next)) > 0) {
 		e = 0;
-		line = trim(buf);
+		line = gm_trim(buf);
 		if (!*line || *line == '#' || *line == ';')
 			continue;
 		if (*line == '[') {
@@ -390,8 +378,8 @@ static int parse_file(struct gm_apply_list *l, const char *path, bool plain,
 					       path, lineno, line);
 		} else if (in_section) {	/* else systemd's, or another X- */
 			*eq = '\0';
-			key = trim(line);
-			value = trim(eq + 1);
+			key = gm_trim(line);
+			value = gm_trim(eq + 1);
 			if (!*key)
 				e = FILE_ERROR(l, "%s:%d: =%s: missing key before '='",
 					       path, lineno, value);

@@ -25,6 +25,8 @@
 
 #include <json-c/json.h>
 
+#include "text.h"
+
 #ifndef GPUMEM_VERSION
 #define GPUMEM_VERSION "unknown"
 #endif
@@ -213,19 +215,6 @@ struct conf {
 	const char *runtime_from;	/* where runtime came from, for errors */
 };
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-			 e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
 /*
  * /etc/gpumem/runtime.conf (GPUMEM_RUNTIME_CONF moves it): "key = value"
  * lines, '#' comments.  A missing file is no error; a bad line is.
@@ -247,15 +236,15 @@ static void read_conf(struct conf *c)
 	}
 	while (fgets(line, sizeof(line), f)) {
 		n++;
-		key = trim(line);
+		key = gm_trim(line);
 		if (!*key || *key == '#')
 			continue;
 		eq = strchr(key, '=');
 		if (!eq)
 			die("%s:%d: expected 'key = value'", path, n);
 		*eq = '\0';
-		key = trim(key);
-		value = trim(eq + 1);
+		key = gm_trim(key);
+		value = gm_trim(eq + 1);
 		if (!*value)
 			die("%s:%d: %s: empty value", path, n, key);
 		if (!strcmp(key, "runtime")) {
