@@ -369,17 +369,19 @@ int gpumem_vram_charge(struct obj_cgroup *objcg, unsigned long nr_pages,
 	*limit = NULL;
 	rcu_read_lock();
 	gm = gpumem_find_objcg(objcg);
-	/* Evicting could never make room for more than the tightest limit. */
-	if (gm && nr_pages > gpumem_effective_max(&gm->vram)) {
+	if (gm && !page_counter_try_charge(&gm->vram, nr_pages, &fail)) {
 		ret = -E2BIG;
-	} else if (gm && !page_counter_try_charge(&gm->vram, nr_pages, &fail)) {
-		gm = container_of(fail, struct gpumem_memcg, vram);
-		ret = -E2BIG;
-		/* A cgroup being released has nothing left to move out. */
-		if (nr_pages <= READ_ONCE(fail->max) &&
-		    css_tryget(&gm->memcg->css)) {
-			*limit = gm->memcg;
-			ret = -ENOSPC;
+		/*
+		 * Evicting could never make room for more than the tightest
+		 * limit on the path, which need not be the one that failed;
+		 * and a cgroup being released has nothing left to move out.
+		 */
+		if (nr_pages <= gpumem_effective_max(&gm->vram)) {
+			gm = container_of(fail, struct gpumem_memcg, vram);
+			if (css_tryget(&gm->memcg->css)) {
+				*limit = gm->memcg;
+				ret = -ENOSPC;
+			}
 		}
 	}
 	rcu_read_unlock();

@@ -184,6 +184,20 @@ static bool have(const char *tool)
 	return !system(cmd);
 }
 
+/* @text in a new file @path (a mkstemp() template); false on failure. */
+static bool temp_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	size_t n = strlen(text);
+	bool ok = fd >= 0 && write(fd, text, n) == (ssize_t)n;
+
+	if (!ok)
+		CHECK_FAIL("writing %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 /*
  * Check JSON text with jq: it must parse, and the jq expression @expr
  * must be true.  Without jq, python3 checks that it parses.
@@ -191,14 +205,9 @@ static bool have(const char *tool)
 static void check_json(const char *text, const char *expr)
 {
 	char path[] = "/tmp/gpumemctl-json-XXXXXX", cmd[1024];
-	int fd = mkstemp(path);
-	size_t n = strlen(text);
 
-	if (fd < 0 || write(fd, text, n) != (ssize_t)n) {
-		CHECK_FAIL("writing %s: %s", path, strerror(errno));
+	if (!temp_file(path, text))
 		return;
-	}
-	close(fd);
 	if (have("jq")) {
 		snprintf(cmd, sizeof(cmd), "jq -e '%s' %s >/dev/null", expr,
 			 path);
@@ -310,14 +319,9 @@ static void test_json_writer(void)
 static void check_strict_utf8(const char *text)
 {
 	char path[] = "/tmp/gpumemctl-utf8-XXXXXX", cmd[256];
-	int fd = mkstemp(path);
-	size_t n = strlen(text);
 
-	if (fd < 0 || write(fd, text, n) != (ssize_t)n) {
-		CHECK_FAIL("writing %s: %s", path, strerror(errno));
+	if (!temp_file(path, text))
 		return;
-	}
-	close(fd);
 	if (have("python3")) {
 		snprintf(cmd, sizeof(cmd),
 			 "python3 -c 'import sys; open(sys.argv[1], \"rb\").read().decode(\"utf-8\")' %s 2>/dev/null",

@@ -384,8 +384,7 @@ int main(void)
 	      before / KiB);
 
 	/* F's VRAM bos, evicted by evict_vram(), are system memory now. */
-	for (i = 0; i < 2; i++)
-		vttm_close(fd, &t->vram[i]);
+	vttm_close_all(fd, t->vram, 2);
 	for (i = 0; i < 4; i++) {
 		int j;
 

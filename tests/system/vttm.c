@@ -188,6 +188,14 @@ void vttm_close(int fd, struct vttm_bo *bo)
 	bo->handle = 0;
 }
 
+void vttm_close_all(int fd, struct vttm_bo *bos, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		vttm_close(fd, &bos[i]);
+}
+
 int vttm_pwrite_raw(int fd, uint32_t handle, uint64_t offset, const void *data,
 		    uint64_t size)
 {

@@ -45,6 +45,8 @@ void vttm_create(int fd, struct vttm_bo *bo, uint64_t size);
 void vttm_create_vram(int fd, struct vttm_bo *bo, uint64_t size);
 int vttm_close_raw(int fd, uint32_t handle);
 void vttm_close(int fd, struct vttm_bo *bo);
+/* Destroy N buffer objects. */
+void vttm_close_all(int fd, struct vttm_bo *bos, int n);
 
 int vttm_pwrite_raw(int fd, uint32_t handle, uint64_t offset, const void *data,
 		    uint64_t size);

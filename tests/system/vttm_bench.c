@@ -402,8 +402,7 @@ static void r_round(int fd, bool dontneed, bool verify, bool where, struct r_res
 		for (i = 0; i < R_BOS; i++)
 			vttm_verify(fd, &sh->r[i], "a buffer object after its backup");
 	}
-	for (i = 0; i < R_BOS; i++)
-		vttm_close(fd, &sh->r[i]);
+	vttm_close_all(fd, sh->r, R_BOS);
 	settle_gpu(R_CG);
 	res->mbps = moved ? mbps(moved, ns) : -1;
 }
@@ -569,8 +568,7 @@ static void c_rounds(struct series *us)
 			}
 			if (!r)
 				vttm_info(fd, &bos[0], &info);
-			for (i = 0; i < C_BOS; i++)
-				vttm_close(fd, &bos[i]);
+			vttm_close_all(fd, bos, C_BOS);
 			sh->ns[r] = now_ns() - t0;
 			if (!r)
 				sh->owner_cgroup_id = info.owner_cgroup_id;
@@ -891,8 +889,7 @@ static double v_round(int fd, const char *limit)
 		exit(0);
 	}
 	st_wait(pid, "the creator in " V_CG);
-	for (i = 0; i < V_BOS; i++)
-		vttm_close(fd, &bos[i]);
+	vttm_close_all(fd, bos, V_BOS);
 	/* A bo's resources are freed by a worker once it is idle. */
 	for (i = 0; i < 100 && gm_stat(V_CG, "vram"); i++)
 		st_sleep_ms(20);

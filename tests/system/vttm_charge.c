@@ -187,8 +187,7 @@ static void creator(int fd)
 
 	bad_input(fd, &bos[0], total);
 
-	for (i = 0; i < NR_BOS; i++)
-		vttm_close(fd, &bos[i]);
+	vttm_close_all(fd, bos, NR_BOS);
 	vttm_close(fd, &cross);
 	expect_gpu(0);
 	cg_expect_current("A", base, 0);

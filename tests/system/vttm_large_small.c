@@ -226,8 +226,7 @@ int main(void)
 	st_ok("the large buffer object reads back identical; B's are resident and identical");
 
 	vttm_close(fd, &t->large);
-	for (i = 0; i < B_BOS; i++)
-		vttm_close(fd, &t->b[i]);
+	vttm_close_all(fd, t->b, B_BOS);
 	cg_expect_key("A", "memory.stat", "gpu", 0);
 	cg_expect_key("B", "memory.stat", "gpu", 0);
 	st_ok("all destroyed: A's and B's gpu back to 0");

@@ -142,17 +142,14 @@ int main(void)
 	 * Reading the purged ones needs memory again: make room first, and
 	 * wait for it (a buffer object's pages may be freed by a worker).
 	 */
-	for (i = 0; i < N_BOS; i++)
-		vttm_close(fd, &t->n[i]);
-	for (i = 0; i < X_FIT; i++)
-		vttm_close(fd, &t->x[i]);
+	vttm_close_all(fd, t->n, N_BOS);
+	vttm_close_all(fd, t->x, X_FIT);
 	cg_expect_key("A", "memory.stat", "gpu", 0);
 	for (i = 0; i < D_BOS; i++) {
 		vttm_verify(fd, &t->d[i], "a purged buffer object");
 		vttm_close(fd, &t->d[i]);
 	}
-	for (i = 0; i < B_BOS; i++)
-		vttm_close(fd, &t->b[i]);
+	vttm_close_all(fd, t->b, B_BOS);
 	cg_expect_key("A", "memory.stat", "gpu", 0);
 	cg_expect_key("B", "memory.stat", "gpu", 0);
 	st_ok("the purged ones read as zeroes; all destroyed, gpu back to 0");

@@ -81,8 +81,7 @@ int main(void)
 	 * Reading the purged ones needs memory again: make room first, and
 	 * wait for it (a buffer object's pages may be freed by a worker).
 	 */
-	for (i = 0; i < N_BOS; i++)
-		vttm_close(fd, &t->n[i]);
+	vttm_close_all(fd, t->n, N_BOS);
 	cg_expect_key("A", "memory.stat", "gpu", 0);
 	for (i = 0; i < D_BOS; i++) {
 		vttm_verify(fd, &t->d[i], "a purged buffer object");

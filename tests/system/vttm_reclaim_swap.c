@@ -116,10 +116,8 @@ int main(void)
 	cg_expect_key("B", "memory.stat", "gpu", B_BOS * BO_SIZE);
 	st_ok("every buffer object of A's and B's reads back identical; B's never backed up");
 
-	for (i = 0; i < A_BOS; i++)
-		vttm_close(fd, &t->a[i]);
-	for (i = 0; i < B_BOS; i++)
-		vttm_close(fd, &t->b[i]);
+	vttm_close_all(fd, t->a, A_BOS);
+	vttm_close_all(fd, t->b, B_BOS);
 	cg_expect_key("A", "memory.stat", "gpu", 0);
 	cg_expect_key("B", "memory.stat", "gpu", 0);
 	st_ok("all destroyed: A's and B's gpu back to 0");

@@ -87,14 +87,6 @@ static void check_reparented(int fd, struct bos *b, const char *what)
 		vttm_verify(fd, &b->bo[i], what);
 }
 
-static void close_all(int fd, struct bos *b)
-{
-	size_t i;
-
-	for (i = 0; i < NR_BOS; i++)
-		vttm_close(fd, &b->bo[i]);
-}
-
 /* The creator in P/A exits; its fd lives on in this process, in B. */
 static void creator_exits(void)
 {
@@ -146,7 +138,7 @@ static void creator_exits(void)
 		vttm_verify(fd, &b.bo[i], "after memory.reclaim of P");
 	st_ok("memory.reclaim of P purged the DONTNEED one from the removed P/A (its list"
 	      " moved to P), the others intact");
-	close_all(fd, &b);
+	vttm_close_all(fd, b.bo, NR_BOS);
 	expect_gpu(NULL, 0);
 	close(fd);
 	st_ok("destroyed through the fd passed on: P's gpu back to 0");
@@ -188,7 +180,7 @@ static void creator_moves(void)
 	vttm_verify(fd, &late, "created in P/A2, written from B after its removal");
 	st_ok("a buffer object created in the removed P/A2, written from B, is charged to P");
 
-	close_all(fd, &b);
+	vttm_close_all(fd, b.bo, NR_BOS);
 	vttm_close(fd, &late);
 	expect_gpu(NULL, 0);
 	close(fd);

@@ -199,8 +199,7 @@ int main(int argc, char **argv)
 	/* Without faults, every page once more, then nothing left behind. */
 	for (i = 0; i < NR_BOS; i++)
 		vttm_verify(fd, &s->bos[i], "soak, faults off");
-	for (i = 0; i < NR_BOS; i++)
-		vttm_close(fd, &s->bos[i]);
+	vttm_close_all(fd, s->bos, NR_BOS);
 	cg_expect_key(CG, "memory.stat", "gpu", 0);
 	gm_expect_eq("the soak cgroup's backup at the end", gm_stat(CG, "backup"), 0);
 	gm_expect_eq("the soak cgroup's purgeable at the end",

@@ -214,12 +214,9 @@ int main(void)
 		vttm_verify(fd, &t->x[i], "an extra buffer object of A's, after reclaim");
 	st_ok("after gpumemctl reclaim the normal ones are resident and identical");
 
-	for (i = 0; i < D_BOS; i++)
-		vttm_close(fd, &t->d[i]);
-	for (i = 0; i < N_BOS; i++)
-		vttm_close(fd, &t->n[i]);
-	for (i = 0; i < X_FIT; i++)
-		vttm_close(fd, &t->x[i]);
+	vttm_close_all(fd, t->d, D_BOS);
+	vttm_close_all(fd, t->n, N_BOS);
+	vttm_close_all(fd, t->x, X_FIT);
 	cg_expect_key("A", "memory.stat", "gpu", 0);
 	gm_expect_eq("A's gpumem backup after destroying all", gm_stat("A", "backup"), 0);
 	st_ok("all destroyed: A's gpu and backup back to 0");

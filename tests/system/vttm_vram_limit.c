@@ -225,12 +225,9 @@ int main(void)
 	lowered(fd, t);
 	bad_values();
 
-	for (i = 0; i < NA; i++)
-		vttm_close(fd, &t->a[i]);
-	for (i = 0; i < NB; i++)
-		vttm_close(fd, &t->b[i]);
-	for (i = 0; i < NC; i++)
-		vttm_close(fd, &t->c[i]);
+	vttm_close_all(fd, t->a, NA);
+	vttm_close_all(fd, t->b, NB);
+	vttm_close_all(fd, t->c, NC);
 	vttm_close(fd, &t->c_big);
 	vttm_close(fd, &t->c_mid);
 	close(fd);

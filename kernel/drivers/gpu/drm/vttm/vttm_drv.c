@@ -111,6 +111,7 @@ static void vttm_vram_free(struct vttm_device *vdev, pgoff_t start,
 	xa_for_each_range(&vdev->vram, idx, page, start, start + nr_pages - 1) {
 		xa_erase(&vdev->vram, idx);
 		__free_page(page);
+		cond_resched();
 	}
 }
 
@@ -174,6 +175,8 @@ static int vttm_bo_move(struct ttm_buffer_object *tbo, bool evict,
 			page = vttm_vram_page(vdev, old->start + i, false);
 			if (page)
 				copy_highpage(tbo->ttm->pages[i], page);
+			/* A bo may be all of VRAM. */
+			cond_resched();
 		}
 		vttm_vram_free(vdev, old->start, tbo->ttm->num_pages);
 	}
