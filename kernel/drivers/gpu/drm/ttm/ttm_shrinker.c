@@ -107,26 +107,36 @@ static struct ttm_shrinker *ttm_shrinker_of(struct ttm_tt *tt)
  * ttm_shrinker_add() - Put a tt on its owner's LRU if it belongs there
  * @tt: The tt; its bo locked.
  *
- * Called by TTM when @tt has been populated or its bo unpinned. Nothing
- * happens if the device has no shrinker, the tt is not populated, not
- * shrinkable or its bo pinned, or if it is listed already.
+ * Called by TTM when @tt has been populated, (partly) backed up or its bo
+ * unpinned. The tt counts as its pages in memory; a listed tt whose number
+ * of pages in memory changed is counted anew, at the tail. Nothing happens
+ * if the device has no shrinker, the tt has no pages in memory, is not
+ * shrinkable or its bo pinned.
  */
 void ttm_shrinker_add(struct ttm_tt *tt)
 {
 	struct ttm_shrinker *ts = ttm_shrinker_of(tt);
 	enum ttm_shrinker_list l;
+	u32 pages;
 
-	if (!ts || !list_empty(&tt->shrink_link))
+	if (!ts)
 		return;
+	pages = ttm_tt_resident_pages(tt);
+	if (!list_empty(&tt->shrink_link)) {
+		if (tt->shrink_pages == pages)
+			return;
+		ttm_shrinker_del(tt);
+	}
 
 	l = ttm_shrinker_list_of(tt);
 	rcu_read_lock();
 	if (list_lru_add_weighted(&ts->lru[l], &tt->shrink_link,
 				  TTM_SHRINKER_NID, ttm_shrinker_memcg_of(tt),
-				  tt->num_pages)) {
+				  pages)) {
 		tt->shrink_list = l;
+		tt->shrink_pages = pages;
 		if (l == TTM_SHRINKER_PURGEABLE)
-			gpumem_purgeable_add(tt->objcg, tt->num_pages);
+			gpumem_purgeable_add(tt->objcg, pages);
 	}
 	rcu_read_unlock();
 }
@@ -152,9 +162,9 @@ void ttm_shrinker_del(struct ttm_tt *tt)
 	rcu_read_lock();
 	if (list_lru_del_weighted(&ts->lru[l], &tt->shrink_link,
 				  TTM_SHRINKER_NID, ttm_shrinker_memcg_of(tt),
-				  tt->num_pages) &&
+				  tt->shrink_pages) &&
 	    l == TTM_SHRINKER_PURGEABLE)
-		gpumem_purgeable_sub(tt->objcg, tt->num_pages);
+		gpumem_purgeable_sub(tt->objcg, tt->shrink_pages);
 	rcu_read_unlock();
 }
 
@@ -280,7 +290,7 @@ static enum lru_status ttm_shrinker_pick(struct list_head *item,
 	struct ttm_buffer_object *bo = READ_ONCE(tt->bo);
 	struct ttm_shrinker_pick *pick = arg;
 
-	pick->pages = tt->num_pages;
+	pick->pages = tt->shrink_pages;
 	/* A bo on its way out takes its tt off the list when it frees it. */
 	if (ttm_bo_get_unless_zero(bo)) {
 		pick->tt = tt;
@@ -324,9 +334,11 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 		if (dma_resv_trylock(bo->base.resv)) {
 			/* The tt may have gone, or gone to a ghost, meanwhile. */
 			if (bo->ttm == pick.tt) {
-				stats->scanned += pick.tt->num_pages;
+				u32 pages = ttm_tt_resident_pages(pick.tt);
+
+				stats->scanned += pages;
 				walk->purge_only = step->purge ||
-					pick.tt->num_pages > *swap_pages;
+					pages > *swap_pages;
 				backed_up = walk->backed_up;
 				ret = ttm_bo_shrink(walk, bo);
 				if (ret > 0)

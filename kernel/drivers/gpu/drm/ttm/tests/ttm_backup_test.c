@@ -392,8 +392,14 @@ static void ttm_backup_fault_backup(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, freed, want ? want : -ENOMEM);
 	KUNIT_EXPECT_TRUE(test, ttm_tt_is_backed_up(tt));
 	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)want);
+	KUNIT_EXPECT_EQ(test, tt->backed_up_pages, (u32)want);
+
+	/* The next backup goes on with the pages left. */
+	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, false), 33 - want);
+	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)33);
 
 	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
+	KUNIT_EXPECT_EQ(test, tt->backed_up_pages, 0);
 	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
 	expect_content(test, tt, 3);
 	backup_test_tt_free(test, tt);
@@ -614,8 +620,9 @@ static const struct dma_fence_ops shrink_fence_ops = {
 	.get_timeline_name = shrink_fence_name,
 };
 
-/* An idle bo in system memory with a populated tt; @flags go to its tt. */
-static struct ttm_buffer_object *shrink_test_bo(struct kunit *test, u32 flags)
+/* An idle bo of @pages in system memory with a populated tt; @flags go to its tt. */
+static struct ttm_buffer_object *sized_shrink_test_bo(struct kunit *test,
+						      u32 flags, pgoff_t pages)
 {
 	struct ttm_backup_test_priv *priv = test->priv;
 	struct ttm_operation_ctx ctx = {};
@@ -630,7 +637,7 @@ static struct ttm_buffer_object *shrink_test_bo(struct kunit *test, u32 flags)
 	placement->num_placement = 1;
 	placement->placement = ttm_place_kunit_init(test, TTM_PL_SYSTEM, 0);
 	drm_gem_private_object_init(priv->devs->drm, &bo->base,
-				    SHRINK_BO_PAGES << PAGE_SHIFT);
+				    pages << PAGE_SHIFT);
 
 	err = ttm_bo_init_reserved(priv->devs->ttm_dev, bo, ttm_bo_type_device,
 				   placement, PAGE_SIZE, &ctx, NULL, NULL,
@@ -642,6 +649,11 @@ static struct ttm_buffer_object *shrink_test_bo(struct kunit *test, u32 flags)
 	KUNIT_ASSERT_EQ(test, err, 0);
 	fill_tt(bo->ttm, (unsigned long)bo);
 	return bo;
+}
+
+static struct ttm_buffer_object *shrink_test_bo(struct kunit *test, u32 flags)
+{
+	return sized_shrink_test_bo(test, flags, SHRINK_BO_PAGES);
 }
 
 static bool shrunk(struct ttm_buffer_object *bo)
@@ -964,6 +976,45 @@ static void ttm_shrinker_counts_pages(struct kunit *test)
 	ttm_shrinker_fini(ts);
 }
 
+/*
+ * A backup that fails part way leaves the tt listed, counted by the pages it
+ * still has in memory; the next shrink backs those up, the populate after
+ * restores it all.
+ */
+static void ttm_shrinker_partial_backup(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	struct ttm_shrinker *ts = shrinker_of_test(test);
+	struct ttm_shrinker_stats stats = {};
+	struct ttm_buffer_object *bo;
+
+	fake_swap(test, 1 << 20);
+	bo = sized_shrink_test_bo(test, TTM_TT_FLAG_SHRINKABLE, 512);
+
+	fail_nth(&ttm_backup_page_fault, 101);
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, 512, GFP_KERNEL,
+						  &stats), 100);
+	fail_never(&ttm_backup_page_fault);
+	KUNIT_EXPECT_TRUE(test, ttm_tt_is_backed_up(bo->ttm));
+	KUNIT_EXPECT_EQ(test, ttm_tt_resident_pages(bo->ttm), 412);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP), 412);
+
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, 512, GFP_KERNEL,
+						  &stats), 412);
+	KUNIT_EXPECT_EQ(test, stats.backed_up, 512);
+	KUNIT_EXPECT_EQ(test, count_handles(bo->ttm), (pgoff_t)512);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP), 0);
+
+	expect_bo_content(test, bo);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP), 512);
+	ttm_bo_put(bo);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP), 0);
+	ttm_shrinker_fini(ts);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
 /* A backend that records whether it was asked to write out at once. */
 struct recording_backup {
 	struct ttm_backup backup;
@@ -1217,6 +1268,7 @@ static struct kunit_case ttm_shrinker_test_cases[] = {
 	KUNIT_CASE(ttm_shrinker_purge_lru_order),
 	KUNIT_CASE(ttm_shrinker_skips_locked),
 	KUNIT_CASE(ttm_shrinker_counts_pages),
+	KUNIT_CASE(ttm_shrinker_partial_backup),
 	KUNIT_CASE(ttm_shrinker_reclaim_context),
 	KUNIT_CASE(ttm_shrinker_no_swap_left),
 	KUNIT_CASE(ttm_shrinker_ghost_keeps_tt),
