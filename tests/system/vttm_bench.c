@@ -933,20 +933,56 @@ static void bench_vram(void)
 	cg_remove(V_CG);
 }
 
-int main(void)
+/* The sections, in the order they run. */
+static const struct {
+	const char *name;
+	void (*run)(void);
+} sections[] = {
+	{ "charge", bench_charge },
+	{ "reclaim", bench_reclaim },
+	{ "scan", bench_scan },
+	{ "vram", bench_vram },
+};
+
+/* Whether SECTION was asked for: all are when none is named. */
+static bool wanted(int argc, char **argv, const char *section)
+{
+	bool named = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strchr(argv[i], '='))	/* the kernel's console=..., not ours */
+			continue;
+		named = true;
+		if (!strcmp(argv[i], section))
+			return true;
+	}
+	return !named;
+}
+
+int main(int argc, char **argv)
 {
 	uint64_t t0 = now_ns();
+	size_t i;
+	int a;
 
+	for (a = 1; a < argc; a++) {
+		for (i = 0; i < ARRAY_SIZE(sections); i++)
+			if (!strcmp(argv[a], sections[i].name))
+				break;
+		if (i == ARRAY_SIZE(sections) && !strchr(argv[a], '='))
+			st_fail("usage: vttm-bench [charge|reclaim|scan|vram]...: "
+				"no section %s", argv[a]);
+	}
 	sh = st_shared(sizeof(*sh));
 	print_env();
 	if (!meminfo_kib("SwapTotal"))
 		st_fail("the benchmark needs swap (scripts/bench boots the guest with it)");
 	vttm_load();
 
-	bench_charge();
-	bench_reclaim();
-	bench_scan();
-	bench_vram();
+	for (i = 0; i < ARRAY_SIZE(sections); i++)
+		if (wanted(argc, argv, sections[i].name))
+			sections[i].run();
 
 	note("done in %.0f s", (now_ns() - t0) / 1e9);
 	return 0;

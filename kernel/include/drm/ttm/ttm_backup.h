@@ -71,6 +71,13 @@ struct ttm_backup_ops {
 	 */
 	int (*copy_backed_up_page)(struct ttm_backup *backup, struct page *dst,
 				   unsigned long handle, bool intr);
+	/**
+	 * @flush: Optional. Finish what the @backup_page calls since the last
+	 * flush started: wait for the copies written out at once to reach
+	 * their final storage, and free the memory they took. Returns how many
+	 * of the copies are no longer in memory.
+	 */
+	unsigned long (*flush)(struct ttm_backup *backup);
 	/** @drop: Release the copy stored under @handle. */
 	void (*drop)(struct ttm_backup *backup, unsigned long handle);
 	/** @fini: Release the backend and every copy it still stores. */

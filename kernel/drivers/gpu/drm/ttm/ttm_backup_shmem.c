@@ -9,6 +9,7 @@
 #include <linux/mm.h>
 #include <linux/page-flags.h>
 #include <linux/pagemap.h>
+#include <linux/pagevec.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
@@ -16,9 +17,19 @@
 
 #include <drm/ttm/ttm_backup.h>
 
+/*
+ * Folios written out at once are freed when their writeback is done: @written
+ * collects them; when it is full they become @inflight, and the folios
+ * @inflight held before are freed then, so that the wait for a batch's
+ * writes overlaps with the copies of the next. @released counts the pages
+ * freed that way since the last flush.
+ */
 struct ttm_backup_shmem {
 	struct ttm_backup backup;
 	struct file *filp;
+	struct folio_batch written;
+	struct folio_batch inflight;
+	unsigned long released;
 };
 
 static struct ttm_backup_shmem *to_backup_shmem(struct ttm_backup *backup)
@@ -58,8 +69,11 @@ static int ttm_backup_shmem_copy_page(struct ttm_backup *backup,
 	return 0;
 }
 
-/* Start writing a locked, dirty shmem folio to swap, as reclaim would. */
-static void ttm_backup_shmem_writeback(struct folio *folio, pgoff_t idx)
+/*
+ * Start writing a locked, dirty shmem folio to swap, as reclaim would, and
+ * unlock it. Return: whether it is being written.
+ */
+static bool ttm_backup_shmem_writeback(struct folio *folio, pgoff_t idx)
 {
 	struct writeback_control wbc = {
 		.sync_mode = WB_SYNC_NONE,
@@ -72,45 +86,70 @@ static void ttm_backup_shmem_writeback(struct folio *folio, pgoff_t idx)
 
 	if (folio_mapped(folio) || !folio_clear_dirty_for_io(folio)) {
 		folio_unlock(folio);
-		return;
+		return false;
 	}
 	folio_set_reclaim(folio);
 	ret = folio->mapping->a_ops->writepage(folio_file_page(folio, idx), &wbc);
 	if (!folio_test_writeback(folio))
 		folio_clear_reclaim(folio);
 	/* Not written (no swap, say): the folio stays dirty and locked. */
-	if (ret == AOP_WRITEPAGE_ACTIVATE)
+	if (ret == AOP_WRITEPAGE_ACTIVATE) {
 		folio_unlock(folio);
+		return false;
+	}
+	return !ret;
 }
 
 static s64 ttm_backup_shmem_backup_page(struct ttm_backup *backup,
 					struct page *page, bool writeback,
 					pgoff_t idx, gfp_t gfp)
 {
-	struct address_space *mapping = to_backup_shmem(backup)->filp->f_mapping;
+	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
+	struct address_space *mapping = sbackup->filp->f_mapping;
 	struct folio *to;
 
 	to = shmem_read_folio_gfp(mapping, idx, gfp);
 	if (IS_ERR(to))
 		return PTR_ERR(to);
 
-	folio_mark_accessed(to);
+	/*
+	 * Not marked accessed: a copy that stays in memory is the first thing
+	 * LRU reclaim should take.
+	 */
 	folio_lock(to);
 	folio_mark_dirty(to);
 	copy_highpage(folio_file_page(to, idx), page);
-	if (writeback && !folio_test_large(to))
-		ttm_backup_shmem_writeback(to, idx);
-	else
+	if (!writeback || folio_test_large(to)) {
 		folio_unlock(to);
-	folio_put(to);
+		folio_put(to);
+	} else if (!ttm_backup_shmem_writeback(to, idx)) {
+		folio_put(to);
+	} else if (!folio_batch_add(&sbackup->written, to)) {
+		sbackup->released += release_written_folios(&sbackup->inflight);
+		swap(sbackup->written, sbackup->inflight);
+	}
 
 	return idx + 1;
+}
+
+static unsigned long ttm_backup_shmem_flush(struct ttm_backup *backup)
+{
+	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
+	unsigned long released = sbackup->released;
+
+	released += release_written_folios(&sbackup->inflight);
+	released += release_written_folios(&sbackup->written);
+	sbackup->released = 0;
+	return released;
 }
 
 static void ttm_backup_shmem_fini(struct ttm_backup *backup)
 {
 	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
 
+	/* Folios left unflushed hold references: drop them first. */
+	folios_put(&sbackup->inflight);
+	folios_put(&sbackup->written);
 	fput(sbackup->filp);
 	kfree(sbackup);
 }
@@ -118,6 +157,7 @@ static void ttm_backup_shmem_fini(struct ttm_backup *backup)
 static const struct ttm_backup_ops ttm_backup_shmem_ops = {
 	.backup_page = ttm_backup_shmem_backup_page,
 	.copy_backed_up_page = ttm_backup_shmem_copy_page,
+	.flush = ttm_backup_shmem_flush,
 	.drop = ttm_backup_shmem_drop,
 	.fini = ttm_backup_shmem_fini,
 };
@@ -152,6 +192,9 @@ struct ttm_backup *ttm_backup_shmem_create(loff_t size)
 	}
 
 	sbackup->filp = filp;
+	folio_batch_init(&sbackup->written);
+	folio_batch_init(&sbackup->inflight);
+	sbackup->released = 0;
 	sbackup->backup.ops = &ttm_backup_shmem_ops;
 	return &sbackup->backup;
 }

@@ -212,7 +212,7 @@ static void ttm_backup_restore_identical(struct kunit *test)
 	for (round = 0; round < 2; ++round) {
 		fill_tt(tt, round);
 
-		freed = ttm_pool_backup(&priv->pool, tt, params->writeback);
+		freed = ttm_pool_backup(&priv->pool, tt, params->writeback, NULL);
 		KUNIT_ASSERT_EQ(test, freed, (long)tt->num_pages);
 		KUNIT_EXPECT_TRUE(test, ttm_tt_is_backed_up(tt));
 		KUNIT_EXPECT_EQ(test, count_handles(tt), tt->num_pages);
@@ -320,7 +320,7 @@ static void ttm_backup_page_by_page(struct kunit *test)
 	cb->backup.ops = &counting_backup_ops;
 	tt->backup = &cb->backup;
 
-	freed = ttm_pool_backup(&priv->pool, tt, false);
+	freed = ttm_pool_backup(&priv->pool, tt, false, NULL);
 	counting_check_prev_freed(cb);
 	KUNIT_ASSERT_EQ(test, freed, 1024);
 	KUNIT_EXPECT_EQ_MSG(test, cb->max_extra, 1,
@@ -386,7 +386,7 @@ static void ttm_backup_fault_backup(struct kunit *test)
 	attach_shmem_backup(test, tt);
 
 	fail_nth(&ttm_backup_page_fault, params->nth);
-	freed = ttm_pool_backup(&priv->pool, tt, false);
+	freed = ttm_pool_backup(&priv->pool, tt, false, NULL);
 	fail_never(&ttm_backup_page_fault);
 
 	KUNIT_EXPECT_EQ(test, freed, want ? want : -ENOMEM);
@@ -395,7 +395,7 @@ static void ttm_backup_fault_backup(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tt->backed_up_pages, (u32)want);
 
 	/* The next backup goes on with the pages left. */
-	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, false), 33 - want);
+	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, false, NULL), 33 - want);
 	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)33);
 
 	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
@@ -420,7 +420,7 @@ static void ttm_backup_fault_restore(struct kunit *test)
 	tt = backup_test_tt(test, 33, true);
 	fill_tt(tt, 5);
 	attach_shmem_backup(test, tt);
-	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, false), 33);
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, false, NULL), 33);
 
 	fail_nth(&ttm_restore_page_fault, params->nth);
 	err = ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx);
