@@ -34,6 +34,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/gpumem.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+
 #include "gmctl.h"
 #include "systest.h"
 #include "vttm.h"
@@ -319,6 +323,42 @@ static void print_env(void)
  */
 
 /* A worker in R_CG creates and fills R_BOS buffer objects (marks them DONTNEED). */
+/* A socket of gpumem's generic netlink family; its id in *FAMILY. */
+static struct nl_sock *nl_open_gpumem(int *family)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+
+	if (!sk || genl_connect(sk))
+		st_fail("cannot open a generic netlink socket");
+	*family = genl_ctrl_resolve(sk, GPUMEM_FAMILY_NAME);
+	if (*family < 0)
+		st_fail("no generic netlink family " GPUMEM_FAMILY_NAME);
+	return sk;
+}
+
+/* GPUMEM_CMD_RECLAIM of BYTES from the cgroup with id ID; returns its time in ns. */
+static uint64_t nl_reclaim(struct nl_sock *sk, int family, uint64_t id, uint64_t bytes)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	uint64_t t0;
+	int ret;
+
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
+				 GPUMEM_CMD_RECLAIM, GPUMEM_FAMILY_VERSION) ||
+	    nla_put_u64(msg, GPUMEM_A_RECLAIM_ID, id) ||
+	    nla_put_u64(msg, GPUMEM_A_RECLAIM_BYTES, bytes))
+		st_fail("cannot build a reclaim request");
+	t0 = now_ns();
+	ret = nl_send_auto(sk, msg);
+	if (ret >= 0)
+		ret = nl_recvmsgs_default(sk);
+	t0 = now_ns() - t0;
+	nlmsg_free(msg);
+	if (ret < 0)
+		st_fail("gpumem reclaim: %s", nl_geterror(ret));
+	return t0;
+}
+
 static void r_create(int fd, bool dontneed)
 {
 	pid_t pid = st_fork(R_CG);
@@ -343,7 +383,24 @@ struct r_result {
 	double mbps;		/* bytes moved a second, -1 if none moved */
 	double drop;		/* MiB by which memory.current dropped */
 	double swapcached;	/* MiB of swap cache charged to the cgroup after */
+	double restore_mbps;	/* bytes read back from swap a second, -1 if none */
+	double in_2m;		/* % of the bytes read back in 2 MiB blocks */
 };
+
+/* Read every buffer object back whole (restoring it), timed in *NS. */
+static void r_read_back(int fd, uint64_t *ns)
+{
+	static char buf[R_BO_SIZE];
+	uint64_t t0 = now_ns();
+	int i, ret;
+
+	for (i = 0; i < R_BOS; i++) {
+		ret = vttm_pread_raw(fd, sh->r[i].handle, 0, buf, R_BO_SIZE);
+		if (ret)
+			st_fail("reading back buffer object %d: %s", i, strerror(-ret));
+	}
+	*ns = now_ns() - t0;
+}
 
 /* Reclaim R_BYTES from R_CG, timed; note where the memory is when WHERE. */
 static int r_reclaim(const char *what, bool where, uint64_t *ns, struct r_result *res)
@@ -398,6 +455,20 @@ static void r_round(int fd, bool dontneed, bool verify, bool where, struct r_res
 		     R_BYTES, ns / 1e6);
 	if (other)
 		note("%s: %" PRIu64 " bytes backed up, not purged", what, other);
+	res->restore_mbps = -1;
+	res->in_2m = 0;
+	if (!dontneed && moved) {
+		uint64_t in_2m = 0, resident = 0, read_ns;
+
+		r_read_back(fd, &read_ns);
+		res->restore_mbps = mbps(moved, read_ns);
+		for (i = 0; i < R_BOS; i++) {
+			vttm_info(fd, &sh->r[i], &info);
+			resident += info.resident;
+			in_2m += info.resident_2m;
+		}
+		res->in_2m = resident ? 100.0 * in_2m / resident : 0;
+	}
 	if (verify) {
 		for (i = 0; i < R_BOS; i++)
 			vttm_verify(fd, &sh->r[i], "a buffer object after its backup");
@@ -405,6 +476,26 @@ static void r_round(int fd, bool dontneed, bool verify, bool where, struct r_res
 	vttm_close_all(fd, sh->r, R_BOS);
 	settle_gpu(R_CG);
 	res->mbps = moved ? mbps(moved, ns) : -1;
+}
+
+/* Read the tmpfs file at PATH back whole (from swap); return the time in ns. */
+static uint64_t r_tmpfs_read(const char *path)
+{
+	static char buf[R_CHUNK];
+	uint64_t off, t0;
+	int f;
+
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		st_fail("open %s: %s", path, strerror(errno));
+	t0 = now_ns();
+	for (off = 0; off < R_BYTES; off += sizeof(buf)) {
+		if (read(f, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			st_fail("read %s: %s", path, strerror(errno));
+	}
+	t0 = now_ns() - t0;
+	close(f);
+	return t0;
 }
 
 /*
@@ -452,6 +543,8 @@ static double r_tmpfs_round(bool where, struct r_result *res)
 		note("tmpfs-reclaim: %" PRIu64 " of %" PRIu64 " bytes swapped out in %.1f ms",
 		     swap1 - swap0, R_BYTES, ns / 1e6);
 	res->mbps = swap1 > swap0 ? mbps(swap1 - swap0, ns) : -1;
+	res->restore_mbps = swap1 > swap0 ? mbps(swap1 - swap0, r_tmpfs_read(path)) : -1;
+	res->in_2m = 0;
 	if (unlink(path))
 		st_fail("unlink %s: %s", path, strerror(errno));
 	return copy;
@@ -459,7 +552,7 @@ static double r_tmpfs_round(bool where, struct r_result *res)
 
 /* The series of one kind of reclaim round. */
 struct r_series {
-	struct series mbps, drop, swapcached;
+	struct series mbps, drop, swapcached, restore_mbps, in_2m;
 };
 
 static void r_add(struct r_series *s, const struct r_result *res)
@@ -468,6 +561,37 @@ static void r_add(struct r_series *s, const struct r_result *res)
 		add(&s->mbps, res->mbps);
 	add(&s->drop, res->drop);
 	add(&s->swapcached, res->swapcached);
+	if (res->restore_mbps > 0) {
+		add(&s->restore_mbps, res->restore_mbps);
+		add(&s->in_2m, res->in_2m);
+	}
+}
+
+/*
+ * One deferred round: with the policy's writeback deferred, a proactive
+ * reclaim through gpumem's netlink family (no memory reclaim around it)
+ * copies the buffer objects into shmem and leaves the copies there; the
+ * figure is the bytes backed up over the time of the request.
+ */
+static double r_deferred_round(int fd, struct nl_sock *sk, int family)
+{
+	struct drm_vttm_bo_info info;
+	uint64_t ns, moved = 0;
+	int i;
+
+	r_create(fd, false);
+	cg_poll_key(R_CG, "memory.stat", "gpu", R_BYTES);
+	ns = nl_reclaim(sk, family, cg_id(R_CG), R_BYTES);
+	for (i = 0; i < R_BOS; i++) {
+		vttm_info(fd, &sh->r[i], &info);
+		moved += info.backed_up;
+	}
+	if (moved != R_BYTES)
+		note("deferred-backup: %" PRIu64 " of %" PRIu64 " bytes backed up in %.1f ms",
+		     moved, R_BYTES, ns / 1e6);
+	vttm_close_all(fd, sh->r, R_BOS);
+	settle_gpu(R_CG);
+	return moved ? mbps(moved, ns) : -1;
 }
 
 /* "NAME D (MIN..MAX), swapcached after S", in MiB, medians. */
@@ -482,11 +606,12 @@ static const char *r_fmt_drop(char *buf, size_t len, const char *name,
 static void bench_reclaim(void)
 {
 	struct r_series tmpfs = { 0 }, bk = { 0 }, pg = { 0 };
-	struct series copy = { 0 };
+	struct series copy = { 0 }, deferred = { 0 };
 	struct r_result res;
 	char a[128], b[128], c[128];
-	double cp, sw;
-	int fd, i;
+	double cp, sw, sr, dm;
+	struct nl_sock *sk;
+	int fd, i, family;
 
 	note("reclaim: %d rounds (after one warm-up) of %d MiB each: tmpfs, backup, purge",
 	     ROUNDS, (int)(R_BYTES / MiB));
@@ -509,6 +634,17 @@ static void bench_reclaim(void)
 		if (i)
 			r_add(&pg, &res);
 	}
+	sk = nl_open_gpumem(&family);
+	if (gm_run("set /" R_CG " writeback deferred"))
+		st_fail("cannot set " R_CG "'s writeback to deferred");
+	for (i = 0; i <= ROUNDS; i++) {
+		dm = r_deferred_round(fd, sk, family);
+		if (i && dm > 0)
+			add(&deferred, dm);
+	}
+	if (gm_run("set /" R_CG " writeback immediate"))
+		st_fail("cannot set " R_CG "'s writeback back to immediate");
+	nl_socket_free(sk);
 	close(fd);
 
 	cp = median(&copy);
@@ -525,6 +661,16 @@ static void bench_reclaim(void)
 	      "tmpfs-reclaim %.1f MB/s, ratio %.2f", (int)(R_BYTES / MiB),
 	      fmt_series(a, sizeof(a), &pg.mbps, "MB/s", 1), cp,
 	      cp ? median(&pg.mbps) / cp : 0, sw, sw ? median(&pg.mbps) / sw : 0);
+	bench("deferred-backup %d MiB: %s, tmpfs-copy %.1f MB/s, ratio %.2f",
+	      (int)(R_BYTES / MiB), fmt_series(a, sizeof(a), &deferred, "MB/s", 1), cp,
+	      cp ? median(&deferred) / cp : 0);
+	sr = median(&tmpfs.restore_mbps);
+	bench("tmpfs-swapin %d MiB: %s", (int)(R_BYTES / MiB),
+	      fmt_series(a, sizeof(a), &tmpfs.restore_mbps, "MB/s", 1));
+	bench("restore %d MiB: %s, tmpfs-swapin %.1f MB/s, ratio %.2f; in 2 MiB blocks %s",
+	      (int)(R_BYTES / MiB), fmt_series(a, sizeof(a), &bk.restore_mbps, "MB/s", 1),
+	      sr, sr ? median(&bk.restore_mbps) / sr : 0,
+	      fmt_series(b, sizeof(b), &bk.in_2m, "%", 0));
 	bench("reclaim %d MiB: memory.current drop in MiB: %s; %s; %s", (int)(R_BYTES / MiB),
 	      r_fmt_drop(a, sizeof(a), "tmpfs", &tmpfs),
 	      r_fmt_drop(b, sizeof(b), "backup", &bk),

@@ -150,6 +150,12 @@ struct drm_vttm_bo_info {
 	 * of the creator's), 0 when they are not charged.
 	 */
 	__u64 owner_cgroup_id;
+	/**
+	 * @resident_2m: Output: of @resident, the bytes in physically
+	 * contiguous, aligned blocks of 2 MiB (what a GPU maps with one
+	 * entry).
+	 */
+	__u64 resident_2m;
 };
 
 /**

@@ -72,13 +72,17 @@ struct ttm_backup_ops {
 	int (*copy_backed_up_page)(struct ttm_backup *backup, struct page *dst,
 				   unsigned long handle, bool intr);
 	/**
-	 * @flush: Optional. Finish what the @backup_page calls since the last
-	 * flush started: wait for the copies written out at once to reach
-	 * their final storage, and free the memory they took. Returns how many
-	 * of the copies are no longer in memory.
+	 * @flush: Optional. Finish what the calls since the last flush
+	 * started: wait for the copies written out at once to reach their
+	 * final storage and free the memory they took; free the copies
+	 * dropped. Returns how many of the copies backed up are no longer in
+	 * memory. Called after each batch of backups or drops.
 	 */
 	unsigned long (*flush)(struct ttm_backup *backup);
-	/** @drop: Release the copy stored under @handle. */
+	/**
+	 * @drop: Release the copy stored under @handle. The backend may free
+	 * its memory only at the next @flush.
+	 */
 	void (*drop)(struct ttm_backup *backup, unsigned long handle);
 	/** @fini: Release the backend and every copy it still stores. */
 	void (*fini)(struct ttm_backup *backup);

@@ -30,7 +30,20 @@ struct ttm_backup_shmem {
 	struct folio_batch written;
 	struct folio_batch inflight;
 	unsigned long released;
+	/*
+	 * Copies dropped in a row are truncated together, up to
+	 * SWAP_CLUSTER_MAX at a time: file pages [drop_start, drop_end).
+	 */
+	pgoff_t drop_start, drop_end;
+	/* Copies are read back from swap ahead of their copy up to here. */
+	pgoff_t readahead_end;
 };
+
+/*
+ * How far ahead of the copy it restores a restore reads from swap: copies
+ * are taken back in order, and reads started together go out together.
+ */
+#define TTM_BACKUP_SHMEM_READAHEAD 512
 
 static struct ttm_backup_shmem *to_backup_shmem(struct ttm_backup *backup)
 {
@@ -43,22 +56,67 @@ static pgoff_t handle_to_index(unsigned long handle)
 	return handle - 1;
 }
 
+/* Free the copies dropped and not yet truncated. */
+static void ttm_backup_shmem_truncate(struct ttm_backup_shmem *sbackup)
+{
+	if (sbackup->drop_end == sbackup->drop_start)
+		return;
+	shmem_truncate_range(file_inode(sbackup->filp),
+			     (loff_t)sbackup->drop_start << PAGE_SHIFT,
+			     ((loff_t)sbackup->drop_end << PAGE_SHIFT) - 1);
+	sbackup->drop_start = 0;
+	sbackup->drop_end = 0;
+}
+
 static void ttm_backup_shmem_drop(struct ttm_backup *backup, unsigned long handle)
 {
-	loff_t start = (loff_t)handle_to_index(handle) << PAGE_SHIFT;
+	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
+	pgoff_t idx = handle_to_index(handle);
 
-	shmem_truncate_range(file_inode(to_backup_shmem(backup)->filp), start,
-			     start + PAGE_SIZE - 1);
+	if (sbackup->drop_end == sbackup->drop_start ||
+	    idx != sbackup->drop_end ||
+	    sbackup->drop_end - sbackup->drop_start == SWAP_CLUSTER_MAX) {
+		ttm_backup_shmem_truncate(sbackup);
+		sbackup->drop_start = idx;
+	}
+	sbackup->drop_end = idx + 1;
+}
+
+/*
+ * Before the copy at @idx is read back: start reading the copies up to
+ * TTM_BACKUP_SHMEM_READAHEAD pages ahead from swap when @idx is outside the
+ * window read ahead, or half-way through it, so that reads stay ahead.
+ */
+static void ttm_backup_shmem_readahead(struct ttm_backup_shmem *sbackup,
+				       pgoff_t idx)
+{
+	struct address_space *mapping = sbackup->filp->f_mapping;
+	pgoff_t size = i_size_read(mapping->host) >> PAGE_SHIFT;
+	pgoff_t start, end = min(idx + TTM_BACKUP_SHMEM_READAHEAD, size);
+
+	if (idx >= sbackup->readahead_end ||
+	    idx + TTM_BACKUP_SHMEM_READAHEAD < sbackup->readahead_end)
+		start = idx;
+	else if (idx + TTM_BACKUP_SHMEM_READAHEAD / 2 >= sbackup->readahead_end)
+		start = sbackup->readahead_end;
+	else
+		return;
+	if (start < end)
+		shmem_swapin_async(mapping, start, end - 1,
+				   mapping_gfp_mask(mapping));
+	sbackup->readahead_end = end;
 }
 
 static int ttm_backup_shmem_copy_page(struct ttm_backup *backup,
 				      struct page *dst, unsigned long handle,
 				      bool intr)
 {
-	struct address_space *mapping = to_backup_shmem(backup)->filp->f_mapping;
+	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
+	struct address_space *mapping = sbackup->filp->f_mapping;
 	pgoff_t idx = handle_to_index(handle);
 	struct folio *from;
 
+	ttm_backup_shmem_readahead(sbackup, idx);
 	/* shmem waits for swap-in uninterruptibly; @intr cannot help here. */
 	from = shmem_read_folio_gfp(mapping, idx, mapping_gfp_mask(mapping));
 	if (IS_ERR(from))
@@ -108,6 +166,9 @@ static s64 ttm_backup_shmem_backup_page(struct ttm_backup *backup,
 	struct address_space *mapping = sbackup->filp->f_mapping;
 	struct folio *to;
 
+	/* The page's previous copy, dropped, must not be taken for this one. */
+	if (idx >= sbackup->drop_start && idx < sbackup->drop_end)
+		ttm_backup_shmem_truncate(sbackup);
 	to = shmem_read_folio_gfp(mapping, idx, gfp);
 	if (IS_ERR(to))
 		return PTR_ERR(to);
@@ -137,6 +198,7 @@ static unsigned long ttm_backup_shmem_flush(struct ttm_backup *backup)
 	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
 	unsigned long released = sbackup->released;
 
+	ttm_backup_shmem_truncate(sbackup);
 	released += release_written_folios(&sbackup->inflight);
 	released += release_written_folios(&sbackup->written);
 	sbackup->released = 0;
@@ -194,6 +256,9 @@ struct ttm_backup *ttm_backup_shmem_create(loff_t size)
 	sbackup->filp = filp;
 	folio_batch_init(&sbackup->written);
 	folio_batch_init(&sbackup->inflight);
+	sbackup->drop_start = 0;
+	sbackup->drop_end = 0;
+	sbackup->readahead_end = 0;
 	sbackup->released = 0;
 	sbackup->backup.ops = &ttm_backup_shmem_ops;
 	return &sbackup->backup;

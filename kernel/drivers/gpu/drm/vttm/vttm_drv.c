@@ -12,6 +12,7 @@
 #include <linux/memcontrol.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
@@ -460,13 +461,43 @@ static u64 vttm_objcg_cgroup_id(struct obj_cgroup *objcg)
 	return id;
 }
 
+/*
+ * The pages of @tt that are in memory in physically contiguous, aligned
+ * blocks of 2 MiB, the size a GPU or IOMMU maps with one entry.
+ */
+static u64 vttm_tt_pages_in_2m_blocks(struct ttm_tt *tt)
+{
+	const pgoff_t block = SZ_2M >> PAGE_SHIFT;
+	pgoff_t i = 0, j;
+	u64 pages = 0;
+
+	while (i + block <= tt->num_pages) {
+		unsigned long pfn;
+
+		if (ttm_backup_page_ptr_is_handle(tt->pages[i]) ||
+		    !IS_ALIGNED(page_to_pfn(tt->pages[i]), block)) {
+			++i;
+			continue;
+		}
+		pfn = page_to_pfn(tt->pages[i]);
+		for (j = 1; j < block; ++j)
+			if (ttm_backup_page_ptr_is_handle(tt->pages[i + j]) ||
+			    page_to_pfn(tt->pages[i + j]) != pfn + j)
+				break;
+		if (j == block)
+			pages += block;
+		i += j;
+	}
+	return pages;
+}
+
 static int vttm_bo_info_ioctl(struct drm_device *dev, void *data,
 			      struct drm_file *file)
 {
 	struct drm_vttm_bo_info *args = data;
 	struct drm_gem_object *obj;
 	struct ttm_buffer_object *tbo;
-	u64 resident = 0, backed_up = 0;
+	u64 resident = 0, backed_up = 0, in_2m = 0;
 	struct ttm_tt *tt;
 	u32 i;
 	int ret;
@@ -493,6 +524,8 @@ static int vttm_bo_info_ioctl(struct drm_device *dev, void *data,
 				++resident;
 		}
 	}
+	if (resident)
+		in_2m = vttm_tt_pages_in_2m_blocks(tt);
 	if (tt && (tt->page_flags & TTM_TT_FLAG_PURGEABLE))
 		args->flags |= DRM_VTTM_BO_PURGEABLE;
 	if (tt && (tt->page_flags & TTM_TT_FLAG_PURGED))
@@ -502,6 +535,7 @@ static int vttm_bo_info_ioctl(struct drm_device *dev, void *data,
 	args->size = obj->size;
 	args->resident = resident << PAGE_SHIFT;
 	args->backed_up = backed_up << PAGE_SHIFT;
+	args->resident_2m = in_2m << PAGE_SHIFT;
 	args->owner_cgroup_id = vttm_objcg_cgroup_id(tbo->objcg);
 	dma_resv_unlock(obj->resv);
 out_put:

@@ -8,6 +8,7 @@
 #include <linux/fault-inject.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/swap.h>
 
 #include <kunit/static_stub.h>
@@ -437,6 +438,97 @@ static void ttm_backup_fault_restore(struct kunit *test)
 #else
 	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
 #endif
+}
+
+/* The pages of @tt in allocations of the pool's largest order. */
+static pgoff_t pages_in_max_order(struct ttm_tt *tt)
+{
+	pgoff_t i, n = 0;
+
+	for (i = 0; i < tt->num_pages; ++i)
+		if (!ttm_backup_page_ptr_is_handle(tt->pages[i]) &&
+		    tt->pages[i]->private == MAX_PAGE_ORDER)
+			n += 1UL << MAX_PAGE_ORDER;
+	return n;
+}
+
+/*
+ * A restore brings the pages back in the pool's orders: two chunks of the
+ * largest order for a tt of twice that. Interrupted in the second chunk, it
+ * keeps the first chunk and the pages copied of the second; a backup of
+ * that partly restored tt takes them all (splitting the chunk), and the
+ * restore after brings back both chunks whole.
+ */
+static void ttm_backup_restore_chunks(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	const pgoff_t chunk = 1UL << MAX_PAGE_ORDER;
+	struct ttm_tt *tt;
+
+	tt = backup_test_tt(test, 2 * chunk, false);
+	KUNIT_ASSERT_EQ_MSG(test, pages_in_max_order(tt), 2 * chunk,
+			    "the pool did not hand out chunks of its largest order");
+	fill_tt(tt, 21);
+	attach_shmem_backup(test, tt);
+
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, false, NULL), 2 * chunk);
+	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
+	KUNIT_EXPECT_EQ(test, pages_in_max_order(tt), 2 * chunk);
+	expect_content(test, tt, 21);
+
+#ifdef CONFIG_FAULT_INJECTION
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, false, NULL), 2 * chunk);
+	fail_nth(&ttm_restore_page_fault, chunk + 89);
+	KUNIT_EXPECT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), -ENOMEM);
+	fail_never(&ttm_restore_page_fault);
+	KUNIT_EXPECT_EQ(test, count_handles(tt), chunk - 88);
+	KUNIT_EXPECT_EQ(test, tt->backed_up_pages, chunk - 88);
+	KUNIT_EXPECT_EQ(test, pages_in_max_order(tt), chunk);
+
+	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, false, NULL), chunk + 88);
+	KUNIT_EXPECT_EQ(test, count_handles(tt), 2 * chunk);
+	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
+	KUNIT_EXPECT_EQ(test, pages_in_max_order(tt), 2 * chunk);
+	expect_content(test, tt, 21);
+#endif
+	backup_test_tt_free(test, tt);
+}
+
+/*
+ * An interruptible restore stops at a signal, after a chunk, keeping what it
+ * restored; the next one goes on. A restore that is not interruptible
+ * does not stop.
+ */
+static void ttm_backup_restore_interruptible(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_operation_ctx intr = { .interruptible = true };
+	struct ttm_operation_ctx uninterruptible = {};
+	const pgoff_t chunk = 1UL << MAX_PAGE_ORDER;
+	struct ttm_tt *tt;
+	int ret;
+
+	tt = backup_test_tt(test, 2 * chunk, false);
+	fill_tt(tt, 22);
+	attach_shmem_backup(test, tt);
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, false, NULL), 2 * chunk);
+
+	allow_signal(SIGUSR1);
+	send_sig(SIGUSR1, current, 1);
+	KUNIT_ASSERT_TRUE(test, signal_pending(current));
+	ret = ttm_pool_alloc(&priv->pool, tt, &intr);
+	KUNIT_EXPECT_EQ(test, ret, -ERESTARTSYS);
+	KUNIT_EXPECT_EQ(test, count_handles(tt), chunk);
+	KUNIT_EXPECT_TRUE(test, ttm_tt_is_backed_up(tt));
+
+	/* Still pending: a restore that is not interruptible goes on. */
+	ret = ttm_pool_alloc(&priv->pool, tt, &uninterruptible);
+	flush_signals(current);
+	disallow_signal(SIGUSR1);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, pages_in_max_order(tt), 2 * chunk);
+	expect_content(test, tt, 22);
+	backup_test_tt_free(test, tt);
 }
 
 /* A tt populated through the device, as drivers do. */
@@ -1303,6 +1395,8 @@ static struct kunit_case ttm_backup_test_cases[] = {
 	KUNIT_CASE(ttm_backup_page_by_page),
 	KUNIT_CASE_PARAM(ttm_backup_fault_backup, fault_gen_params),
 	KUNIT_CASE_PARAM(ttm_backup_fault_restore, fault_gen_params),
+	KUNIT_CASE(ttm_backup_restore_chunks),
+	KUNIT_CASE(ttm_backup_restore_interruptible),
 	KUNIT_CASE(ttm_backup_fault_alloc),
 	KUNIT_CASE(ttm_backup_storage_at_populate),
 	KUNIT_CASE(ttm_backup_fault_first_page),
