@@ -78,6 +78,14 @@ static const unsigned int s_populations[] = { 1000, 10000, 100000 };
 #define V_BO_SIZE MiB
 #define V_ROUNDS 11
 
+/* 5. Precision of reclaim: a warm-up round, then ROUNDS */
+#define P_CG "bench-precision"
+#define P_LIMIT (32 * MiB)
+#define P_BOS 32
+#define P_BO_SIZE (4 * MiB)
+#define P_FILL_BOS ((int)(2 * P_LIMIT / P_BO_SIZE))	/* twice the limit */
+#define P_RECLAIM (64 * MiB)
+
 /* What the workers (children in a cgroup) hand back to the main process. */
 struct shared {
 	struct vttm_bo r[R_BOS];
@@ -85,6 +93,7 @@ struct shared {
 	uint64_t owner_cgroup_id;
 	struct vttm_bo s[S_MAX_BOS + 1000];	/* the populations, then the control */
 	struct vttm_bo v[V_BOS];
+	struct vttm_bo p[P_BOS];
 };
 
 static struct shared *sh;
@@ -1079,6 +1088,108 @@ static void bench_vram(void)
 	cg_remove(V_CG);
 }
 
+/*
+ * 5. Precision of reclaim
+ */
+
+/* Bytes of the first N of P_CG's buffer objects that are resident. */
+static uint64_t p_resident(int fd, int n)
+{
+	struct drm_vttm_bo_info info;
+	uint64_t resident = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		vttm_info(fd, &sh->p[i], &info);
+		resident += info.resident;
+	}
+	return resident;
+}
+
+/* A worker in P_CG creates and fills P_CG's buffer objects FROM..TO-1. */
+static void p_fill(int fd, int from, int to)
+{
+	pid_t pid = st_fork(P_CG);
+	int i;
+
+	if (pid) {
+		st_wait(pid, "the creator in " P_CG);
+		return;
+	}
+	vttm_prefault();
+	for (i = from; i < to; i++) {
+		vttm_create(fd, &sh->p[i], P_BO_SIZE);
+		vttm_fill(fd, &sh->p[i]);
+	}
+	exit(0);
+}
+
+/*
+ * One round. Under a memory.max of P_LIMIT, a worker fills twice as many
+ * buffer objects: *FILL is the % of what the limit leaves them (as many
+ * whole ones as fit in the limit less the cgroup's other memory) that stays
+ * resident. Then without a limit, with P_BOS all resident, memory.reclaim of
+ * P_RECLAIM: *DROP is the % of it by which memory.current dropped.
+ */
+static void p_round(int fd, double *fill, double *drop)
+{
+	uint64_t current, gpu, left, resident, before, ns;
+	int i, ret;
+
+	cg_create(P_CG);
+	cg_write(P_CG, "memory.max", "32M");
+	p_fill(fd, 0, P_FILL_BOS);
+	resident = p_resident(fd, P_FILL_BOS);
+	current = cg_read_u64(P_CG, "memory.current");
+	gpu = cg_read_key(P_CG, "memory.stat", "gpu");
+	left = (P_LIMIT - (current > gpu ? current - gpu : 0)) / P_BO_SIZE * P_BO_SIZE;
+	*fill = left ? 100.0 * resident / left : 0;
+
+	cg_write(P_CG, "memory.max", "max");
+	p_fill(fd, P_FILL_BOS, P_BOS);
+	for (i = 0; i < P_FILL_BOS; i++)
+		vttm_verify(fd, &sh->p[i], "a buffer object after its backup");
+	if (p_resident(fd, P_BOS) != (uint64_t)P_BOS * P_BO_SIZE)
+		note("precision: not all %d buffer objects resident before memory.reclaim",
+		     P_BOS);
+	before = cg_read_u64(P_CG, "memory.current");
+	ret = reclaim(P_CG, P_RECLAIM, &ns);
+	if (ret)
+		note("precision: memory.reclaim %d MiB: %s", (int)(P_RECLAIM / MiB),
+		     strerror(ret));
+	current = cg_read_u64(P_CG, "memory.current");
+	*drop = before > current ? 100.0 * (before - current) / P_RECLAIM : 0;
+
+	vttm_close_all(fd, sh->p, P_BOS);
+	settle_gpu(P_CG);
+	cg_remove(P_CG);
+}
+
+static void bench_precision(void)
+{
+	struct series fill = { 0 }, drop = { 0 };
+	double f, d;
+	char a[128], b[128];
+	int fd, i;
+
+	note("precision: %d rounds (after one warm-up): %d MiB of buffer objects under "
+	     "a %d MiB memory.max, then memory.reclaim of %d MiB of %d MiB", ROUNDS,
+	     (int)(P_FILL_BOS * P_BO_SIZE / MiB), (int)(P_LIMIT / MiB),
+	     (int)(P_RECLAIM / MiB), (int)(P_BOS * P_BO_SIZE / MiB));
+	fd = vttm_open();
+	for (i = 0; i <= ROUNDS; i++) {
+		p_round(fd, &f, &d);
+		if (i) {
+			add(&fill, f);
+			add(&drop, d);
+		}
+	}
+	close(fd);
+	bench("precision: resident under memory.max, %% of what the limit leaves: %s; "
+	      "memory.reclaim %d MiB, %% freed: %s", fmt_series(a, sizeof(a), &fill, "%", 1),
+	      (int)(P_RECLAIM / MiB), fmt_series(b, sizeof(b), &drop, "%", 1));
+}
+
 /* The sections, in the order they run. */
 static const struct {
 	const char *name;
@@ -1088,6 +1199,7 @@ static const struct {
 	{ "reclaim", bench_reclaim },
 	{ "scan", bench_scan },
 	{ "vram", bench_vram },
+	{ "precision", bench_precision },
 };
 
 /* Whether SECTION was asked for: all are when none is named. */
@@ -1117,7 +1229,7 @@ int main(int argc, char **argv)
 			if (!strcmp(argv[a], sections[i].name))
 				break;
 		if (i == ARRAY_SIZE(sections) && !strchr(argv[a], '='))
-			st_fail("usage: vttm-bench [charge|reclaim|scan|vram]...: "
+			st_fail("usage: vttm-bench [charge|reclaim|scan|vram|precision]...: "
 				"no section %s", argv[a]);
 	}
 	sh = st_shared(sizeof(*sh));
