@@ -199,6 +199,8 @@ static unsigned long ttm_backup_shmem_flush(struct ttm_backup *backup)
 	unsigned long released = sbackup->released;
 
 	ttm_backup_shmem_truncate(sbackup);
+	/* What is read ahead next starts afresh. */
+	sbackup->readahead_end = 0;
 	released += release_written_folios(&sbackup->inflight);
 	released += release_written_folios(&sbackup->written);
 	sbackup->released = 0;
