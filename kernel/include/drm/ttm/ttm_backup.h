@@ -76,7 +76,8 @@ struct ttm_backup_ops {
 	 * started: wait for the copies written out at once to reach their
 	 * final storage and free the memory they took; free the copies
 	 * dropped. Returns how many of the copies backed up are no longer in
-	 * memory. Called after each batch of backups or drops.
+	 * memory. Called when the backup or the restore of a tt ends, and after
+	 * its copies were dropped.
 	 */
 	unsigned long (*flush)(struct ttm_backup *backup);
 	/**

@@ -241,7 +241,8 @@ struct ttm_backup *ttm_backup_shmem_create(loff_t size)
 	struct ttm_backup_shmem *sbackup;
 	struct file *filp;
 
-	sbackup = kmalloc(sizeof(*sbackup), GFP_KERNEL);
+	/* Zeroed: empty batches, nothing dropped or read ahead. */
+	sbackup = kzalloc(sizeof(*sbackup), GFP_KERNEL);
 	if (!sbackup)
 		return ERR_PTR(-ENOMEM);
 
@@ -256,12 +257,6 @@ struct ttm_backup *ttm_backup_shmem_create(loff_t size)
 	}
 
 	sbackup->filp = filp;
-	folio_batch_init(&sbackup->written);
-	folio_batch_init(&sbackup->inflight);
-	sbackup->drop_start = 0;
-	sbackup->drop_end = 0;
-	sbackup->readahead_end = 0;
-	sbackup->released = 0;
 	sbackup->backup.ops = &ttm_backup_shmem_ops;
 	return &sbackup->backup;
 }
