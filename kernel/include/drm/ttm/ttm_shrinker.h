@@ -15,6 +15,7 @@ struct shrinker;
 struct ttm_bo_shrink_walk;
 struct ttm_buffer_object;
 struct ttm_device;
+struct ttm_operation_ctx;
 struct ttm_tt;
 
 /**
@@ -42,6 +43,13 @@ enum ttm_shrinker_list {
  * device cannot be used now (runtime suspended, say) and must not be woken
  * up. Only bos in %TTM_PL_SYSTEM, which need no device, are then shrunk.
  * @device_put: Undoes a successful @device_get.
+ * @bo_get: Optional: called with a bo that is not a ghost object locked,
+ * before it is shrunk; returns false if the driver's object is on its way
+ * out (its last reference is gone), else takes a reference that keeps it
+ * alive until @bo_put. Such a bo, and a ghost, is only freed, without the
+ * driver's callbacks (see &ttm_bo_shrink_walk.allow_move).
+ * @bo_put: Undoes a successful @bo_get, with the bo unlocked.
+ * @purge_notify: Optional, see &ttm_bo_shrink_walk.purge_notify.
  * @reclaimer: Reclaims the bos of a cgroup on request (gpumem), and moves
  * them out of device memory when the cgroup's VRAM limit is lowered.
  *
@@ -60,6 +68,10 @@ struct ttm_shrinker {
 		      struct ttm_buffer_object *bo, bool purge);
 	bool (*device_get)(struct ttm_shrinker *ts);
 	void (*device_put)(struct ttm_shrinker *ts);
+	bool (*bo_get)(struct ttm_buffer_object *bo);
+	void (*bo_put)(struct ttm_buffer_object *bo);
+	int (*purge_notify)(struct ttm_buffer_object *bo,
+			    struct ttm_operation_ctx *ctx);
 	struct gpumem_reclaimer reclaimer;
 };
 
@@ -68,11 +80,14 @@ struct ttm_shrinker {
  * @scanned: Pages of the tts it looked at.
  * @purged: Pages it purged.
  * @backed_up: Pages it backed up.
+ * @discarded: Pages it freed that nobody could read any more (those of
+ * deleted bos, ghost objects and bos on their way out): not purges.
  */
 struct ttm_shrinker_stats {
 	unsigned long scanned;
 	unsigned long purged;
 	unsigned long backed_up;
+	unsigned long discarded;
 };
 
 int ttm_shrinker_init(struct ttm_shrinker *ts, struct ttm_device *bdev,

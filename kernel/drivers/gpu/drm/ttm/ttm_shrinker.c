@@ -92,15 +92,29 @@ int ttm_shrinker_prepare(struct ttm_device *bdev, struct obj_cgroup *objcg)
 	return ret;
 }
 
-/* The shrinker that lists @tt now, if it belongs on one. */
-static struct ttm_shrinker *ttm_shrinker_of(struct ttm_tt *tt)
+/**
+ * ttm_shrinker_will_list() - Whether a tt goes on a shrinker's lists
+ * @tt: The tt; its bo locked.
+ *
+ * Return: true if @tt is listed whenever it has pages in memory: its device
+ * has a shrinker, it is %TTM_TT_FLAG_SHRINKABLE, its pages come from the
+ * page allocator and its bo is not pinned.
+ */
+bool ttm_shrinker_will_list(struct ttm_tt *tt)
 {
 	struct ttm_device *bdev = tt->bo->bdev;
 
-	if (!bdev->shrinker || !(tt->page_flags & TTM_TT_FLAG_SHRINKABLE) ||
-	    !ttm_tt_is_shrinkable(bdev, tt) || tt->bo->pin_count)
+	return bdev->shrinker && (tt->page_flags & TTM_TT_FLAG_SHRINKABLE) &&
+	       !(tt->page_flags & TTM_TT_FLAG_EXTERNAL) &&
+	       !bdev->pool.use_dma_alloc && !tt->bo->pin_count;
+}
+
+/* The shrinker that lists @tt now, if it belongs on one. */
+static struct ttm_shrinker *ttm_shrinker_of(struct ttm_tt *tt)
+{
+	if (!ttm_tt_resident_pages(tt) || !ttm_shrinker_will_list(tt))
 		return NULL;
-	return bdev->shrinker;
+	return tt->bo->bdev->shrinker;
 }
 
 /**
@@ -112,6 +126,11 @@ static struct ttm_shrinker *ttm_shrinker_of(struct ttm_tt *tt)
  * of pages in memory changed is counted anew, at the tail. Nothing happens
  * if the device has no shrinker, the tt has no pages in memory, is not
  * shrinkable or its bo pinned.
+ *
+ * A tt gets its backup storage when it is first listed (by its first
+ * populate, or the unpin of a bo populated while pinned), so that only
+ * tts that can be shrunk have one and reclaim, which sees listed tts only,
+ * never creates one. A tt whose storage cannot be created is not listed.
  */
 void ttm_shrinker_add(struct ttm_tt *tt)
 {
@@ -119,7 +138,7 @@ void ttm_shrinker_add(struct ttm_tt *tt)
 	enum ttm_shrinker_list l;
 	u32 pages;
 
-	if (!ts)
+	if (!ts || ttm_tt_setup_backup(tt))
 		return;
 	pages = ttm_tt_resident_pages(tt);
 	if (!list_empty(&tt->shrink_link)) {
@@ -300,6 +319,20 @@ static enum lru_status ttm_shrinker_pick(struct list_head *item,
 }
 
 /*
+ * Whether @bo may be seen by its driver: not a ghost object, and, as the
+ * driver says, not on its way out (the driver's object is alive, and kept
+ * so until ttm_shrinker.bo_put). A ghost is never given to the driver: it
+ * is not embedded in a driver's object, whatever its fields say.
+ */
+static bool ttm_shrinker_bo_get(struct ttm_shrinker *ts,
+				struct ttm_buffer_object *bo)
+{
+	if (ttm_bo_is_ghost(bo))
+		return false;
+	return !ts->bo_get || ts->bo_get(bo);
+}
+
+/*
  * Take one step of a plan over one memcg's list, oldest tt first, until
  * @target pages are freed or each tt was visited once. Backups are made
  * only of tts that fit in *@swap_pages, which they use up.
@@ -332,11 +365,15 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 			continue;
 
 		if (dma_resv_trylock(bo->base.resv)) {
+			bool alive = false;
+
 			/* The tt may have gone, or gone to a ghost, meanwhile. */
 			if (bo->ttm == pick.tt) {
 				u32 pages = ttm_tt_resident_pages(pick.tt);
 
+				alive = ttm_shrinker_bo_get(ts, bo);
 				stats->scanned += pages;
+				walk->allow_move = alive;
 				walk->purge_only = step->purge ||
 					pages > *swap_pages;
 				backed_up = walk->backed_up;
@@ -347,6 +384,8 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 				*swap_pages -= min(backed_up, *swap_pages);
 			}
 			dma_resv_unlock(bo->base.resv);
+			if (alive && ts->bo_put)
+				ts->bo_put(bo);
 		}
 		ttm_bo_put(bo);
 
@@ -393,6 +432,7 @@ unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 	struct ttm_bo_shrink_walk walk = {
 		.walk.ctx = &ctx,
 		.allow = ts->allow,
+		.purge_notify = ts->purge_notify,
 	};
 	unsigned long swap_pages = ttm_shrinker_swap_pages(memcg, gfp);
 	const struct ttm_shrinker_plan *plan;
@@ -425,6 +465,7 @@ unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 		ts->device_put(ts);
 	stats->purged += walk.purged;
 	stats->backed_up += walk.backed_up;
+	stats->discarded += walk.discarded;
 	return freed;
 }
 EXPORT_SYMBOL(ttm_shrinker_shrink);
@@ -475,12 +516,12 @@ static unsigned long ttm_shrinker_scan(struct shrinker *shrinker,
 				    sc->gfp_mask, &stats);
 	sc->nr_scanned = stats.scanned;
 	/*
-	 * Purged pages are gone, and were sc->memcg's: its reclaim counts
-	 * them. Backed-up ones became shmem pages of the same cgroup: those
+	 * Purged and discarded pages are gone, and were sc->memcg's: its
+	 * reclaim counts them. Backed-up ones became shmem pages of the same cgroup: those
 	 * written out at once and freed were counted by ttm_tt_backup(), LRU
 	 * reclaim counts the others when it has written and freed them.
 	 */
-	mm_account_reclaimed_memcg_pages(stats.purged);
+	mm_account_reclaimed_memcg_pages(stats.purged + stats.discarded);
 	return freed ?: SHRINK_STOP;
 }
 

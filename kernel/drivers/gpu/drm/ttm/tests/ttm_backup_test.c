@@ -591,15 +591,23 @@ static void ttm_backup_fault_alloc(struct kunit *test)
 #endif
 }
 
+static unsigned long listed_pages(struct ttm_shrinker *ts,
+				  enum ttm_shrinker_list list);
+
 /*
- * A shrinkable tt gets its backup storage when populated, so that reclaim
- * never creates it; when that fails, the populate fails and changes nothing.
+ * A shrinkable tt gets its backup storage when it is first listed on its
+ * device's shrinker, so that reclaim never creates it and a tt that cannot
+ * be shrunk (no shrinker, a pinned bo) has none. When that fails at
+ * populate, the populate fails and changes nothing; at unpin, the tt stays
+ * off the lists.
  */
 static void ttm_backup_storage_at_populate(struct kunit *test)
 {
 #ifdef CONFIG_FAULT_INJECTION
 	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_device *bdev = priv->devs->ttm_dev;
 	struct ttm_buffer_object *bo;
+	struct ttm_shrinker *ts;
 	struct ttm_tt *tt;
 	int err;
 
@@ -609,19 +617,48 @@ static void ttm_backup_storage_at_populate(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, tt);
 	KUNIT_ASSERT_EQ(test, ttm_tt_init(tt, bo, TTM_TT_FLAG_SHRINKABLE,
 					  ttm_cached, 0), 0);
-	KUNIT_EXPECT_NULL(test, tt->backup);
 
+	KUNIT_ASSERT_EQ(test, ttm_tt_populate(bdev, tt, &backup_test_ctx), 0);
+	KUNIT_EXPECT_NULL_MSG(test, tt->backup, "storage without a shrinker");
+	ttm_tt_unpopulate(bdev, tt);
+
+	ts = kunit_kzalloc(test, sizeof(*ts), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ts);
+	KUNIT_ASSERT_EQ(test, ttm_shrinker_init(ts, bdev, "kunit"), 0);
+
+	/* Populated while pinned, listed when unpinned. */
+	dma_resv_lock(bo->base.resv, NULL);
+	bo->ttm = tt;
+	ttm_bo_pin(bo);
+	KUNIT_ASSERT_EQ(test, ttm_tt_populate(bdev, tt, &backup_test_ctx), 0);
+	KUNIT_EXPECT_NULL_MSG(test, tt->backup, "storage for a pinned bo");
 	fail_nth(&ttm_backup_alloc_fault, 1);
-	err = ttm_tt_populate(priv->devs->ttm_dev, tt, &backup_test_ctx);
+	ttm_bo_unpin(bo);
+	fail_never(&ttm_backup_alloc_fault);
+	KUNIT_EXPECT_NULL(test, tt->backup);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP), 0);
+	ttm_bo_pin(bo);
+	ttm_bo_unpin(bo);
+	KUNIT_EXPECT_NOT_NULL(test, tt->backup);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_BACKUP), 8);
+	ttm_tt_unpopulate(bdev, tt);
+	bo->ttm = NULL;
+	dma_resv_unlock(bo->base.resv);
+	ttm_tt_fini(tt);
+
+	KUNIT_ASSERT_EQ(test, ttm_tt_init(tt, bo, TTM_TT_FLAG_SHRINKABLE,
+					  ttm_cached, 0), 0);
+	fail_nth(&ttm_backup_alloc_fault, 1);
+	err = ttm_tt_populate(bdev, tt, &backup_test_ctx);
 	fail_never(&ttm_backup_alloc_fault);
 	KUNIT_EXPECT_EQ(test, err, -ENOMEM);
 	KUNIT_EXPECT_FALSE(test, ttm_tt_is_populated(tt));
 	KUNIT_EXPECT_NULL(test, tt->backup);
 
-	KUNIT_ASSERT_EQ(test, ttm_tt_populate(priv->devs->ttm_dev, tt,
-					      &backup_test_ctx), 0);
+	KUNIT_ASSERT_EQ(test, ttm_tt_populate(bdev, tt, &backup_test_ctx), 0);
 	KUNIT_EXPECT_NOT_NULL(test, tt->backup);
 	device_tt_free(test, tt);
+	ttm_shrinker_fini(ts);
 #else
 	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
 #endif
@@ -764,16 +801,33 @@ static void expect_bo_content(struct kunit *test, struct ttm_buffer_object *bo)
 	expect_content(test, bo->ttm, (unsigned long)bo);
 }
 
-static s64 shrink(struct kunit *test, struct ttm_bo_shrink_walk *walk, s64 target)
+/*
+ * Shrink @bo[0..@n) in turn, as a driver's scan would, until @target pages
+ * are freed: each bo that can be locked without waiting is a live bo of
+ * the driver's. Return the pages freed.
+ */
+static s64 shrink(struct ttm_bo_shrink_walk *walk,
+		  struct ttm_buffer_object **bo, unsigned int n, s64 target)
 {
-	struct ttm_backup_test_priv *priv = test->priv;
 	struct ttm_operation_ctx ctx = {};
+	s64 freed = 0, ret;
+	unsigned int i;
 
 	walk->walk.ctx = &ctx;
-	return ttm_bo_shrink_lru(walk, priv->devs->ttm_dev, target);
+	for (i = 0; i < n && freed < target; ++i) {
+		if (!dma_resv_trylock(bo[i]->base.resv))
+			continue;
+		walk->allow_move = true;
+		ret = ttm_bo_shrink(walk, bo[i]);
+		dma_resv_unlock(bo[i]->base.resv);
+		if (ret > 0)
+			freed += ret;
+	}
+	return freed;
 }
 
-static void ttm_bo_shrink_lru_order(struct kunit *test)
+/* Pinned and busy bos are left alone. */
+static void ttm_bo_shrink_skips(struct kunit *test)
 {
 	struct ttm_bo_shrink_walk walk = {};
 	struct ttm_buffer_object *bo[5];
@@ -796,7 +850,8 @@ static void ttm_bo_shrink_lru_order(struct kunit *test)
 	dma_resv_add_fence(bo[1]->base.resv, fence, DMA_RESV_USAGE_WRITE);
 	dma_resv_unlock(bo[1]->base.resv);
 
-	KUNIT_EXPECT_EQ(test, shrink(test, &walk, 2 * SHRINK_BO_PAGES),
+	KUNIT_EXPECT_EQ(test, shrink(&walk, bo, ARRAY_SIZE(bo),
+				     2 * SHRINK_BO_PAGES),
 			2 * SHRINK_BO_PAGES);
 	KUNIT_EXPECT_EQ(test, walk.backed_up, 2 * SHRINK_BO_PAGES);
 	KUNIT_EXPECT_EQ(test, walk.purged, 0);
@@ -820,12 +875,14 @@ static void ttm_bo_shrink_lru_order(struct kunit *test)
 static void ttm_bo_shrink_purge(struct kunit *test)
 {
 	struct ttm_bo_shrink_walk walk = { .purge_only = true };
-	struct ttm_buffer_object *keep, *purgeable;
+	struct ttm_buffer_object *keep, *purgeable, *bo[2];
 
 	keep = shrink_test_bo(test, 0);
 	purgeable = shrink_test_bo(test, TTM_TT_FLAG_PURGEABLE);
+	bo[0] = keep;
+	bo[1] = purgeable;
 
-	KUNIT_EXPECT_EQ(test, shrink(test, &walk, 100), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, shrink(&walk, bo, 2, 100), SHRINK_BO_PAGES);
 	KUNIT_EXPECT_EQ(test, walk.purged, SHRINK_BO_PAGES);
 	KUNIT_EXPECT_EQ(test, walk.backed_up, 0);
 	KUNIT_EXPECT_FALSE(test, shrunk(keep));
@@ -835,7 +892,7 @@ static void ttm_bo_shrink_purge(struct kunit *test)
 
 	/* Without purge_only, the rest is backed up. */
 	walk.purge_only = false;
-	KUNIT_EXPECT_EQ(test, shrink(test, &walk, 100), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, shrink(&walk, bo, 2, 100), SHRINK_BO_PAGES);
 	KUNIT_EXPECT_EQ(test, walk.backed_up, SHRINK_BO_PAGES);
 	expect_bo_content(test, keep);
 
@@ -854,13 +911,16 @@ static bool veto_one(struct ttm_bo_shrink_walk *walk,
 static void ttm_bo_shrink_veto(struct kunit *test)
 {
 	struct ttm_bo_shrink_walk walk = { .allow = veto_one };
-	struct ttm_buffer_object *first, *second;
+	struct ttm_buffer_object *first, *second, *bo[2];
 
 	first = shrink_test_bo(test, 0);
 	second = shrink_test_bo(test, 0);
 	vetoed_bo = first;
+	bo[0] = first;
+	bo[1] = second;
 
-	KUNIT_EXPECT_EQ(test, shrink(test, &walk, SHRINK_BO_PAGES), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, shrink(&walk, bo, 2, SHRINK_BO_PAGES),
+			SHRINK_BO_PAGES);
 	KUNIT_EXPECT_FALSE(test, shrunk(first));
 	KUNIT_EXPECT_TRUE(test, shrunk(second));
 	expect_bo_content(test, second);
@@ -869,16 +929,67 @@ static void ttm_bo_shrink_veto(struct kunit *test)
 	ttm_bo_put(second);
 }
 
+static unsigned int swap_notified;
+
+static void count_swap_notify(struct ttm_buffer_object *bo)
+{
+	++swap_notified;
+}
+
+/*
+ * A bo that is not the driver's own live object (a ghost, or on its way
+ * out) is neither backed up nor given to the driver's callbacks: its pages
+ * are freed, counted as discarded, not purged.
+ */
+static void ttm_bo_shrink_not_alive(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_device_funcs *funcs;
+	const struct ttm_device_funcs *old_funcs = priv->devs->ttm_dev->funcs;
+	struct ttm_bo_shrink_walk walk = { .allow = veto_one };
+	struct ttm_operation_ctx ctx = { .no_wait_gpu = true };
+	struct ttm_buffer_object *bo;
+
+	funcs = kunit_kzalloc(test, sizeof(*funcs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, funcs);
+	*funcs = *old_funcs;
+	funcs->swap_notify = count_swap_notify;
+	priv->devs->ttm_dev->funcs = funcs;
+	swap_notified = 0;
+
+	bo = shrink_test_bo(test, TTM_TT_FLAG_SHRINKABLE);
+	/* The driver's veto is not asked: it must not see the bo. */
+	vetoed_bo = bo;
+	walk.walk.ctx = &ctx;
+	dma_resv_lock(bo->base.resv, NULL);
+	walk.allow_move = false;
+	KUNIT_EXPECT_EQ(test, ttm_bo_shrink(&walk, bo), SHRINK_BO_PAGES);
+	dma_resv_unlock(bo->base.resv);
+
+	KUNIT_EXPECT_TRUE(test, shrunk(bo));
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(bo->ttm));
+	KUNIT_EXPECT_EQ(test, walk.discarded, SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ_MSG(test, walk.purged, 0, "discarded pages counted as purged");
+	KUNIT_EXPECT_EQ(test, walk.backed_up, 0);
+	KUNIT_EXPECT_FALSE(test, bo->ttm->page_flags & TTM_TT_FLAG_PURGED);
+	KUNIT_EXPECT_EQ(test, swap_notified, 0);
+
+	priv->devs->ttm_dev->funcs = old_funcs;
+	ttm_bo_put(bo);
+}
+
 /* TTM's own swapout leaves the bos of a driver with a shrinker alone. */
 static void ttm_bo_shrink_not_swapped_out(struct kunit *test)
 {
 	struct ttm_backup_test_priv *priv = test->priv;
 	struct ttm_operation_ctx ctx = {};
 	struct ttm_bo_shrink_walk walk = {};
-	struct ttm_buffer_object *plain, *managed;
+	struct ttm_buffer_object *plain, *managed, *bo[2];
 
 	plain = shrink_test_bo(test, 0);
 	managed = shrink_test_bo(test, TTM_TT_FLAG_SHRINKABLE);
+	bo[0] = plain;
+	bo[1] = managed;
 
 	KUNIT_EXPECT_EQ(test, ttm_device_swapout(priv->devs->ttm_dev, &ctx,
 						 GFP_KERNEL), SHRINK_BO_PAGES);
@@ -887,7 +998,7 @@ static void ttm_bo_shrink_not_swapped_out(struct kunit *test)
 						 GFP_KERNEL), 0);
 	KUNIT_EXPECT_FALSE(test, shrunk(managed));
 
-	KUNIT_EXPECT_EQ(test, shrink(test, &walk, 100), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, shrink(&walk, bo, 2, 100), SHRINK_BO_PAGES);
 	KUNIT_EXPECT_TRUE(test, shrunk(managed));
 	expect_bo_content(test, managed);
 	expect_bo_content(test, plain);
@@ -1376,7 +1487,8 @@ static struct kunit_suite ttm_shrinker_test_suite = {
 };
 
 static struct kunit_case ttm_bo_shrink_test_cases[] = {
-	KUNIT_CASE(ttm_bo_shrink_lru_order),
+	KUNIT_CASE(ttm_bo_shrink_skips),
+	KUNIT_CASE(ttm_bo_shrink_not_alive),
 	KUNIT_CASE(ttm_bo_shrink_purge),
 	KUNIT_CASE(ttm_bo_shrink_veto),
 	KUNIT_CASE(ttm_bo_shrink_not_swapped_out),

@@ -3,18 +3,27 @@
  * KUnit tests of xe on TTM's memcg-aware shrinker, on a fake xe device with
  * xe's TTM functions: bos made with xe's tt, populated, pinned, marked
  * purgeable, purged, backed up and restored keep the shrinker's lists and
- * counts right, and reclaim follows xe's rules. Without hardware (and so
- * without DMA in UML), bos live in XE_PL_SYSTEM; moving them out of XE_PL_TT,
- * the CCS copy and runtime PM on a real device stay untested here.
+ * counts right, and reclaim follows xe's rules.
+ *
+ * The fake device has an XE_PL_TT and an XE_PL_VRAM0 manager and a move
+ * of its own in place of xe_bo_move(), which needs hardware (and DMA, which
+ * UML has not): it moves without copying, hands the tt of a move out of TT
+ * into VRAM to a ghost object as a pipelined copy does, and counts the
+ * moves, those of ghosts and zombies (which xe_bo_move() must never see),
+ * and the CCS copies xe_bo_move() would submit. xe_bo_move() itself, the
+ * copy, VM unbinding and runtime PM on a real device stay untested here.
  */
 
 #include <linux/highmem.h>
+#include <linux/sched/mm.h>
+#include <linux/shrinker.h>
 
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <kunit/visibility.h>
 
 #include <drm/ttm/ttm_placement.h>
+#include <drm/ttm/ttm_range_manager.h>
 
 #include "tests/xe_kunit_helpers.h"
 
@@ -51,7 +60,73 @@ static void xe_madvise_args_kunit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xe_gem_madvise_check_args(xe, &args), -EINVAL);
 }
 
-/* The fake device with a TTM device and the shrinker, as xe_device_create() makes them. */
+/* What the fake device's move saw. */
+static struct {
+	unsigned int moves;
+	unsigned int ghost_moves;
+	unsigned int zombie_moves;
+	unsigned int ccs_copies;
+	struct dma_fence *copy_fence;
+} xe_test_mover;
+
+static DEFINE_SPINLOCK(xe_test_fence_lock);
+
+static const char *xe_test_fence_name(struct dma_fence *fence)
+{
+	return "xe-shrinker-test";
+}
+
+static const struct dma_fence_ops xe_test_fence_ops = {
+	.get_driver_name = xe_test_fence_name,
+	.get_timeline_name = xe_test_fence_name,
+};
+
+/*
+ * The fake device's move. A ghost or a zombie would make xe_bo_move() read
+ * an xe_bo that is not there (or is being freed): it is counted and
+ * refused. A move into VRAM is a pipelined copy that ends with
+ * xe_test_mover.copy_fence, whose ghost keeps the tt; one from TT to system
+ * memory of a bo with CCS metadata on an integrated part is the one
+ * xe_bo_move() copies the metadata in, and waits for.
+ */
+static int xe_test_move(struct ttm_buffer_object *ttm_bo, bool evict,
+			struct ttm_operation_ctx *ctx,
+			struct ttm_resource *new_mem, struct ttm_place *hop)
+{
+	u32 old_type = ttm_bo->resource ? ttm_bo->resource->mem_type :
+		XE_PL_SYSTEM;
+	struct xe_device *xe = ttm_to_xe_device(ttm_bo->bdev);
+
+	if (ttm_bo_is_ghost(ttm_bo)) {
+		xe_test_mover.ghost_moves++;
+		return -EINVAL;
+	}
+	if (!kref_read(&ttm_bo->base.refcount)) {
+		xe_test_mover.zombie_moves++;
+		return -EINVAL;
+	}
+	xe_test_mover.moves++;
+
+	if (old_type == XE_PL_TT && new_mem->mem_type == XE_PL_SYSTEM &&
+	    !IS_DGFX(xe) && xe_bo_needs_ccs_pages(ttm_to_xe_bo(ttm_bo)))
+		xe_test_mover.ccs_copies++;
+
+	if (new_mem->mem_type == XE_PL_VRAM0 && xe_test_mover.copy_fence)
+		return ttm_bo_move_accel_cleanup(ttm_bo,
+						 xe_test_mover.copy_fence,
+						 false, false, new_mem);
+	ttm_bo_move_null(ttm_bo, new_mem);
+	return 0;
+}
+
+static struct ttm_device_funcs xe_test_funcs;
+
+#define XE_SHRINKER_TEST_MANAGER_PAGES 1024
+
+/*
+ * The fake device with a TTM device and the shrinker, as xe_device_create()
+ * makes them, and managers for XE_PL_TT and XE_PL_VRAM0.
+ */
 static int xe_shrinker_test_init(struct kunit *test)
 {
 	struct xe_device *xe;
@@ -59,9 +134,18 @@ static int xe_shrinker_test_init(struct kunit *test)
 
 	xe_kunit_helper_xe_device_test_init(test);
 	xe = test->priv;
-	err = ttm_device_init(&xe->ttm, &xe_ttm_funcs, xe->drm.dev,
+	xe_test_funcs = xe_ttm_funcs;
+	xe_test_funcs.move = xe_test_move;
+	memset(&xe_test_mover, 0, sizeof(xe_test_mover));
+	err = ttm_device_init(&xe->ttm, &xe_test_funcs, xe->drm.dev,
 			      xe->drm.anon_inode->i_mapping,
 			      xe->drm.vma_offset_manager, false, false);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	err = ttm_range_man_init(&xe->ttm, XE_PL_TT, true,
+				 XE_SHRINKER_TEST_MANAGER_PAGES);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	err = ttm_range_man_init(&xe->ttm, XE_PL_VRAM0, false,
+				 XE_SHRINKER_TEST_MANAGER_PAGES);
 	KUNIT_ASSERT_EQ(test, err, 0);
 	err = xe_shrinker_init(xe);
 	KUNIT_ASSERT_EQ(test, err, 0);
@@ -72,7 +156,11 @@ static void xe_shrinker_test_exit(struct kunit *test)
 {
 	struct xe_device *xe = test->priv;
 
+	/* Ghosts and deleted bos leave through the workqueue. */
+	flush_workqueue(xe->ttm.wq);
 	xe_shrinker_fini(xe);
+	ttm_range_man_fini(&xe->ttm, XE_PL_VRAM0);
+	ttm_range_man_fini(&xe->ttm, XE_PL_TT);
 	ttm_device_fini(&xe->ttm);
 }
 
@@ -82,11 +170,29 @@ static void xe_shrinker_test_bo_destroy(struct ttm_buffer_object *tbo)
 	xe_bo_free(ttm_to_xe_bo(tbo));
 }
 
-/* A user bo in XE_PL_SYSTEM with xe's tt, populated, as a CPU mapping makes it. */
-static struct xe_bo *xe_shrinker_test_bo(struct kunit *test)
+static struct ttm_placement *xe_test_placement(u32 mem_type)
 {
-	static const struct ttm_place sys = { .mem_type = XE_PL_SYSTEM };
-	struct ttm_placement placement = { .num_placement = 1, .placement = &sys };
+	static const struct ttm_place places[] = {
+		[XE_PL_SYSTEM] = { .mem_type = XE_PL_SYSTEM },
+		[XE_PL_TT] = { .mem_type = XE_PL_TT },
+		[XE_PL_VRAM0] = { .mem_type = XE_PL_VRAM0 },
+	};
+	static struct ttm_placement placements[] = {
+		[XE_PL_SYSTEM] = { 1, &places[XE_PL_SYSTEM] },
+		[XE_PL_TT] = { 1, &places[XE_PL_TT] },
+		[XE_PL_VRAM0] = { 1, &places[XE_PL_VRAM0] },
+	};
+
+	return &placements[mem_type];
+}
+
+/*
+ * A bo of @type in @mem_type with xe's tt, populated, filled with a pattern
+ * of its own; unlocked unless @locked.
+ */
+static struct xe_bo *xe_test_bo(struct kunit *test, enum ttm_bo_type type,
+				u32 mem_type, bool locked)
+{
 	struct ttm_operation_ctx ctx = {};
 	struct xe_device *xe = test->priv;
 	struct xe_bo *bo = xe_bo_alloc();
@@ -96,19 +202,30 @@ static struct xe_bo *xe_shrinker_test_bo(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, bo);
 	drm_gem_private_object_init(&xe->drm, &bo->ttm.base,
 				    XE_SHRINKER_TEST_PAGES << PAGE_SHIFT);
-	bo->flags = XE_BO_FLAG_SYSTEM | XE_BO_FLAG_USER;
+	bo->size = XE_SHRINKER_TEST_PAGES << PAGE_SHIFT;
+	bo->flags = XE_BO_FLAG_SYSTEM;
+	if (type == ttm_bo_type_device)
+		bo->flags |= XE_BO_FLAG_USER;
 	bo->cpu_caching = DRM_XE_GEM_CPU_CACHING_WB;
-	err = ttm_bo_init_reserved(&xe->ttm, &bo->ttm, ttm_bo_type_device,
-				   &placement, 0, &ctx, NULL, NULL,
-				   xe_shrinker_test_bo_destroy);
+	err = ttm_bo_init_reserved(&xe->ttm, &bo->ttm, type,
+				   xe_test_placement(mem_type), 0, &ctx, NULL,
+				   NULL, xe_shrinker_test_bo_destroy);
 	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_EQ(test, bo->ttm.resource->mem_type, mem_type);
 	err = ttm_tt_populate(&xe->ttm, bo->ttm.ttm, &ctx);
 	KUNIT_ASSERT_EQ(test, err, 0);
 	for (i = 0; i < bo->ttm.ttm->num_pages; ++i)
 		memset_page(bo->ttm.ttm->pages[i], 0, (u8)(i + (uintptr_t)bo),
 			    PAGE_SIZE);
-	xe_bo_unlock(bo);
+	if (!locked)
+		xe_bo_unlock(bo);
 	return bo;
+}
+
+/* A user bo in XE_PL_SYSTEM with xe's tt, populated, as a CPU mapping makes it. */
+static struct xe_bo *xe_shrinker_test_bo(struct kunit *test)
+{
+	return xe_test_bo(test, ttm_bo_type_device, XE_PL_SYSTEM, false);
 }
 
 /* Make the bo resident again and check what xe_shrinker_test_bo() wrote. */
@@ -143,24 +260,32 @@ static unsigned long xe_test_free_swap(struct mem_cgroup *memcg)
 }
 
 /*
- * Reclaim does not wake a runtime-suspended device (the fake one is never
- * resumed) and leaves exported bos alone.
+ * Reclaim wakes a runtime-suspended device (the fake one is never resumed)
+ * only where resuming is safe in reclaim, and leaves exported bos alone.
  */
 static void xe_shrinker_rules_kunit(struct kunit *test)
 {
 	struct xe_device *xe = test->priv;
 	struct ttm_shrinker *ts = &xe->mem.shrinker;
-	struct ttm_buffer_object tbo = {};
+	struct xe_bo *bo = xe_shrinker_test_bo(test);
 	struct dma_buf dmabuf = {};
 
 	KUNIT_EXPECT_TRUE(test, xe->ttm.memcg_account);
 	KUNIT_EXPECT_PTR_EQ(test, xe->ttm.shrinker, ts);
+	KUNIT_ASSERT_FALSE(test, xe_pm_runtime_get_if_active(xe));
+	KUNIT_EXPECT_TRUE(test, xe_rpm_reclaim_safe(xe));
+	KUNIT_EXPECT_TRUE(test, ts->device_get(ts));
+	ts->device_put(ts);
+	xe->d3cold.capable = true;
 	KUNIT_EXPECT_FALSE(test, ts->device_get(ts));
+	xe->d3cold.capable = false;
 
-	KUNIT_EXPECT_TRUE(test, ts->allow(NULL, &tbo, false));
-	tbo.base.dma_buf = &dmabuf;
-	KUNIT_EXPECT_FALSE(test, ts->allow(NULL, &tbo, false));
-	KUNIT_EXPECT_FALSE(test, ts->allow(NULL, &tbo, true));
+	KUNIT_EXPECT_TRUE(test, ts->allow(NULL, &bo->ttm, false));
+	bo->ttm.base.dma_buf = &dmabuf;
+	KUNIT_EXPECT_FALSE(test, ts->allow(NULL, &bo->ttm, false));
+	KUNIT_EXPECT_FALSE(test, ts->allow(NULL, &bo->ttm, true));
+	bo->ttm.base.dma_buf = NULL;
+	ttm_bo_put(&bo->ttm);
 }
 
 /*
@@ -246,11 +371,313 @@ static void xe_shrinker_reclaim_kunit(struct kunit *test)
 	ttm_bo_put(&drop->ttm);
 }
 
+static struct ttm_buffer_object *xe_test_ghost;
+
+/*
+ * The mover's ttm_bo_ghost_keeps_tt(): the ghost keeps the tt, and the
+ * test holds the ghost as a scan that picked its tt before the mover let
+ * go of it does.
+ */
+static void xe_test_hold_ghost(struct ttm_buffer_object *ghost)
+{
+	kunit_deactivate_static_stub(kunit_get_current_test(),
+				     ttm_bo_ghost_keeps_tt);
+	ttm_bo_ghost_keeps_tt(ghost);
+	ttm_bo_get(ghost);
+	xe_test_ghost = ghost;
+}
+
+static struct dma_fence *xe_test_fence(struct kunit *test)
+{
+	struct dma_fence *fence = kunit_kzalloc(test, sizeof(*fence),
+						GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, fence);
+	dma_fence_init(fence, &xe_test_fence_ops, &xe_test_fence_lock, 0, 0);
+	return fence;
+}
+
+/* Expect @freed pages discarded, neither purged nor backed up. */
+static void xe_test_expect_discarded(struct kunit *test,
+				     struct ttm_shrinker_stats *stats,
+				     unsigned long freed, unsigned long pages)
+{
+	KUNIT_EXPECT_EQ(test, freed, pages);
+	KUNIT_EXPECT_EQ(test, stats->discarded, pages);
+	KUNIT_EXPECT_EQ_MSG(test, stats->purged, 0,
+			    "freed pages of a dead bo counted as purged");
+	KUNIT_EXPECT_EQ(test, stats->backed_up, 0);
+}
+
+/*
+ * A pipelined move out of TT into VRAM hands the tt, and the TT resource, to
+ * a ghost object. A scan that picked that tt while the mover still held the
+ * ghost finds it alive (not deleted) once the copy is done: its pages are
+ * freed in system memory, without xe's move (which would read an xe_bo past
+ * the end of the ghost) and without being counted as a purge.
+ */
+static void xe_shrinker_ghost_kunit(struct kunit *test)
+{
+	struct xe_device *xe = test->priv;
+	struct ttm_shrinker *ts = &xe->mem.shrinker;
+	struct ttm_operation_ctx ctx = {};
+	struct ttm_shrinker_stats stats = {};
+	struct dma_fence *fence = xe_test_fence(test);
+	struct ttm_buffer_object *ghost;
+	unsigned long freed;
+	struct ttm_tt *tt;
+	struct xe_bo *bo;
+
+	kunit_activate_static_stub(test, ttm_shrinker_free_swap,
+				   xe_test_free_swap);
+	bo = xe_test_bo(test, ttm_bo_type_device, XE_PL_TT, true);
+	tt = bo->ttm.ttm;
+
+	xe_test_ghost = NULL;
+	xe_test_mover.copy_fence = fence;
+	kunit_activate_static_stub(test, ttm_bo_ghost_keeps_tt,
+				   xe_test_hold_ghost);
+	KUNIT_ASSERT_EQ(test, ttm_bo_validate(&bo->ttm,
+					      xe_test_placement(XE_PL_VRAM0),
+					      &ctx), 0);
+	xe_test_mover.copy_fence = NULL;
+	xe_bo_unlock(bo);
+	ghost = xe_test_ghost;
+	KUNIT_ASSERT_NOT_NULL(test, ghost);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(tt->bo), ghost);
+	KUNIT_EXPECT_TRUE(test, ttm_bo_is_ghost(ghost));
+	KUNIT_EXPECT_FALSE(test, ghost->deleted);
+	KUNIT_EXPECT_EQ(test, ghost->resource->mem_type, XE_PL_TT);
+	KUNIT_EXPECT_EQ(test, xe_listed(test, TTM_SHRINKER_BACKUP),
+			XE_SHRINKER_TEST_PAGES);
+
+	dma_fence_signal(fence);
+	freed = ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL, &stats);
+	KUNIT_EXPECT_EQ_MSG(test, xe_test_mover.ghost_moves, 0,
+			    "a ghost went through xe's move");
+	xe_test_expect_discarded(test, &stats, freed, XE_SHRINKER_TEST_PAGES);
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_populated(tt));
+	KUNIT_EXPECT_EQ(test, ghost->resource->mem_type, XE_PL_SYSTEM);
+	KUNIT_EXPECT_EQ(test, xe_listed(test, TTM_SHRINKER_BACKUP), 0);
+
+	ttm_bo_put(ghost);
+	ttm_bo_put(&bo->ttm);
+}
+
+/*
+ * An xe bo whose GEM reference count reached zero while a scan holds its
+ * TTM reference (a "zombie") is freed without xe's move or callbacks.
+ */
+static void xe_shrinker_zombie_kunit(struct kunit *test)
+{
+	struct xe_device *xe = test->priv;
+	struct ttm_shrinker *ts = &xe->mem.shrinker;
+	struct ttm_shrinker_stats stats = {};
+	unsigned long freed;
+	struct xe_bo *bo;
+
+	kunit_activate_static_stub(test, ttm_shrinker_free_swap,
+				   xe_test_free_swap);
+	bo = xe_test_bo(test, ttm_bo_type_device, XE_PL_TT, false);
+	/* The last GEM reference is gone; the TTM one is what a scan holds. */
+	refcount_set(&bo->ttm.base.refcount.refcount, 0);
+
+	freed = ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL, &stats);
+	KUNIT_EXPECT_EQ_MSG(test, xe_test_mover.zombie_moves, 0,
+			    "a zombie went through xe's move");
+	xe_test_expect_discarded(test, &stats, freed, XE_SHRINKER_TEST_PAGES);
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_populated(bo->ttm.ttm));
+	KUNIT_EXPECT_EQ(test, bo->ttm.resource->mem_type, XE_PL_SYSTEM);
+	KUNIT_EXPECT_FALSE(test, bo->purged);
+
+	ttm_bo_put(&bo->ttm);
+}
+
+/*
+ * Freeing a deleted bo (ttm_bo_release() leaves a busy bo so, with its
+ * pages, until it is idle) is userspace's doing, not a purge: it does not
+ * count in the purged stats nor mark the tt purged.
+ */
+static void xe_shrinker_deleted_kunit(struct kunit *test)
+{
+	struct xe_device *xe = test->priv;
+	struct ttm_shrinker *ts = &xe->mem.shrinker;
+	struct ttm_shrinker_stats stats = {};
+	unsigned long freed;
+	struct xe_bo *bo;
+
+	bo = xe_test_bo(test, ttm_bo_type_device, XE_PL_SYSTEM, true);
+	xe_bo_set_purgeable(bo, true);
+	bo->ttm.deleted = true;
+	xe_bo_unlock(bo);
+
+	freed = ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL, &stats);
+	xe_test_expect_discarded(test, &stats, freed, XE_SHRINKER_TEST_PAGES);
+	KUNIT_EXPECT_FALSE(test, bo->ttm.ttm->page_flags & TTM_TT_FLAG_PURGED);
+
+	bo->ttm.deleted = false;
+	ttm_bo_put(&bo->ttm);
+}
+
+/*
+ * The purge of a bo with CCS metadata in TT on an integrated part submits
+ * no copy: xe unbinds it and TTM moves it to system memory without xe's
+ * move. A backup of such a bo needs the copy: kswapd and direct reclaim
+ * leave it alone, proactive reclaim makes it.
+ */
+static void xe_shrinker_ccs_kunit(struct kunit *test)
+{
+	struct xe_device *xe = test->priv;
+	struct ttm_shrinker *ts = &xe->mem.shrinker;
+	struct ttm_shrinker_stats stats = {};
+	struct xe_bo *drop, *keep;
+	unsigned int noreclaim;
+	unsigned long freed;
+	u32 pages;
+
+	kunit_activate_static_stub(test, ttm_shrinker_free_swap,
+				   xe_test_free_swap);
+	xe->info.is_dgfx = false;
+	xe->info.has_flat_ccs = true;
+	drop = xe_test_bo(test, ttm_bo_type_device, XE_PL_TT, true);
+	KUNIT_ASSERT_TRUE(test, xe_bo_needs_ccs_pages(drop));
+	xe_bo_set_purgeable(drop, true);
+	xe_bo_unlock(drop);
+	keep = xe_test_bo(test, ttm_bo_type_device, XE_PL_TT, false);
+	pages = drop->ttm.ttm->num_pages;
+	xe_test_mover.moves = 0;
+
+	freed = ttm_shrinker_shrink(ts, NULL, pages, GFP_KERNEL, &stats);
+	KUNIT_EXPECT_EQ_MSG(test, xe_test_mover.ccs_copies, 0,
+			    "a purge submitted a CCS copy");
+	KUNIT_EXPECT_EQ(test, xe_test_mover.moves, 0);
+	KUNIT_EXPECT_EQ(test, freed, pages);
+	KUNIT_EXPECT_EQ(test, stats.purged, pages);
+	KUNIT_EXPECT_EQ(test, drop->ttm.resource->mem_type, XE_PL_SYSTEM);
+	KUNIT_EXPECT_TRUE(test, drop->purged);
+
+	/* kswapd and direct reclaim run with PF_MEMALLOC. */
+	noreclaim = memalloc_noreclaim_save();
+	freed = ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL, &stats);
+	memalloc_noreclaim_restore(noreclaim);
+	KUNIT_EXPECT_EQ(test, freed, 0);
+	KUNIT_EXPECT_EQ_MSG(test, xe_test_mover.ccs_copies, 0,
+			    "reclaim waited for a CCS copy");
+
+	freed = ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL, &stats);
+	KUNIT_EXPECT_EQ(test, freed, pages);
+	KUNIT_EXPECT_EQ(test, stats.backed_up, pages);
+	KUNIT_EXPECT_EQ(test, xe_test_mover.ccs_copies, 1);
+
+	ttm_bo_put(&drop->ttm);
+	ttm_bo_put(&keep->ttm);
+}
+
+/*
+ * A runtime-suspended device (the fake one never resumes) whose bos are
+ * mostly in TT, as an integrated part's with the screen off: what the
+ * shrinker counts is what its scans free, round after round.
+ */
+static void xe_shrinker_suspended_kunit(struct kunit *test)
+{
+	struct xe_device *xe = test->priv;
+	struct ttm_shrinker *ts = &xe->mem.shrinker;
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
+	struct ttm_shrinker_stats stats = {};
+	unsigned long count, freed, total = 0;
+	struct xe_bo *bo[3];
+	int i, rounds = 0;
+
+	kunit_activate_static_stub(test, ttm_shrinker_free_swap,
+				   xe_test_free_swap);
+	KUNIT_ASSERT_FALSE(test, xe_pm_runtime_get_if_active(xe));
+	bo[0] = xe_test_bo(test, ttm_bo_type_device, XE_PL_TT, false);
+	bo[1] = xe_test_bo(test, ttm_bo_type_device, XE_PL_TT, true);
+	xe_bo_set_purgeable(bo[1], true);
+	xe_bo_unlock(bo[1]);
+	bo[2] = xe_test_bo(test, ttm_bo_type_device, XE_PL_SYSTEM, false);
+
+	while ((count = ts->shrinker->count_objects(ts->shrinker, &sc)) !=
+	       SHRINK_EMPTY && count && rounds++ < 4) {
+		freed = ttm_shrinker_shrink(ts, NULL, count, GFP_KERNEL,
+					    &stats);
+		KUNIT_EXPECT_EQ_MSG(test, freed, count,
+				    "round %d: counted %lu pages, freed %lu",
+				    rounds, count, freed);
+		if (freed != count)
+			break;
+		total += freed;
+	}
+	KUNIT_EXPECT_EQ(test, total, 3 * XE_SHRINKER_TEST_PAGES);
+
+	for (i = 0; i < ARRAY_SIZE(bo); ++i)
+		ttm_bo_put(&bo[i]->ttm);
+}
+
+/* xe's kernel bos are all pinned: they get no backup storage. */
+static void xe_shrinker_kernel_bo_kunit(struct kunit *test)
+{
+	struct xe_bo *bo = xe_test_bo(test, ttm_bo_type_kernel, XE_PL_TT, true);
+
+	ttm_bo_pin(&bo->ttm);
+	KUNIT_EXPECT_FALSE(test, bo->ttm.ttm->page_flags &
+			   TTM_TT_FLAG_SHRINKABLE);
+	KUNIT_EXPECT_NULL_MSG(test, bo->ttm.ttm->backup,
+			      "a pinned kernel bo has backup storage");
+	KUNIT_EXPECT_EQ(test, xe_listed(test, TTM_SHRINKER_BACKUP), 0);
+	ttm_bo_unpin(&bo->ttm);
+	xe_bo_unlock(bo);
+	ttm_bo_put(&bo->ttm);
+}
+
+/*
+ * A purged bo that moves to VRAM hands its purged tt to a ghost: WILLNEED
+ * still reports the content lost (once), from the bo's own state.
+ */
+static void xe_shrinker_purged_moved_kunit(struct kunit *test)
+{
+	struct xe_device *xe = test->priv;
+	struct ttm_shrinker *ts = &xe->mem.shrinker;
+	struct ttm_shrinker_stats stats = {};
+	struct ttm_operation_ctx ctx = {};
+	struct xe_bo *bo;
+
+	bo = xe_test_bo(test, ttm_bo_type_device, XE_PL_TT, true);
+	xe_bo_set_purgeable(bo, true);
+	xe_bo_unlock(bo);
+	KUNIT_ASSERT_EQ(test, ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL,
+						  &stats),
+			XE_SHRINKER_TEST_PAGES);
+
+	xe_bo_lock(bo, false);
+	xe_test_mover.copy_fence = dma_fence_get_stub();
+	KUNIT_ASSERT_EQ(test, ttm_bo_validate(&bo->ttm,
+					      xe_test_placement(XE_PL_VRAM0),
+					      &ctx), 0);
+	dma_fence_put(xe_test_mover.copy_fence);
+	xe_test_mover.copy_fence = NULL;
+	KUNIT_EXPECT_NULL(test, bo->ttm.ttm);
+	KUNIT_EXPECT_FALSE_MSG(test, xe_bo_set_purgeable(bo, false),
+			       "WILLNEED reports purged content retained");
+	KUNIT_EXPECT_TRUE(test, xe_bo_set_purgeable(bo, false));
+	xe_bo_unlock(bo);
+
+	flush_workqueue(xe->ttm.wq);
+	ttm_bo_put(&bo->ttm);
+}
+
 static struct kunit_case xe_shrinker_tests[] = {
 	KUNIT_CASE(xe_madvise_args_kunit),
 	KUNIT_CASE(xe_shrinker_rules_kunit),
 	KUNIT_CASE(xe_shrinker_lists_kunit),
 	KUNIT_CASE(xe_shrinker_reclaim_kunit),
+	KUNIT_CASE(xe_shrinker_ghost_kunit),
+	KUNIT_CASE(xe_shrinker_zombie_kunit),
+	KUNIT_CASE(xe_shrinker_deleted_kunit),
+	KUNIT_CASE(xe_shrinker_ccs_kunit),
+	KUNIT_CASE(xe_shrinker_suspended_kunit),
+	KUNIT_CASE(xe_shrinker_kernel_bo_kunit),
+	KUNIT_CASE(xe_shrinker_purged_moved_kunit),
 	{}
 };
 
