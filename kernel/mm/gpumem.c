@@ -27,6 +27,7 @@
 #include <linux/page_counter.h>
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
+#include <linux/rcupdate_wait.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -107,6 +108,26 @@ static u64 gpumem_memcg_id(struct mem_cgroup *memcg)
 }
 
 /*
+ * The index of a cgroup's state in the xarray. A cgroup id is a kernfs node
+ * id: the inode number on 64-bit, which an index holds whole; on 32-bit the
+ * inode number in the low 32 bits and its generation above them, which an
+ * index cannot hold. The index is the inode number, unique among the
+ * cgroups that exist, and a lookup checks the whole id.
+ */
+static unsigned long gpumem_index(u64 id)
+{
+	return kernfs_id_ino(id);
+}
+
+/* The state of the cgroup with id @id; call under RCU or gpumem_lock. */
+static struct gpumem_memcg *gpumem_lookup(u64 id)
+{
+	struct gpumem_memcg *gm = xa_load(&gpumem_memcgs, gpumem_index(id));
+
+	return gm && gm->id == id ? gm : NULL;
+}
+
+/*
  * The state of @memcg or, while @memcg goes offline, of its nearest ancestor
  * that has one (which holds @memcg's charges too). Call under RCU.
  */
@@ -115,7 +136,7 @@ static struct gpumem_memcg *gpumem_find(struct mem_cgroup *memcg)
 	struct gpumem_memcg *gm;
 
 	for (; memcg; memcg = parent_mem_cgroup(memcg)) {
-		gm = xa_load(&gpumem_memcgs, gpumem_memcg_id(memcg));
+		gm = gpumem_lookup(gpumem_memcg_id(memcg));
 		if (gm)
 			return gm;
 	}
@@ -161,15 +182,15 @@ int gpumem_memcg_online(struct mem_cgroup *memcg)
 
 	mutex_lock(&gpumem_lock);
 	/* The parent is online (it has an online child): its state is there. */
-	gm->parent = parent ? xa_load(&gpumem_memcgs,
-				      gpumem_memcg_id(parent)) : NULL;
+	gm->parent = parent ? gpumem_lookup(gpumem_memcg_id(parent)) : NULL;
 	page_counter_init(&gm->backup, gm->parent ? &gm->parent->backup : NULL,
 			  false);
 	page_counter_init(&gm->purgeable,
 			  gm->parent ? &gm->parent->purgeable : NULL, false);
 	page_counter_init(&gm->vram, gm->parent ? &gm->parent->vram : NULL,
 			  false);
-	ret = xa_err(xa_store(&gpumem_memcgs, gm->id, gm, GFP_KERNEL));
+	ret = xa_err(xa_store(&gpumem_memcgs, gpumem_index(gm->id), gm,
+			      GFP_KERNEL));
 	mutex_unlock(&gpumem_lock);
 	if (ret)
 		kfree(gm);
@@ -189,7 +210,9 @@ void gpumem_memcg_offline(struct mem_cgroup *memcg)
 	struct gpumem_memcg *gm;
 
 	mutex_lock(&gpumem_lock);
-	gm = xa_erase(&gpumem_memcgs, gpumem_memcg_id(memcg));
+	gm = gpumem_lookup(gpumem_memcg_id(memcg));
+	if (gm)
+		xa_erase(&gpumem_memcgs, gpumem_index(gm->id));
 	mutex_unlock(&gpumem_lock);
 	if (gm)
 		kfree_rcu(gm, rcu);
@@ -556,7 +579,7 @@ static void gpumem_vram_shrink(struct mem_cgroup *memcg)
 
 	do {
 		rcu_read_lock();
-		gm = xa_load(&gpumem_memcgs, gpumem_memcg_id(memcg));
+		gm = gpumem_lookup(gpumem_memcg_id(memcg));
 		excess = 0;
 		if (gm) {
 			usage = page_counter_read(&gm->vram);
@@ -765,7 +788,7 @@ static int gpumem_nl_get_doit(struct sk_buff *skb, struct genl_info *info,
 
 	mem_cgroup_flush_stats(memcg);
 	rcu_read_lock();
-	gm = xa_load(&gpumem_memcgs, gpumem_memcg_id(memcg));
+	gm = gpumem_lookup(gpumem_memcg_id(memcg));
 	ret = gm ? fill(rsp, gm, &ctx) : -ENOENT;
 	rcu_read_unlock();
 	if (ret) {
@@ -786,11 +809,11 @@ out:
 }
 
 /*
- * Where a dump goes on: the id of the next cgroup; the id of the subtree
- * asked for, 0 for all.
+ * Where a dump goes on: the xarray index of the next cgroup (see
+ * gpumem_index()); the id of the subtree asked for, 0 for all.
  */
 struct gpumem_dump_ctx {
-	unsigned long next_id;
+	unsigned long next;
 	u64 subtree_id;
 };
 
@@ -806,7 +829,7 @@ static struct cgroup *gpumem_dump_root(struct netlink_callback *cb,
 	struct nlattr *attr = info->attrs[GPUMEM_A_CGROUP_ID];
 	struct cgroup *root;
 
-	if (!ctx->next_id && attr)
+	if (!ctx->next && attr)
 		ctx->subtree_id = nla_get_uint(attr);
 	if (!ctx->subtree_id) {
 		root = gpumem_ns_root();
@@ -815,7 +838,7 @@ static struct cgroup *gpumem_dump_root(struct netlink_callback *cb,
 	}
 	/* Looked up again by each part of the dump: it may have gone. */
 	root = cgroup_get_from_id(ctx->subtree_id);
-	if (IS_ERR(root) && !ctx->next_id)
+	if (IS_ERR(root) && !ctx->next)
 		NL_SET_ERR_MSG_ATTR(cb->extack, attr, "no cgroup with this id");
 	return root;
 }
@@ -829,7 +852,7 @@ static int gpumem_nl_get_dumpit(struct sk_buff *skb,
 	struct gpumem_fill_ctx fill_ctx = { .ns_root = gpumem_ns_root() };
 	struct gpumem_memcg *gm;
 	struct cgroup *root;
-	unsigned long id;
+	unsigned long index;
 	int ret = 0;
 	void *hdr;
 
@@ -844,30 +867,33 @@ static int gpumem_nl_get_dumpit(struct sk_buff *skb,
 		cgroup_put(root);
 		return -ENOMEM;
 	}
-	if (!ctx->next_id)
+	if (!ctx->next)
 		mem_cgroup_flush_stats(root_mem_cgroup);
 
 	rcu_read_lock();
-	xa_for_each_start(&gpumem_memcgs, id, gm, ctx->next_id) {
+	xa_for_each_start(&gpumem_memcgs, index, gm, ctx->next) {
 		/* Like a lookup by id: nothing outside the cgroup namespace. */
-		if (!cgroup_is_descendant(gm->memcg->css.cgroup, root)) {
-			ctx->next_id = id + 1;
-			continue;
+		if (cgroup_is_descendant(gm->memcg->css.cgroup, root)) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, info->family,
+					  NLM_F_MULTI, info->genlhdr->cmd);
+			if (!hdr) {
+				ret = -EMSGSIZE;
+				break;
+			}
+			ret = fill(skb, gm, &fill_ctx);
+			if (ret) {
+				genlmsg_cancel(skb, hdr);
+				break;
+			}
+			genlmsg_end(skb, hdr);
 		}
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, info->family, NLM_F_MULTI,
-				  info->genlhdr->cmd);
-		if (!hdr) {
-			ret = -EMSGSIZE;
-			break;
-		}
-		ret = fill(skb, gm, &fill_ctx);
-		if (ret) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		ctx->next_id = id + 1;
+		ctx->next = index + 1;
+		/*
+		 * A machine may have thousands of cgroups. The walk finds the
+		 * next entry afresh, and @gm is not used past this point.
+		 */
+		cond_resched_rcu();
 	}
 	rcu_read_unlock();
 	kfree(fill_ctx.path);
@@ -911,6 +937,25 @@ static int gpumem_nl_check_admin(struct sk_buff *skb, struct genl_info *info)
 	if (netlink_capable(skb, CAP_SYS_ADMIN))
 		return 0;
 	GENL_SET_ERR_MSG(info, "needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
+/*
+ * From inside a cgroup namespace, the policy of the namespace's root is its
+ * parent's to set, as cgroupfs delegation keeps the limits of a delegated
+ * cgroup with the parent: only the cgroups below it can be changed there.
+ * (Cgroups outside the namespace cannot even be named.) Reclaiming the
+ * root's own memory stays allowed: it gives nothing away.
+ */
+static int gpumem_nl_check_ns_root(struct mem_cgroup *memcg,
+				   struct genl_info *info)
+{
+	struct cgroup *ns_root = gpumem_ns_root();
+
+	if (memcg->css.cgroup != ns_root || !cgroup_parent(ns_root))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[GPUMEM_A_CGROUP_ID],
+			    "the root of a cgroup namespace takes its policy from outside the namespace");
 	return -EPERM;
 }
 
@@ -1005,6 +1050,11 @@ int gpumem_nl_policy_set_doit(struct sk_buff *skb, struct genl_info *info)
 	memcg = gpumem_nl_memcg(info, GPUMEM_A_CGROUP_ID);
 	if (IS_ERR(memcg))
 		return PTR_ERR(memcg);
+	ret = gpumem_nl_check_ns_root(memcg, info);
+	if (ret) {
+		mem_cgroup_put(memcg);
+		return ret;
+	}
 	if (!purge && !writeback && !budget && !vram_max) {
 		GENL_SET_ERR_MSG(info,
 				 "nothing to set: give purge, writeback, swap-budget or vram-max");
@@ -1013,7 +1063,7 @@ int gpumem_nl_policy_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&gpumem_lock);
-	gm = xa_load(&gpumem_memcgs, gpumem_memcg_id(memcg));
+	gm = gpumem_lookup(gpumem_memcg_id(memcg));
 	if (gm) {
 		if (purge)
 			WRITE_ONCE(gm->purge, nla_get_u32(purge));

@@ -15,7 +15,8 @@
  * figures of `gpumemctl -j show` equal memory.stat and the device's own view;
  * `gpumemctl monitor` hears the purge, budget and policy events; a user
  * without CAP_SYS_ADMIN can read but not set; a dump in a cgroup namespace
- * shows that namespace only; bos in the device's VRAM count as the creator's
+ * shows that namespace only, and its root's policy cannot be changed from
+ * inside it (its children's can); bos in the device's VRAM count as the creator's
  * "vram", until evicted to system memory.
  */
 #define _GNU_SOURCE /* unshare() */
@@ -207,7 +208,11 @@ static void apply_configs(void)
 	st_ok("apply: batch.slice got purge last, budget 8M (drop-in), writeback deferred; /plain purge never; idle.service skipped");
 }
 
-/* In a cgroup namespace rooted at L, a dump lists L alone. */
+/*
+ * In a cgroup namespace rooted at L, a dump lists L alone; with
+ * CAP_SYS_ADMIN, the namespace's root cannot change its own policy (the
+ * parent's, as with cgroupfs delegation), its children can be set.
+ */
 static void dump_in_cgroupns(void)
 {
 	pid_t pid = st_fork("L");
@@ -223,10 +228,25 @@ static void dump_in_cgroupns(void)
 		gm_expect_eq("L's path in its own cgroup namespace is /",
 			  gm_json(".cgroups[0].path == \"/\" | if . then 1 else 0 end",
 				  "show"), 1);
+
+		if (!gm_run("set id:%" PRIu64 " purge never swap-budget max",
+			    cg_id("L")))
+			st_fail("L changed its own policy from inside its cgroup namespace: %s",
+				gm_out);
+		if (!strstr(gm_out, "root of a cgroup namespace"))
+			st_fail("refusing L its own policy said '%s'", gm_out);
+		cg_create("L/sub");
+		if (gm_run("set id:%" PRIu64 " purge never", cg_id("L/sub")))
+			st_fail("L could not set its child's policy: %s", gm_out);
+		gm_expect_eq("L/sub purges never, as L set it",
+			     gm_json(".cgroups[0].purge == \"never\" | if . then 1 else 0 end",
+				     "show id:%" PRIu64, cg_id("L/sub")), 1);
+		cg_remove("L/sub");
 		exit(0);
 	}
 	st_wait(pid, "a dump in L's cgroup namespace");
-	st_ok("a dump in L's cgroup namespace lists L alone, as /");
+	gm_expect_eq("L still purges last", gm_policy_is("L", "purge", "last"), 1);
+	st_ok("in L's cgroup namespace: a dump lists L alone, as /; L cannot change its own policy, can change its child's");
 }
 
 static void fill_group(int fd, struct group *g)
