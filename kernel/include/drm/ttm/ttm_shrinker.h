@@ -39,9 +39,12 @@ enum ttm_shrinker_list {
  * each tt counting as its number of pages. Reparented with the cgroup when
  * it goes away.
  * @allow: Optional veto, see &ttm_bo_shrink_walk.allow.
- * @device_get: Optional: called before a shrink; returns false if the
- * device cannot be used now (runtime suspended, say) and must not be woken
- * up. Only bos in %TTM_PL_SYSTEM, which need no device, are then shrunk.
+ * @device_get: Optional: called before a shrink, in reclaim; returns true
+ * with the device awake (woken up if the driver may do so in reclaim), or
+ * false if it cannot be used now (runtime suspended, say). Only bos in
+ * %TTM_PL_SYSTEM, which need no device, are then shrunk, while the count
+ * still includes the others: a driver that can be woken in reclaim should
+ * be, so that reclaim frees what it was told of.
  * @device_put: Undoes a successful @device_get.
  * @bo_get: Optional: called with a bo that is not a ghost object locked,
  * before it is shrunk; returns false if the driver's object is on its way

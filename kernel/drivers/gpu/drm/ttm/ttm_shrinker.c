@@ -418,7 +418,10 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
  * written out at once if the writeback policy is "immediate". Bos that are
  * busy, pinned, locked by someone else or vetoed by &ttm_shrinker.allow
  * are skipped; so are bos outside system memory when the device is asleep
- * (&ttm_shrinker.device_get). Stops early on a fatal signal.
+ * (&ttm_shrinker.device_get). The pages of ghost objects, deleted bos and
+ * bos on their way out (&ttm_shrinker.bo_get) are freed without the
+ * driver's move or callbacks, and counted in @stats as discarded, not
+ * purged. Stops early on a fatal signal.
  *
  * Return: The number of pages freed.
  */
@@ -544,7 +547,8 @@ static unsigned long ttm_shrinker_reclaim(struct gpumem_reclaimer *reclaimer,
 
 /*
  * A lowered VRAM limit through gpumem: move the bos of @memcg's subtree out
- * of the device's memory. A device that is asleep is not woken for it.
+ * of the device's memory. A device that is asleep is woken only where
+ * its driver says it may be (&ttm_shrinker.device_get).
  */
 static unsigned long ttm_shrinker_evict_vram(struct gpumem_reclaimer *reclaimer,
 					     struct mem_cgroup *memcg,
