@@ -202,6 +202,8 @@ static struct xe_bo *xe_test_bo(struct kunit *test, enum ttm_bo_type type,
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, bo);
 	drm_gem_private_object_init(&xe->drm, &bo->ttm.base,
 				    XE_SHRINKER_TEST_PAGES << PAGE_SHIFT);
+	/* xe's driver features have DRIVER_GEM_GPUVA, the fake device's not. */
+	drm_gem_gpuva_init(&bo->ttm.base);
 	bo->size = XE_SHRINKER_TEST_PAGES << PAGE_SHIFT;
 	bo->flags = XE_BO_FLAG_SYSTEM;
 	if (type == ttm_bo_type_device)
