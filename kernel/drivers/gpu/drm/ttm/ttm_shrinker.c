@@ -520,9 +520,10 @@ static unsigned long ttm_shrinker_scan(struct shrinker *shrinker,
 	sc->nr_scanned = stats.scanned;
 	/*
 	 * Purged and discarded pages are gone, and were sc->memcg's: its
-	 * reclaim counts them. Backed-up ones became shmem pages of the same cgroup: those
-	 * written out at once and freed were counted by ttm_tt_backup(), LRU
-	 * reclaim counts the others when it has written and freed them.
+	 * reclaim counts them. Backed-up ones became shmem pages of the same
+	 * cgroup: those written out at once and freed were counted by
+	 * ttm_tt_backup(), LRU reclaim counts the others when it has written
+	 * and freed them.
 	 */
 	mm_account_reclaimed_memcg_pages(stats.purged + stats.discarded);
 	return freed ?: SHRINK_STOP;
