@@ -399,6 +399,25 @@ static struct dma_fence *xe_test_fence(struct kunit *test)
 	return fence;
 }
 
+/*
+ * Shrink as direct reclaim does (__perform_reclaim()): lockdep checks what
+ * the scan takes in reclaim, waking the device included.
+ */
+static unsigned long xe_test_direct_reclaim(struct ttm_shrinker *ts,
+					    unsigned long nr_pages,
+					    struct ttm_shrinker_stats *stats)
+{
+	unsigned long freed;
+	unsigned int noreclaim;
+
+	fs_reclaim_acquire(GFP_KERNEL);
+	noreclaim = memalloc_noreclaim_save();
+	freed = ttm_shrinker_shrink(ts, NULL, nr_pages, GFP_KERNEL, stats);
+	memalloc_noreclaim_restore(noreclaim);
+	fs_reclaim_release(GFP_KERNEL);
+	return freed;
+}
+
 /* Expect @freed pages discarded, neither purged nor backed up. */
 static void xe_test_expect_discarded(struct kunit *test,
 				     struct ttm_shrinker_stats *stats,
@@ -454,7 +473,7 @@ static void xe_shrinker_ghost_kunit(struct kunit *test)
 			XE_SHRINKER_TEST_PAGES);
 
 	dma_fence_signal(fence);
-	freed = ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL, &stats);
+	freed = xe_test_direct_reclaim(ts, 100, &stats);
 	KUNIT_EXPECT_EQ_MSG(test, xe_test_mover.ghost_moves, 0,
 			    "a ghost went through xe's move");
 	xe_test_expect_discarded(test, &stats, freed, XE_SHRINKER_TEST_PAGES);
@@ -484,7 +503,7 @@ static void xe_shrinker_zombie_kunit(struct kunit *test)
 	/* The last GEM reference is gone; the TTM one is what a scan holds. */
 	refcount_set(&bo->ttm.base.refcount.refcount, 0);
 
-	freed = ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL, &stats);
+	freed = xe_test_direct_reclaim(ts, 100, &stats);
 	KUNIT_EXPECT_EQ_MSG(test, xe_test_mover.zombie_moves, 0,
 			    "a zombie went through xe's move");
 	xe_test_expect_discarded(test, &stats, freed, XE_SHRINKER_TEST_PAGES);
@@ -513,7 +532,7 @@ static void xe_shrinker_deleted_kunit(struct kunit *test)
 	bo->ttm.deleted = true;
 	xe_bo_unlock(bo);
 
-	freed = ttm_shrinker_shrink(ts, NULL, 100, GFP_KERNEL, &stats);
+	freed = xe_test_direct_reclaim(ts, 100, &stats);
 	xe_test_expect_discarded(test, &stats, freed, XE_SHRINKER_TEST_PAGES);
 	KUNIT_EXPECT_FALSE(test, bo->ttm.ttm->page_flags & TTM_TT_FLAG_PURGED);
 
@@ -578,7 +597,8 @@ static void xe_shrinker_ccs_kunit(struct kunit *test)
 /*
  * A runtime-suspended device (the fake one never resumes) whose bos are
  * mostly in TT, as an integrated part's with the screen off: what the
- * shrinker counts is what its scans free, round after round.
+ * shrinker counts is what its scans, in direct reclaim, free, round after
+ * round.
  */
 static void xe_shrinker_suspended_kunit(struct kunit *test)
 {
@@ -601,8 +621,7 @@ static void xe_shrinker_suspended_kunit(struct kunit *test)
 
 	while ((count = ts->shrinker->count_objects(ts->shrinker, &sc)) !=
 	       SHRINK_EMPTY && count && rounds++ < 4) {
-		freed = ttm_shrinker_shrink(ts, NULL, count, GFP_KERNEL,
-					    &stats);
+		freed = xe_test_direct_reclaim(ts, count, &stats);
 		KUNIT_EXPECT_EQ_MSG(test, freed, count,
 				    "round %d: counted %lu pages, freed %lu",
 				    rounds, count, freed);
