@@ -197,6 +197,12 @@ void gm_kernel_error(struct gm_err *err, const char *what, int errnum,
 
 	switch (errnum) {
 	case EPERM:
+		/* The kernel says why: CAP_SYS_ADMIN, or a namespace's root. */
+		if (extack && *extack) {
+			gm_err_set(err, "%s: permission denied: %s", what,
+				   extack);
+			return;
+		}
 		why = "permission denied: changing policy or reclaiming needs CAP_SYS_ADMIN";
 		break;
 	case ENOENT:

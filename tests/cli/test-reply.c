@@ -285,6 +285,10 @@ static void test_kernel_error(void)
 	gm_kernel_error(&err, "set /a", EPERM, "");
 	CHECK_STR(err.msg,
 		  "set /a: permission denied: changing policy or reclaiming needs CAP_SYS_ADMIN");
+	gm_kernel_error(&err, "set /", EPERM,
+			"the root of a cgroup namespace takes its policy from outside the namespace");
+	CHECK_STR(err.msg,
+		  "set /: permission denied: the root of a cgroup namespace takes its policy from outside the namespace");
 	gm_kernel_error(&err, "show id:5", ENOENT, NULL);
 	CHECK_STR(err.msg,
 		  "show id:5: no such cgroup (or it has no memory controller)");

@@ -235,6 +235,15 @@ static void dump_in_cgroupns(void)
 				gm_out);
 		if (!strstr(gm_out, "root of a cgroup namespace"))
 			st_fail("refusing L its own policy said '%s'", gm_out);
+		st_ok("in L's cgroup namespace, L's own policy is refused: %s",
+		      gm_out);
+		/*
+		 * As a container's init does: into a leaf, so that L can give
+		 * its children a memory controller.
+		 */
+		cg_create("L/init");
+		cg_enter("L/init", getpid());
+		cg_write("L", "cgroup.subtree_control", "+memory");
 		cg_create("L/sub");
 		if (gm_run("set id:%" PRIu64 " purge never", cg_id("L/sub")))
 			st_fail("L could not set its child's policy: %s", gm_out);
@@ -245,6 +254,8 @@ static void dump_in_cgroupns(void)
 		exit(0);
 	}
 	st_wait(pid, "a dump in L's cgroup namespace");
+	cg_remove("L/init");
+	cg_write("L", "cgroup.subtree_control", "-memory");
 	gm_expect_eq("L still purges last", gm_policy_is("L", "purge", "last"), 1);
 	st_ok("in L's cgroup namespace: a dump lists L alone, as /; L cannot change its own policy, can change its child's");
 }
