@@ -67,19 +67,24 @@ struct ttm_backup_ops {
 	/**
 	 * @copy_backed_up_page: Copy the content stored under @handle into
 	 * @dst; the copy stays stored. Waits are interruptible if @intr.
+	 * What reading the copy allocates (a read from swap, charged to the
+	 * owner) is allocated with the backend's flags and @gfp: with
+	 * %__GFP_RETRY_MAYFAIL a charge that reclaim cannot make room for
+	 * fails, with %__GFP_NOFAIL too it goes past the owner's limit.
 	 * Returns 0 or a negative error code.
 	 */
 	int (*copy_backed_up_page)(struct ttm_backup *backup, struct page *dst,
-				   unsigned long handle, bool intr);
+				   unsigned long handle, bool intr, gfp_t gfp);
 	/**
 	 * @flush: Optional. Finish what the calls since the last flush
-	 * started: wait for the copies written out at once to reach their
-	 * final storage and free the memory they took; free the copies
-	 * dropped. Returns how many of the copies backed up are no longer in
-	 * memory. Called when the backup or the restore of a tt ends, and after
-	 * its copies were dropped.
+	 * started: free the memory of the copies written out at once that
+	 * reached their final storage (if @wait, waiting a bounded time for
+	 * the others, never past a fatal signal; the rest is left to reclaim);
+	 * free the copies dropped. Returns how many of the copies backed up
+	 * are no longer in memory. Called when the backup or the restore of a
+	 * tt ends, and after its copies were dropped.
 	 */
-	unsigned long (*flush)(struct ttm_backup *backup);
+	unsigned long (*flush)(struct ttm_backup *backup, bool wait);
 	/**
 	 * @drop: Release the copy stored under @handle. The backend may free
 	 * its memory only at the next @flush.

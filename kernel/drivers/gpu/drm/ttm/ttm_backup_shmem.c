@@ -11,6 +11,7 @@
 #include <linux/pagemap.h>
 #include <linux/pagevec.h>
 #include <linux/shmem_fs.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/writeback.h>
@@ -20,9 +21,10 @@
 /*
  * Folios written out at once are freed when their writeback is done: @written
  * collects them; when it is full they become @inflight, and the folios
- * @inflight held before are freed then, so that the wait for a batch's
- * writes overlaps with the copies of the next. @released counts the pages
- * freed that way since the last flush.
+ * @inflight held before are freed then if their writes are done (a batch of
+ * copies later), never waited for: those still being written are left to
+ * LRU reclaim, which meets them first (see release_written_folios()).
+ * @released counts the pages freed that way since the last flush.
  */
 struct ttm_backup_shmem {
 	struct ttm_backup backup;
@@ -44,6 +46,9 @@ struct ttm_backup_shmem {
  * are taken back in order, and reads started together go out together.
  */
 #define TTM_BACKUP_SHMEM_READAHEAD 512
+
+/* The longest a flush that may wait waits for the last writes of a backup. */
+#define TTM_BACKUP_SHMEM_WAIT_MS 100
 
 static struct ttm_backup_shmem *to_backup_shmem(struct ttm_backup *backup)
 {
@@ -101,15 +106,17 @@ static void ttm_backup_shmem_readahead(struct ttm_backup_shmem *sbackup,
 		start = sbackup->readahead_end;
 	else
 		return;
+	/* Reading ahead may fail: the copy reads what is missing. */
 	if (start < end)
 		shmem_swapin_async(mapping, start, end - 1,
-				   mapping_gfp_mask(mapping));
+				   mapping_gfp_mask(mapping) | __GFP_NORETRY |
+				   __GFP_NOWARN);
 	sbackup->readahead_end = end;
 }
 
 static int ttm_backup_shmem_copy_page(struct ttm_backup *backup,
 				      struct page *dst, unsigned long handle,
-				      bool intr)
+				      bool intr, gfp_t gfp)
 {
 	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
 	struct address_space *mapping = sbackup->filp->f_mapping;
@@ -118,7 +125,7 @@ static int ttm_backup_shmem_copy_page(struct ttm_backup *backup,
 
 	ttm_backup_shmem_readahead(sbackup, idx);
 	/* shmem waits for swap-in uninterruptibly; @intr cannot help here. */
-	from = shmem_read_folio_gfp(mapping, idx, mapping_gfp_mask(mapping));
+	from = shmem_read_folio_gfp(mapping, idx, mapping_gfp_mask(mapping) | gfp);
 	if (IS_ERR(from))
 		return PTR_ERR(from);
 
@@ -187,22 +194,45 @@ static s64 ttm_backup_shmem_backup_page(struct ttm_backup *backup,
 		folio_put(to);
 	} else if (!folio_batch_add(&sbackup->written, to)) {
 		sbackup->released += release_written_folios(&sbackup->inflight);
+		/* Still being written: LRU reclaim frees them when done. */
+		folios_put(&sbackup->inflight);
 		swap(sbackup->written, sbackup->inflight);
 	}
 
 	return idx + 1;
 }
 
-static unsigned long ttm_backup_shmem_flush(struct ttm_backup *backup)
+/* Free the folios written out whose writes are done. */
+static unsigned long ttm_backup_shmem_release(struct ttm_backup_shmem *sbackup)
+{
+	return release_written_folios(&sbackup->inflight) +
+	       release_written_folios(&sbackup->written);
+}
+
+static unsigned long ttm_backup_shmem_flush(struct ttm_backup *backup,
+					    bool wait)
 {
 	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
 	unsigned long released = sbackup->released;
+	unsigned long deadline;
 
 	ttm_backup_shmem_truncate(sbackup);
 	/* What is read ahead next starts afresh. */
 	sbackup->readahead_end = 0;
-	released += release_written_folios(&sbackup->inflight);
-	released += release_written_folios(&sbackup->written);
+	released += ttm_backup_shmem_release(sbackup);
+	/*
+	 * A proactive reclaim may wait for the last two batches, a bounded
+	 * time: storage that stalls (a lost path) must not hang it.
+	 */
+	deadline = jiffies + msecs_to_jiffies(TTM_BACKUP_SHMEM_WAIT_MS);
+	while (wait && folio_batch_count(&sbackup->inflight) +
+	       folio_batch_count(&sbackup->written) &&
+	       time_before(jiffies, deadline) && !fatal_signal_pending(current)) {
+		io_schedule_timeout(1);
+		released += ttm_backup_shmem_release(sbackup);
+	}
+	folios_put(&sbackup->inflight);
+	folios_put(&sbackup->written);
 	sbackup->released = 0;
 	return released;
 }

@@ -337,8 +337,11 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 				u32 pages = ttm_tt_resident_pages(pick.tt);
 
 				stats->scanned += pages;
+				/* A large tt is backed up a part per call. */
+				walk->max_pages = target - freed;
 				walk->purge_only = step->purge ||
-					pages > *swap_pages;
+					min_t(unsigned long, pages,
+					      walk->max_pages) > *swap_pages;
 				backed_up = walk->backed_up;
 				ret = ttm_bo_shrink(walk, bo);
 				if (ret > 0)
@@ -376,7 +379,11 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
  * (budget spent, no swap). With "never", backs up both and purges nothing.
  * A backup is made only where the cgroup's swap (memory.swap.max, the
  * swap that is free) can take it and within its swap budgets, and is
- * written out at once if the writeback policy is "immediate". Bos that are
+ * written out at once if the writeback policy is "immediate". A bo is
+ * backed up by at most the pages still to free, the rest left resident
+ * for the next call, so that the work of a call is bounded by @nr_pages.
+ * Only a caller outside reclaim (not kswapd, not PF_MEMALLOC) waits, a
+ * bounded time, for the writes it started. Bos that are
  * busy, pinned, locked by someone else or vetoed by &ttm_shrinker.allow
  * are skipped; so are bos outside system memory when the device is asleep
  * (&ttm_shrinker.device_get). Stops early on a fatal signal.
@@ -404,6 +411,11 @@ unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 	gpumem_policy_of(memcg, &policy);
 	walk.writeback = policy.writeback == GPUMEM_WRITEBACK_IMMEDIATE &&
 			 (gfp & __GFP_IO);
+	/*
+	 * kswapd and direct reclaim (PF_MEMALLOC) never wait for the writes
+	 * they start; a proactive reclaim may, a bounded time.
+	 */
+	walk.wait = !(current->flags & PF_MEMALLOC);
 	awake = !ts->device_get || ts->device_get(ts);
 	walk.system_only = !awake;
 
@@ -549,7 +561,13 @@ int ttm_shrinker_init(struct ttm_shrinker *ts, struct ttm_device *bdev,
 	int i, ret;
 
 	ts->bdev = bdev;
-	ts->shrinker = shrinker_alloc(SHRINKER_MEMCG_AWARE, "drm-ttm:%s", name);
+	/*
+	 * Not slab: called for memcg reclaim even when kernel memory is not
+	 * accounted (cgroup.memory=nokmem), since the pages it frees are
+	 * charged to memory cgroups whatever kmem accounting does.
+	 */
+	ts->shrinker = shrinker_alloc(SHRINKER_MEMCG_AWARE | SHRINKER_NONSLAB,
+				      "drm-ttm:%s", name);
 	if (!ts->shrinker)
 		return -ENOMEM;
 
