@@ -546,12 +546,18 @@ static int parse_files(struct parser *p)
 
 /* An option given to a command it means nothing to. */
 static int check_option(struct parser *p, bool given, const char *opt,
-			enum gm_command valid)
+			enum gm_command valid, enum gm_command also)
 {
-	if (!given || p->cl->cmd == valid)
+	if (!given || p->cl->cmd == valid || p->cl->cmd == also)
 		return 0;
-	gm_err_set(p->err, "%s: option '%s' is only valid with %s",
-		   gm_command_name(p->cl->cmd), opt, gm_command_name(valid));
+	if (also == GM_CMD_NONE)
+		gm_err_set(p->err, "%s: option '%s' is only valid with %s",
+			   gm_command_name(p->cl->cmd), opt,
+			   gm_command_name(valid));
+	else
+		gm_err_set(p->err, "%s: option '%s' is only valid with %s and %s",
+			   gm_command_name(p->cl->cmd), opt,
+			   gm_command_name(valid), gm_command_name(also));
 	return -EINVAL;
 }
 
@@ -597,9 +603,11 @@ static int parse_command(struct parser *p)
 		cl->nargs = 0;
 		return 0;
 	}
-	if (check_option(p, p->tree, "--tree", GM_CMD_SHOW) ||
-	    check_option(p, p->output_file, "--output-file", GM_CMD_SHOW) ||
-	    check_option(p, p->optional, "--optional", GM_CMD_APPLY))
+	if (check_option(p, p->tree, "--tree", GM_CMD_SHOW, GM_CMD_NONE) ||
+	    check_option(p, p->output_file, "--output-file", GM_CMD_SHOW,
+			 GM_CMD_NONE) ||
+	    check_option(p, p->optional, "--optional", GM_CMD_APPLY,
+			 GM_CMD_OCI_HOOK))
 		return -EINVAL;
 	cl->tree = p->tree;
 	cl->output_file = p->output_file;

@@ -25,7 +25,7 @@
 	  "print gpumem events until interrupted")			\
 	X(APPLY, "apply", run_apply, "[FILE|UNIT...] [--optional]",	\
 	  "apply policies from configuration files")			\
-	X(OCI_HOOK, "oci-hook", run_oci_hook, "",			\
+	X(OCI_HOOK, "oci-hook", run_oci_hook, "[--optional]",			\
 	  "OCI runtime hook (container state on stdin)")		\
 	X(HELP, "help", run_help, "[COMMAND]",				\
 	  "print this help, or COMMAND's")

@@ -62,9 +62,13 @@ static const char *const command_text[GM_CMD_COUNT] = {
 "reads the container state on stdin and sets the container cgroup's policy\n"
 "from its annotations gpumem.io/purge, gpumem.io/swap-budget,\n"
 "gpumem.io/writeback and gpumem.io/vram-max (values as for set), printing\n"
-"one \"applied\" line.  A bad value or another gpumem.io/ key applies\n"
-"nothing and exits 1, which fails the container's start; a container\n"
-"without gpumem.io/ annotations is left alone.\n",
+"one \"applied\" line.  A key without an annotation comes from the\n"
+"container's environment (config.json's process.env): GPUMEM_PURGE,\n"
+"GPUMEM_SWAP_BUDGET, GPUMEM_WRITEBACK, GPUMEM_VRAM_MAX; the annotation wins\n"
+"when both are set.  A bad value or another gpumem.io/ key applies nothing\n"
+"and exits 1, which fails the container's start; a container with neither\n"
+"is left alone.  --optional: a kernel without gpumem is a warning (status\n"
+"0, the container starts without its policy), not status 3.\n",
 	[GM_CMD_HELP] =
 "help prints this help; help COMMAND, COMMAND help and COMMAND --help print\n"
 "COMMAND's.  A COMMAND may be abbreviated to a unique prefix (sh for show).\n",
@@ -77,7 +81,8 @@ static const char options_text[] =
 "  -o, --output FORMAT    table (default), json or prometheus (show only)\n"
 "      --tree             show: the hierarchy, indented\n"
 "      --output-file FILE show: write the output to FILE, atomically\n"
-"      --optional         apply: no gpumem in the kernel is only a warning\n"
+"      --optional         apply, oci-hook: no gpumem in the kernel is only a\n"
+"                         warning\n"
 "  -h, --help             print this help (after COMMAND: COMMAND's) and exit\n"
 "  -V, --version          print the version and exit\n";
 

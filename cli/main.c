@@ -535,9 +535,11 @@ out:
 
 /*
  * oci-hook (see oci.h): the container state on stdin.  Bad annotations
- * are all reported and apply nothing; no gpumem.io/ annotation at all is
+ * (and variables) are all reported and apply nothing; no policy at all is
  * no action (no netlink, no output).  Then the cgroup must exist, and the
- * policy is sent as set and apply send it.
+ * policy is sent as set and apply send it.  With --optional, a kernel
+ * without the family is a warning and status 0: the container starts
+ * without its policy.
  */
 static int cmd_oci_hook(const struct gm_cmdline *cl)
 {
@@ -584,6 +586,12 @@ static int cmd_oci_hook(const struct gm_cmdline *cl)
 		goto out;
 	}
 	ret = open_family(c);
+	if (ret == GM_EXIT_NO_GPUMEM && cl->optional) {
+		fprintf(stderr, "gpumemctl: warning: oci-hook: container %s: the 'gpumem' generic netlink family is not available: " GM_NO_FAMILY_WHY "; its policy is not applied\n",
+			o.id);
+		status = GM_EXIT_OK;
+		goto out;
+	}
 	if (ret) {
 		status = fail(&c->err, ret);
 		goto out;

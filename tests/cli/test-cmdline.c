@@ -170,7 +170,7 @@ static void test_command_help(void)
 	CHECK_USAGE("cgroup 'help': not a cgroup", "show", "/a", "help");
 }
 
-/* --output-file (show) and --optional (apply) */
+/* --output-file (show) and --optional (apply, oci-hook) */
 static void test_command_options(void)
 {
 	struct gm_cmdline cl;
@@ -197,7 +197,7 @@ static void test_command_options(void)
 	CHECK(cl.optional);
 	CHECK_INT(cl.nargs, 1);
 	gm_cmdline_free(&cl);
-	CHECK_USAGE("show: option '--optional' is only valid with apply",
+	CHECK_USAGE("show: option '--optional' is only valid with apply and oci-hook",
 		    "show", "--optional");
 	CHECK_USAGE("option '--optional' takes no value", "apply",
 		    "--optional=yes");
@@ -438,6 +438,10 @@ static void test_apply_oci_hook(void)
 	CHECK_INT(parse(&cl, ARGV("oci-hook")), 0);
 	CHECK_INT(cl.cmd, GM_CMD_OCI_HOOK);
 	CHECK_INT(cl.nargs, 0);
+	gm_cmdline_free(&cl);
+	CHECK_INT(parse(&cl, ARGV("oci-hook", "--optional")), 0);
+	CHECK_INT(cl.cmd, GM_CMD_OCI_HOOK);
+	CHECK(cl.optional);
 	gm_cmdline_free(&cl);
 	CHECK_USAGE("oci-hook: unexpected argument 'createRuntime'",
 		    "oci-hook", "createRuntime");
