@@ -20,7 +20,9 @@
  *
  * The root is the host's, read-only: each container runs a bind mount of
  * it as its rootfs (--rootfs), with a writable directory bound on its /mnt
- * for what it writes.
+ * for what it writes.  The guest's /tmp stays the host's: the checkout and
+ * the build directory may be there (a clone under /tmp); everything
+ * written goes to TMPDIR, which uml-init makes a tmpfs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -240,11 +242,9 @@ int main(void)
 	if (mkdir(out, 0777) && errno != EEXIST)
 		st_fail("mkdir %s: %s", out, strerror(errno));
 	/*
-	 * podman keeps its locks in /dev/shm; runc prepares a container's
-	 * tmpfs in its own /tmp. The guest's root is read-only.
+	 * podman keeps its locks in /dev/shm.  The guest's root is read-only;
+	 * runc, crun and podman write their temporary files in TMPDIR.
 	 */
-	if (mount("tmp", "/tmp", "tmpfs", 0, "mode=1777"))
-		st_fail("mount /tmp: %s", strerror(errno));
 	if (mkdir("/dev/shm", 01777) && errno != EEXIST)
 		st_fail("mkdir /dev/shm: %s", strerror(errno));
 	if (mount("shm", "/dev/shm", "tmpfs", 0, "mode=1777"))
