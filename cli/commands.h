@@ -27,6 +27,8 @@
 	  "apply policies from configuration files")			\
 	X(OCI_HOOK, "oci-hook", run_oci_hook, "[--optional]",			\
 	  "OCI runtime hook (container state on stdin)")		\
+	X(CDI, "cdi", run_cdi, "[--output-file FILE|-] [--optional]",	\
+	  "write a CDI spec for the DRM devices, with the OCI hook")	\
 	X(HELP, "help", run_help, "[COMMAND]",				\
 	  "print this help, or COMMAND's")
 
