@@ -43,15 +43,25 @@ static const char *state(const char *extra)
 	return buf;
 }
 
-/* config.json with linux.cgroupsPath @path and @annotations (JSON). */
-static void config(const char *path, const char *annotations)
+/*
+ * config.json with linux.cgroupsPath @path, process.env @env (JSON, or
+ * NULL for none) and @annotations (JSON, or "" for none).
+ */
+static void config_with(const char *path, const char *env,
+			const char *annotations)
 {
 	char buf[8192];
 
 	snprintf(buf, sizeof(buf),
-		 "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"]},\"linux\":{\"cgroupsPath\":\"%s\"}%s%s}",
-		 path, *annotations ? ",\"annotations\":" : "", annotations);
+		 "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"]%s%s},\"linux\":{\"cgroupsPath\":\"%s\"}%s%s}",
+		 env ? ",\"env\":" : "", env ? env : "", path,
+		 *annotations ? ",\"annotations\":" : "", annotations);
 	put("bundle/config.json", buf);
+}
+
+static void config(const char *path, const char *annotations)
+{
+	config_with(path, NULL, annotations);
 }
 
 static int parse(struct gm_oci *o, const char *text, struct gm_err *err)
@@ -192,12 +202,7 @@ static void test_annotations_in_config(void)
 /* config.json with cgroupsPath "/c", process.env @env and @annotations. */
 static void config_env(const char *env, const char *annotations)
 {
-	char buf[8192];
-
-	snprintf(buf, sizeof(buf),
-		 "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"env\":%s},\"linux\":{\"cgroupsPath\":\"/c\"}%s%s}",
-		 env, *annotations ? ",\"annotations\":" : "", annotations);
-	put("bundle/config.json", buf);
+	config_with("/c", env, annotations);
 }
 
 /* GPUMEM_ variables of process.env, for Docker 20.10 and its like. */

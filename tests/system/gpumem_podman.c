@@ -60,7 +60,7 @@ static void write_hooks(void)
 static void run_runc(void)
 {
 	char cmd[4096], run[2048], inner[600], cg[512], file[400];
-	int in[2], status;
+	int in;
 	pid_t pid, app;
 
 	pm_podman(run, sizeof(run), "runc", hooks, "--device /dev/dri");
@@ -70,19 +70,7 @@ static void run_runc(void)
 		 "exec %s -i --name a --annotation gpumem.io/purge=never "
 		 "--annotation gpumem.io/swap-budget=4M --rootfs %s %s >%s 2>&1",
 		 run, pm_rootfs, inner, file);
-	if (pipe(in))
-		st_fail("pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		st_fail("fork: %s", strerror(errno));
-	if (!pid) {
-		dup2(in[0], 0);
-		close(in[0]);
-		close(in[1]);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
+	pid = pm_start(cmd, &in);
 	pm_wait_for(file, "^ready");
 	pm_expect_before("a", "never");
 
@@ -100,15 +88,7 @@ static void run_runc(void)
 
 	gm_reclaim(cg, 8 * MiB, 0, 4 * MiB);
 
-	close(in[1]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
-		snprintf(cmd, sizeof(cmd), "cat %s", file);
-		gm_shell(cmd);
-		st_fail("podman run a: status %#x: %s", status, gm_out);
-	}
-	snprintf(cmd, sizeof(cmd), "cat %s", file);
-	gm_shell(cmd);
+	pm_finish(pid, in, "a", file);
 	if (!strstr(gm_out, "8 MiB of normal objects read back identical") ||
 	    !strstr(gm_out, "8 MiB kept, 0 MiB purged"))
 		st_fail("container a's application said: %s", gm_out);

@@ -68,7 +68,7 @@ static void write_spec(void)
 static void annotated(void)
 {
 	char cmd[4096], run[2048], inner[800], cg[512], file[400], dev[128];
-	int in[2], status;
+	int in;
 	pid_t pid;
 
 	snprintf(dev, sizeof(dev), "--device gpumem.io/gpu=%s", card);
@@ -81,19 +81,7 @@ static void annotated(void)
 		 "exec %s -i --name a --annotation gpumem.io/purge=never "
 		 "--annotation gpumem.io/swap-budget=4M --rootfs %s %s >%s 2>&1",
 		 run, pm_rootfs, inner, file);
-	if (pipe(in))
-		st_fail("pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		st_fail("fork: %s", strerror(errno));
-	if (!pid) {
-		dup2(in[0], 0);
-		close(in[0]);
-		close(in[1]);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
+	pid = pm_start(cmd, &in);
 	pm_wait_for(file, "^ready");
 	pm_expect_before("a", "never");
 	snprintf(cmd, sizeof(cmd),
@@ -115,15 +103,7 @@ static void annotated(void)
 	cg_expect_key(cg, "memory.stat", "gpu", 16 * MiB);
 	gm_reclaim(cg, 8 * MiB, 0, 4 * MiB);
 
-	close(in[1]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
-		snprintf(cmd, sizeof(cmd), "cat %s", file);
-		gm_shell(cmd);
-		st_fail("podman run a: status %#x: %s", status, gm_out);
-	}
-	snprintf(cmd, sizeof(cmd), "cat %s", file);
-	gm_shell(cmd);
+	pm_finish(pid, in, "a", file);
 	if (!strstr(gm_out, "8 MiB of normal objects read back identical") ||
 	    !strstr(gm_out, "8 MiB kept, 0 MiB purged"))
 		st_fail("container a's application said: %s", gm_out);
@@ -131,47 +111,32 @@ static void annotated(void)
 	      cg);
 }
 
-/* crun, all cards, the policy from a variable alone. */
-static void variable(void)
+/*
+ * Container NAME with RUNTIME and the podman options EXTRA holds 1 MiB of
+ * bos (and 1 MiB DONTNEED), having seen PURGE before allocating.
+ */
+static void short_run(const char *name, const char *runtime,
+		      const char *extra, const char *purge)
 {
 	char cmd[4096], run[2048], inner[600];
 
-	pm_podman(run, sizeof(run), "crun", hooks,
-		  "--device gpumem.io/gpu=all -e GPUMEM_PURGE=last");
-	pm_container_command(inner, sizeof(inner), "b",
-			     VTTM_HOLD " 1 0 </dev/null");
-	snprintf(cmd, sizeof(cmd), "%s --name b --rootfs %s %s 2>&1", run,
-		 pm_rootfs, inner);
-	if (gm_shell(cmd))
-		st_fail("podman (crun) run b: %s", gm_out);
-	if (!strstr(gm_out, "1 MiB of normal objects read back identical"))
-		st_fail("container b's application said: %s", gm_out);
-	pm_expect_before("b", "last");
-	st_ok("podman (crun) --device gpumem.io/gpu=all -e GPUMEM_PURGE=last: purge last before the first allocation, from the variable alone");
-}
-
-/* Asking for the device and nothing else: the default, no error. */
-static void plain(void)
-{
-	char cmd[4096], run[2048], inner[600], dev[128];
-
-	snprintf(dev, sizeof(dev), "--device gpumem.io/gpu=%s", card);
-	pm_podman(run, sizeof(run), "runc", hooks, dev);
-	pm_container_command(inner, sizeof(inner), "c",
+	pm_podman(run, sizeof(run), runtime, hooks, extra);
+	pm_container_command(inner, sizeof(inner), name,
 			     VTTM_HOLD " 1 1 </dev/null");
-	snprintf(cmd, sizeof(cmd), "%s --name c --rootfs %s %s 2>&1", run,
-		 pm_rootfs, inner);
+	snprintf(cmd, sizeof(cmd), "%s --name %s --rootfs %s %s 2>&1", run,
+		 name, pm_rootfs, inner);
 	if (gm_shell(cmd))
-		st_fail("podman run c (the device, no policy): %s", gm_out);
+		st_fail("podman (%s) run %s %s: %s", runtime, extra, name,
+			gm_out);
 	if (!strstr(gm_out, "1 MiB of normal objects read back identical"))
-		st_fail("container c's application said: %s", gm_out);
-	pm_expect_before("c", "first");
-	st_ok("--device gpumem.io/gpu=%s without annotations or variables: the default policy (purge first), no error",
-	      card);
+		st_fail("container %s's application said: %s", name, gm_out);
+	pm_expect_before(name, purge);
 }
 
 int main(void)
 {
+	char dev[128];
+
 	pm_setup();
 	/* No hooks.d file: the hook can only come from the CDI spec. */
 	snprintf(hooks, sizeof(hooks), "%s/no-hooks.d", pm_tmp);
@@ -181,7 +146,16 @@ int main(void)
 	write_spec();
 
 	annotated();
-	variable();
-	plain();
+
+	/* crun, all cards, the policy from a variable alone. */
+	short_run("b", "crun", "--device gpumem.io/gpu=all -e GPUMEM_PURGE=last",
+		  "last");
+	st_ok("podman (crun) --device gpumem.io/gpu=all -e GPUMEM_PURGE=last: purge last before the first allocation, from the variable alone");
+
+	/* Asking for the device and nothing else: the default, no error. */
+	snprintf(dev, sizeof(dev), "--device gpumem.io/gpu=%s", card);
+	short_run("c", "runc", dev, "first");
+	st_ok("--device gpumem.io/gpu=%s without annotations or variables: the default policy (purge first), no error",
+	      card);
 	return 0;
 }

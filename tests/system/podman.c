@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "gmctl.h"
@@ -58,6 +59,43 @@ void pm_container_command(char *buf, size_t len, const char *name,
 	snprintf(buf, len,
 		 "/bin/sh -c '%s -j show / >/mnt/%s.before 2>&1; exec %s'",
 		 GPUMEMCTL, name, app);
+}
+
+pid_t pm_start(const char *cmd, int *in)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds))
+		st_fail("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		st_fail("fork: %s", strerror(errno));
+	if (!pid) {
+		dup2(fds[0], 0);
+		close(fds[0]);
+		close(fds[1]);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	*in = fds[1];
+	return pid;
+}
+
+void pm_finish(pid_t pid, int in, const char *name, const char *file)
+{
+	char cmd[600];
+	int status;
+
+	close(in);
+	snprintf(cmd, sizeof(cmd), "cat %s", file);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		gm_shell(cmd);
+		st_fail("podman run %s: status %#x: %s", name, status, gm_out);
+	}
+	gm_shell(cmd);
 }
 
 void pm_cgroup_of(pid_t pid, char *cg, size_t len)

@@ -35,6 +35,18 @@ void pm_podman(char *buf, size_t len, const char *runtime,
 void pm_container_command(char *buf, size_t len, const char *name,
 			  const char *app);
 
+/*
+ * Start "sh -c CMD" with its stdin a pipe, whose write end is in *IN: the
+ * application in the container holds its bos until that is closed.
+ */
+pid_t pm_start(const char *cmd, int *in);
+
+/*
+ * Close IN, wait for PID and fail unless it exits 0; its output, FILE, is
+ * then in gm_out.  NAME names it in messages.
+ */
+void pm_finish(pid_t pid, int in, const char *name, const char *file);
+
 /* The cgroup (relative to the cgroup2 root) of process PID. */
 void pm_cgroup_of(pid_t pid, char *cg, size_t len);
 
