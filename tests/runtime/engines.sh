@@ -41,7 +41,7 @@ eng_containerd_start() {
 	ctrd=$!
 	pids+=("$ctrd")
 	ctr=(ctr --address "$d/containerd.sock")
-	for _ in $(seq 150); do
+	for _ in $(seq 600); do
 		"${ctr[@]}" version >/dev/null 2>&1 && return 0
 		sleep 0.2
 	done
@@ -84,7 +84,7 @@ eng_dockerd_start() {
 		--storage-driver vfs --add-runtime "gpumem=$wrapper" >"$d/log" 2>&1 &
 	pids+=($!)
 	docker=(/usr/bin/docker -H "unix://$d/docker.sock")
-	for _ in $(seq 300); do
+	for _ in $(seq 600); do
 		if "${docker[@]}" version >/dev/null 2>&1; then
 			docker_server=$("${docker[@]}" version --format '{{.Server.Version}}')
 			return 0
