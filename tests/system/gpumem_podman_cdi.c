@@ -16,6 +16,7 @@
  * - --device gpumem.io/gpu=all -e GPUMEM_PURGE=last (crun): the policy
  *   from the variable alone (which no hooks.d file can match) is in force
  *   before the first allocation.
+ * - gpumem.io/purge=never with GPUMEM_PURGE=first: the annotation wins.
  * - --device gpumem.io/gpu=CARD without annotations or variables: the
  *   default policy (purge first), no error, the application runs.
  */
@@ -135,7 +136,7 @@ static void short_run(const char *name, const char *runtime,
 
 int main(void)
 {
-	char dev[128];
+	char dev[256];
 
 	pm_setup();
 	/* No hooks.d file: the hook can only come from the CDI spec. */
@@ -151,6 +152,13 @@ int main(void)
 	short_run("b", "crun", "--device gpumem.io/gpu=all -e GPUMEM_PURGE=last",
 		  "last");
 	st_ok("podman (crun) --device gpumem.io/gpu=all -e GPUMEM_PURGE=last: purge last before the first allocation, from the variable alone");
+
+	/* Both: the annotation wins over the variable. */
+	snprintf(dev, sizeof(dev),
+		 "--device gpumem.io/gpu=%s --annotation gpumem.io/purge=never -e GPUMEM_PURGE=first",
+		 card);
+	short_run("d", "runc", dev, "never");
+	st_ok("gpumem.io/purge=never with GPUMEM_PURGE=first: purge never, the annotation wins");
 
 	/* Asking for the device and nothing else: the default, no error. */
 	snprintf(dev, sizeof(dev), "--device gpumem.io/gpu=%s", card);
