@@ -21,10 +21,13 @@
 /*
  * Folios written out at once are freed when their writeback is done: @written
  * collects them; when it is full they become @inflight, and the folios
- * @inflight held before are freed then if their writes are done (a batch of
- * copies later), never waited for: those still being written are left to
- * LRU reclaim, which meets them first (see release_written_folios()).
- * @released counts the pages freed that way since the last flush.
+ * @inflight held before are freed then, their writes done a batch of copies
+ * later. If they are not, and the backup may not wait for them (kswapd), or
+ * not any longer (&ttm_backup.wait_until), the storage is behind and the
+ * backup stops there (see ttm_backup_shmem_backup_page()). A flush leaves
+ * what is still being written to LRU reclaim, which meets it first (see
+ * release_written_folios()). @released counts the pages freed since the
+ * last flush.
  */
 struct ttm_backup_shmem {
 	struct ttm_backup backup;
@@ -47,8 +50,6 @@ struct ttm_backup_shmem {
  */
 #define TTM_BACKUP_SHMEM_READAHEAD 512
 
-/* The longest a flush that may wait waits for the last writes of a backup. */
-#define TTM_BACKUP_SHMEM_WAIT_MS 100
 
 static struct ttm_backup_shmem *to_backup_shmem(struct ttm_backup *backup)
 {
@@ -165,6 +166,27 @@ static bool ttm_backup_shmem_writeback(struct folio *folio, pgoff_t idx)
 	return !ret;
 }
 
+/*
+ * Free the folios written out whose writes are done: those of @inflight, and
+ * of @written too if @all. While the backup may wait, wait for @inflight's.
+ */
+static unsigned long ttm_backup_shmem_release(struct ttm_backup_shmem *sbackup,
+					      bool all)
+{
+	unsigned long released = release_written_folios(&sbackup->inflight);
+
+	while (folio_batch_count(&sbackup->inflight) &&
+	       ttm_backup_may_wait(&sbackup->backup)) {
+		io_schedule_timeout(1);
+		released += release_written_folios(&sbackup->inflight);
+	}
+	if (all) {
+		swap(sbackup->written, sbackup->inflight);
+		released += ttm_backup_shmem_release(sbackup, false);
+	}
+	return released;
+}
+
 static s64 ttm_backup_shmem_backup_page(struct ttm_backup *backup,
 					struct page *page, bool writeback,
 					pgoff_t idx, gfp_t gfp)
@@ -172,6 +194,19 @@ static s64 ttm_backup_shmem_backup_page(struct ttm_backup *backup,
 	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
 	struct address_space *mapping = sbackup->filp->f_mapping;
 	struct folio *to;
+
+	/*
+	 * Two batches in flight at most: when the older one is still being
+	 * written and the backup may not wait (longer), the storage is
+	 * behind: the backup stops here, and what it copied so far stays in
+	 * memory until its writes are done, for LRU reclaim to free.
+	 */
+	if (writeback && !folio_batch_space(&sbackup->written)) {
+		sbackup->released += ttm_backup_shmem_release(sbackup, false);
+		if (folio_batch_count(&sbackup->inflight))
+			return -EAGAIN;
+		swap(sbackup->written, sbackup->inflight);
+	}
 
 	/* The page's previous copy, dropped, must not be taken for this one. */
 	if (idx >= sbackup->drop_start && idx < sbackup->drop_end)
@@ -192,45 +227,24 @@ static s64 ttm_backup_shmem_backup_page(struct ttm_backup *backup,
 		folio_put(to);
 	} else if (!ttm_backup_shmem_writeback(to, idx)) {
 		folio_put(to);
-	} else if (!folio_batch_add(&sbackup->written, to)) {
-		sbackup->released += release_written_folios(&sbackup->inflight);
-		/* Still being written: LRU reclaim frees them when done. */
-		folios_put(&sbackup->inflight);
-		swap(sbackup->written, sbackup->inflight);
+	} else {
+		/* There is room: made above. */
+		folio_batch_add(&sbackup->written, to);
 	}
 
 	return idx + 1;
 }
 
-/* Free the folios written out whose writes are done. */
-static unsigned long ttm_backup_shmem_release(struct ttm_backup_shmem *sbackup)
-{
-	return release_written_folios(&sbackup->inflight) +
-	       release_written_folios(&sbackup->written);
-}
-
-static unsigned long ttm_backup_shmem_flush(struct ttm_backup *backup,
-					    bool wait)
+static unsigned long ttm_backup_shmem_flush(struct ttm_backup *backup)
 {
 	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
 	unsigned long released = sbackup->released;
-	unsigned long deadline;
 
 	ttm_backup_shmem_truncate(sbackup);
 	/* What is read ahead next starts afresh. */
 	sbackup->readahead_end = 0;
-	released += ttm_backup_shmem_release(sbackup);
-	/*
-	 * A proactive reclaim may wait for the last two batches, a bounded
-	 * time: storage that stalls (a lost path) must not hang it.
-	 */
-	deadline = jiffies + msecs_to_jiffies(TTM_BACKUP_SHMEM_WAIT_MS);
-	while (wait && folio_batch_count(&sbackup->inflight) +
-	       folio_batch_count(&sbackup->written) &&
-	       time_before(jiffies, deadline) && !fatal_signal_pending(current)) {
-		io_schedule_timeout(1);
-		released += ttm_backup_shmem_release(sbackup);
-	}
+	released += ttm_backup_shmem_release(sbackup, true);
+	/* Still being written: LRU reclaim frees them when their writes end. */
 	folios_put(&sbackup->inflight);
 	folios_put(&sbackup->written);
 	sbackup->released = 0;

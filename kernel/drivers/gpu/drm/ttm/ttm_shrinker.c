@@ -310,6 +310,7 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 					    struct ttm_bo_shrink_walk *walk,
 					    unsigned long target,
 					    unsigned long *swap_pages,
+					    bool *storage_behind,
 					    struct ttm_shrinker_stats *stats)
 {
 	struct list_lru *lru = &ts->lru[step->list];
@@ -348,10 +349,20 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 					freed += ret;
 				backed_up = walk->backed_up - backed_up;
 				*swap_pages -= min(backed_up, *swap_pages);
+				/*
+				 * A backup that stopped short with pages left:
+				 * the storage has not written what it was given.
+				 * Back nothing more up in this call.
+				 */
+				*storage_behind = ret == -EAGAIN ||
+					(backed_up && backed_up < walk->max_pages &&
+					 ttm_tt_resident_pages(pick.tt));
 			}
 			dma_resv_unlock(bo->base.resv);
 		}
 		ttm_bo_put(bo);
+		if (*storage_behind)
+			break;
 
 		if (fatal_signal_pending(current))
 			break;
@@ -382,8 +393,10 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
  * written out at once if the writeback policy is "immediate". A bo is
  * backed up by at most the pages still to free, the rest left resident
  * for the next call, so that the work of a call is bounded by @nr_pages.
- * Only a caller outside reclaim (not kswapd, not PF_MEMALLOC) waits, a
- * bounded time, for the writes it started. Bos that are
+ * kswapd never waits for the writes it started, other callers a bounded
+ * time (%TTM_BACKUP_WAIT_MS per bo); when the storage is behind with what
+ * it was given, the call backs up nothing more (it may still purge).
+ * Bos that are
  * busy, pinned, locked by someone else or vetoed by &ttm_shrinker.allow
  * are skipped; so are bos outside system memory when the device is asleep
  * (&ttm_shrinker.device_get). Stops early on a fatal signal.
@@ -406,28 +419,29 @@ unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 	const struct ttm_shrinker_step *step;
 	struct gpumem_policy policy;
 	unsigned long freed = 0;
+	bool storage_behind = false;
 	bool awake;
 
 	gpumem_policy_of(memcg, &policy);
 	walk.writeback = policy.writeback == GPUMEM_WRITEBACK_IMMEDIATE &&
 			 (gfp & __GFP_IO);
 	/*
-	 * kswapd and direct reclaim (PF_MEMALLOC) never wait for the writes
-	 * they start; a proactive reclaim may, a bounded time.
+	 * kswapd never waits for the writes it starts; others wait a bounded
+	 * time (TTM_BACKUP_WAIT_MS per bo) for the storage to keep up.
 	 */
-	walk.wait = !(current->flags & PF_MEMALLOC);
+	walk.wait = !current_is_kswapd();
 	awake = !ts->device_get || ts->device_get(ts);
 	walk.system_only = !awake;
 
 	plan = &ttm_shrinker_plans[policy.purge];
 	for (step = plan->steps; step < plan->steps + plan->nr_steps &&
 	     freed < nr_pages && !fatal_signal_pending(current); ++step) {
-		if (!step->purge && !swap_pages)
+		if (!step->purge && (!swap_pages || storage_behind))
 			continue;
 		walk.keep_purgeable = !step->purge;
 		freed += ttm_shrinker_scan_list(ts, step, memcg, &walk,
 						nr_pages - freed, &swap_pages,
-						stats);
+						&storage_behind, stats);
 		if (step->alone && freed &&
 		    ttm_shrinker_count_pages(ts, step->list, memcg))
 			break;
