@@ -545,15 +545,18 @@ static int parse_files(struct parser *p)
 }
 
 /* An option given to a command it means nothing to. */
+/* An option given to a command outside @valid (a mask of 1 << command). */
 static int check_option(struct parser *p, bool given, const char *opt,
-			enum gm_command valid)
+			unsigned int valid, const char *commands)
 {
-	if (!given || p->cl->cmd == valid)
+	if (!given || (valid & (1u << p->cl->cmd)))
 		return 0;
 	gm_err_set(p->err, "%s: option '%s' is only valid with %s",
-		   gm_command_name(p->cl->cmd), opt, gm_command_name(valid));
+		   gm_command_name(p->cl->cmd), opt, commands);
 	return -EINVAL;
 }
+
+#define CMD_BIT(c) (1u << GM_CMD_##c)
 
 /* help [COMMAND], COMMAND help */
 static int parse_help(struct parser *p)
@@ -597,9 +600,12 @@ static int parse_command(struct parser *p)
 		cl->nargs = 0;
 		return 0;
 	}
-	if (check_option(p, p->tree, "--tree", GM_CMD_SHOW) ||
-	    check_option(p, p->output_file, "--output-file", GM_CMD_SHOW) ||
-	    check_option(p, p->optional, "--optional", GM_CMD_APPLY))
+	if (check_option(p, p->tree, "--tree", CMD_BIT(SHOW), "show") ||
+	    check_option(p, p->output_file, "--output-file",
+			 CMD_BIT(SHOW) | CMD_BIT(CDI), "show and cdi") ||
+	    check_option(p, p->optional, "--optional",
+			 CMD_BIT(APPLY) | CMD_BIT(OCI_HOOK) | CMD_BIT(CDI),
+			 "apply, oci-hook and cdi"))
 		return -EINVAL;
 	cl->tree = p->tree;
 	cl->output_file = p->output_file;
@@ -623,10 +629,11 @@ static int parse_command(struct parser *p)
 	case GM_CMD_HELP:
 		return parse_help(p);
 	case GM_CMD_OCI_HOOK:
+	case GM_CMD_CDI:
 		if (!cl->nargs)
 			return 0;
-		gm_err_set(p->err, "oci-hook: unexpected argument '%s'",
-			   cl->args[0]);
+		gm_err_set(p->err, "%s: unexpected argument '%s'",
+			   gm_command_name(cl->cmd), cl->args[0]);
 		return -EINVAL;
 	default:
 		return -EINVAL;

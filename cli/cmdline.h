@@ -87,7 +87,7 @@ struct gm_cmdline {
 	enum gm_format format;
 	bool pretty;			/* pretty-printed JSON */
 	bool tree;			/* show --tree */
-	bool optional;			/* apply --optional */
+	bool optional;			/* apply, oci-hook --optional */
 	const char *output_file;	/* show --output-file, or NULL */
 	/*
 	 * Operands, pointing into argv: the CGROUPs of show and monitor,

@@ -25,8 +25,10 @@
 	  "print gpumem events until interrupted")			\
 	X(APPLY, "apply", run_apply, "[FILE|UNIT...] [--optional]",	\
 	  "apply policies from configuration files")			\
-	X(OCI_HOOK, "oci-hook", run_oci_hook, "",			\
+	X(OCI_HOOK, "oci-hook", run_oci_hook, "[--optional]",			\
 	  "OCI runtime hook (container state on stdin)")		\
+	X(CDI, "cdi", run_cdi, "[--output-file FILE|-] [--optional]",	\
+	  "write a CDI spec for the DRM devices, with the OCI hook")	\
 	X(HELP, "help", run_help, "[COMMAND]",				\
 	  "print this help, or COMMAND's")
 

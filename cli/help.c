@@ -62,9 +62,22 @@ static const char *const command_text[GM_CMD_COUNT] = {
 "reads the container state on stdin and sets the container cgroup's policy\n"
 "from its annotations gpumem.io/purge, gpumem.io/swap-budget,\n"
 "gpumem.io/writeback and gpumem.io/vram-max (values as for set), printing\n"
-"one \"applied\" line.  A bad value or another gpumem.io/ key applies\n"
-"nothing and exits 1, which fails the container's start; a container\n"
-"without gpumem.io/ annotations is left alone.\n",
+"one \"applied\" line.  A key without an annotation comes from the\n"
+"container's environment (config.json's process.env): GPUMEM_PURGE,\n"
+"GPUMEM_SWAP_BUDGET, GPUMEM_WRITEBACK, GPUMEM_VRAM_MAX; the annotation wins\n"
+"when both are set.  A bad value or another gpumem.io/ key applies nothing\n"
+"and exits 1, which fails the container's start; a container with neither\n"
+"is left alone.  --optional: a kernel without gpumem is a warning (status\n"
+"0, the container starts without its policy), not status 3.\n",
+	[GM_CMD_CDI] =
+"cdi writes a CDI spec for the machine's DRM cards (from /sys/class/drm):\n"
+"kind gpumem.io/gpu, cdiVersion 0.5.0, a device per card (card0: its card\n"
+"and render nodes) and \"all\", and the createRuntime hook \"gpumemctl\n"
+"oci-hook\" (with --optional: \"oci-hook --optional\") for every container\n"
+"that asks for one of them (podman run --device gpumem.io/gpu=card0).  It\n"
+"writes /var/run/cdi/gpumem.json, or --output-file FILE (\"-\": standard\n"
+"output), atomically; an error leaves the old spec.  With no card it writes\n"
+"nothing and removes the old spec.\n",
 	[GM_CMD_HELP] =
 "help prints this help; help COMMAND, COMMAND help and COMMAND --help print\n"
 "COMMAND's.  A COMMAND may be abbreviated to a unique prefix (sh for show).\n",
@@ -76,8 +89,9 @@ static const char options_text[] =
 "  -p, --pretty           indented JSON output (implies -j)\n"
 "  -o, --output FORMAT    table (default), json or prometheus (show only)\n"
 "      --tree             show: the hierarchy, indented\n"
-"      --output-file FILE show: write the output to FILE, atomically\n"
-"      --optional         apply: no gpumem in the kernel is only a warning\n"
+"      --output-file FILE show, cdi: write the output to FILE, atomically\n"
+"      --optional         apply, oci-hook, cdi (its hook): no gpumem in the\n"
+"                         kernel is only a warning\n"
 "  -h, --help             print this help (after COMMAND: COMMAND's) and exit\n"
 "  -V, --version          print the version and exit\n";
 

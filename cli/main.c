@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "apply.h"
+#include "cdi.h"
 #include "cgroup.h"
 #include "cmdline.h"
 #include "err.h"
@@ -535,9 +537,11 @@ out:
 
 /*
  * oci-hook (see oci.h): the container state on stdin.  Bad annotations
- * are all reported and apply nothing; no gpumem.io/ annotation at all is
+ * (and variables) are all reported and apply nothing; no policy at all is
  * no action (no netlink, no output).  Then the cgroup must exist, and the
- * policy is sent as set and apply send it.
+ * policy is sent as set and apply send it.  With --optional, a kernel
+ * without the family is a warning and status 0: the container starts
+ * without its policy.
  */
 static int cmd_oci_hook(const struct gm_cmdline *cl)
 {
@@ -584,6 +588,12 @@ static int cmd_oci_hook(const struct gm_cmdline *cl)
 		goto out;
 	}
 	ret = open_family(c);
+	if (ret == GM_EXIT_NO_GPUMEM && cl->optional) {
+		fprintf(stderr, "gpumemctl: warning: oci-hook: container %s: the 'gpumem' generic netlink family is not available: " GM_NO_FAMILY_WHY "; its policy is not applied\n",
+			o.id);
+		status = GM_EXIT_OK;
+		goto out;
+	}
 	if (ret) {
 		status = fail(&c->err, ret);
 		goto out;
@@ -696,6 +706,112 @@ static int run_apply(const struct gm_cmdline *cl)
 static int run_oci_hook(const struct gm_cmdline *cl)
 {
 	return cmd_oci_hook(cl);
+}
+
+/* ---- cdi ------------------------------------------------------------ */
+
+/* The spec onto @f; 0, or -errno with a message naming @what. */
+static int write_spec(FILE *f, const char *what,
+		      const struct gm_cdi_card *cards, size_t n,
+		      const char *hook, bool optional, struct gm_err *err)
+{
+	gm_cdi_write(f, cards, n, hook, optional);
+	if (fflush(f) || ferror(f)) {
+		gm_err_set(err, "cdi: writing %s: %s", what, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * The spec to @path, atomically (outfile.h): a reader (an engine starting
+ * a container) sees the old spec or the new one.  The default directory
+ * is made if missing; another one must exist.
+ */
+static int write_spec_file(const char *path, const struct gm_cdi_card *cards,
+			   size_t n, const char *hook, bool optional,
+			   struct gm_err *err)
+{
+	struct gm_outfile o;
+	FILE *f;
+	int fd, ret;
+
+	if (!strcmp(path, GM_CDI_FILE) && mkdir(GM_CDI_DIR, 0755) &&
+	    errno != EEXIST) {
+		gm_err_set(err, "cdi: %s: %s", GM_CDI_DIR, strerror(errno));
+		return -errno;
+	}
+	if (gm_outfile_open(&o, path, err))
+		return -EIO;
+	fd = dup(o.fd);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		gm_err_set(err, "cdi: %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		gm_outfile_abort(&o);
+		return -EIO;
+	}
+	ret = write_spec(f, path, cards, n, hook, optional, err);
+	if (fclose(f) && !ret) {
+		gm_err_set(err, "cdi: writing %s: %s", path, strerror(errno));
+		ret = -EIO;
+	}
+	if (ret) {
+		gm_outfile_abort(&o);
+		return ret;
+	}
+	return gm_outfile_commit(&o, err) ? -EIO : 0;
+}
+
+/*
+ * cdi: the CDI spec of the machine's DRM cards (cdi.h) to --output-file
+ * FILE, "-" for standard output, by default GM_CDI_FILE.  The hook is
+ * this gpumemctl.  With no card there is no spec: an old one at FILE
+ * would name devices that are gone, so it is removed.  GPUMEM_SYSFS_ROOT
+ * moves /sys (the tests' fake one).
+ */
+static int run_cdi(const struct gm_cmdline *cl)
+{
+	const char *sysfs = getenv("GPUMEM_SYSFS_ROOT");
+	const char *path = cl->output_file ? cl->output_file : GM_CDI_FILE;
+	struct gm_cdi_card *cards;
+	struct gm_err err;
+	char *hook;
+	size_t n;
+	int ret;
+
+	if (!sysfs || !*sysfs)
+		sysfs = "/sys";
+	if (gm_cdi_scan(sysfs, &cards, &n, &err))
+		return fail(&err, GM_EXIT_FAILURE);
+	if (!n) {
+		if (strcmp(path, "-") && !unlink(path))
+			fprintf(stderr, "gpumemctl: cdi: no DRM card in %s/class/drm: removed %s\n",
+				sysfs, path);
+		else if (strcmp(path, "-") && errno != ENOENT)
+			fprintf(stderr, "gpumemctl: cdi: no DRM card in %s/class/drm, and %s cannot be removed: %s\n",
+				sysfs, path, strerror(errno));
+		else
+			fprintf(stderr, "gpumemctl: cdi: no DRM card in %s/class/drm: no spec written\n",
+				sysfs);
+		return GM_EXIT_OK;
+	}
+	hook = realpath("/proc/self/exe", NULL);
+	if (!hook) {
+		gm_err_set(&err, "cdi: cannot find this program's path: /proc/self/exe: %s",
+			   strerror(errno));
+		free(cards);
+		return fail(&err, GM_EXIT_FAILURE);
+	}
+	if (!strcmp(path, "-"))
+		ret = write_spec(stdout, "standard output", cards, n, hook,
+				 cl->optional, &err);
+	else
+		ret = write_spec_file(path, cards, n, hook, cl->optional, &err);
+	free(hook);
+	free(cards);
+	return ret ? fail(&err, GM_EXIT_FAILURE) : GM_EXIT_OK;
 }
 
 static int flush_or_fail(void)

@@ -205,30 +205,55 @@ static int parse_state(struct gm_oci *o, struct json_object *state,
 
 /* ---- annotations ----------------------------------------------------- */
 
+/* The policy keys of a container, by annotation and by variable. */
+static const struct oci_key {
+	const char *annotation;
+	const char *env;
+	enum gm_policy_key key;
+} oci_keys[] = {
+	{ GM_OCI_PURGE, GM_OCI_ENV_PURGE, GM_POLICY_PURGE },
+	{ GM_OCI_SWAP_BUDGET, GM_OCI_ENV_SWAP_BUDGET, GM_POLICY_SWAP_BUDGET },
+	{ GM_OCI_WRITEBACK, GM_OCI_ENV_WRITEBACK, GM_POLICY_WRITEBACK },
+	{ GM_OCI_VRAM_MAX, GM_OCI_ENV_VRAM_MAX, GM_POLICY_VRAM_MAX },
+};
+
+#define N_OCI_KEYS (sizeof(oci_keys) / sizeof(oci_keys[0]))
+
+/* Whether a key is already in o->policy (set by an annotation). */
+static bool policy_has(const struct gm_policy_args *p, enum gm_policy_key k)
+{
+	switch (k) {
+	case GM_POLICY_PURGE:
+		return p->has_purge;
+	case GM_POLICY_SWAP_BUDGET:
+		return p->has_swap_budget;
+	case GM_POLICY_WRITEBACK:
+		return p->has_writeback;
+	case GM_POLICY_VRAM_MAX:
+		return p->has_vram_max;
+	}
+	return false;
+}
+
 /* Parse one gpumem.io/ annotation into o->policy, or record an error. */
 static int annotation(struct gm_oci *o, const char *key,
 		      struct json_object *v)
 {
-	struct gm_policy_args *p = &o->policy;
 	const char *value = string_of(v);
-	enum gm_policy_key k;
 	char why[GM_ERR_LEN];
+	size_t i;
 
 	if (!value)
 		return add_error(o, "oci-hook: container %s: annotation %s: %s: expected a string",
 				 o->id, key, json_object_to_json_string(v));
-	if (!strcmp(key, GM_OCI_PURGE))
-		k = GM_POLICY_PURGE;
-	else if (!strcmp(key, GM_OCI_SWAP_BUDGET))
-		k = GM_POLICY_SWAP_BUDGET;
-	else if (!strcmp(key, GM_OCI_WRITEBACK))
-		k = GM_POLICY_WRITEBACK;
-	else if (!strcmp(key, GM_OCI_VRAM_MAX))
-		k = GM_POLICY_VRAM_MAX;
-	else
+	for (i = 0; i < N_OCI_KEYS; i++)
+		if (!strcmp(key, oci_keys[i].annotation))
+			break;
+	if (i == N_OCI_KEYS)
 		return add_error(o, "oci-hook: container %s: annotation %s: '%s': unknown key, expected " GM_OCI_PURGE ", " GM_OCI_SWAP_BUDGET ", " GM_OCI_WRITEBACK " or " GM_OCI_VRAM_MAX,
 				 o->id, key, value);
-	if (gm_policy_value_parse(p, k, value, why, sizeof(why)))
+	if (gm_policy_value_parse(&o->policy, oci_keys[i].key, value, why,
+				  sizeof(why)))
 		return add_error(o, "oci-hook: container %s: annotation %s: %s",
 				 o->id, key, why);
 	return 0;
@@ -259,6 +284,59 @@ static int annotations(struct gm_oci *o, struct json_object *ann,
 			ret = annotation(o, key, json_object_iter_peek_value(&it));
 	}
 	return ret ? out_of_memory(err) : 0;
+}
+
+/* ---- the environment ------------------------------------------------ */
+
+/* The value of the first "@name=..." string of the array @env, or NULL. */
+static const char *env_value(struct json_object *env, const char *name)
+{
+	size_t i, n = json_object_array_length(env), len = strlen(name);
+	const char *s;
+
+	for (i = 0; i < n; i++) {
+		s = string_of(json_object_array_get_idx(env, i));
+		if (s && !strncmp(s, name, len) && s[len] == '=')
+			return s + len + 1;
+	}
+	return NULL;
+}
+
+/*
+ * The GPUMEM_ variables of config.json's process.env, for the keys no
+ * annotation set: annotations win.  A value that is not valid is an
+ * error, as in an annotation.
+ */
+static int environment(struct gm_oci *o, struct json_object *config,
+		       const char *config_path, struct gm_err *err)
+{
+	struct json_object *process, *env;
+	char why[GM_ERR_LEN];
+	const char *value;
+	size_t i;
+
+	if (!json_object_object_get_ex(config, "process", &process) ||
+	    !json_object_is_type(process, json_type_object) ||
+	    !json_object_object_get_ex(process, "env", &env) ||
+	    json_object_is_type(env, json_type_null))
+		return 0;
+	if (!json_object_is_type(env, json_type_array)) {
+		gm_err_set(err,
+			   "oci-hook: container %s: %s: process.env is not an array",
+			   o->id, config_path);
+		return -EINVAL;
+	}
+	for (i = 0; i < N_OCI_KEYS; i++) {
+		if (policy_has(&o->policy, oci_keys[i].key))
+			continue;
+		value = env_value(env, oci_keys[i].env);
+		if (value && gm_policy_value_parse(&o->policy, oci_keys[i].key,
+						   value, why, sizeof(why)) &&
+		    add_error(o, "oci-hook: container %s: environment variable %s: %s",
+			      o->id, oci_keys[i].env, why))
+			return out_of_memory(err);
+	}
+	return 0;
 }
 
 /* ---- config.json ----------------------------------------------------- */
@@ -563,26 +641,33 @@ int gm_oci_parse(struct gm_oci *o, const char *state, size_t len,
 		ret = out_of_memory(err);
 		goto out;
 	}
-	/* The state's annotations, if it has them, are the config's. */
+	/*
+	 * The state's annotations, if it has them, are the config's.  The
+	 * config is read in any case, for process.env and the cgroup; if it
+	 * cannot be, a container whose state asks for nothing is still left
+	 * alone: the hook fails only containers that ask for gpumem.
+	 */
 	in_state = json_object_object_get_ex(st, "annotations", &ann);
-	if (!in_state) {
-		config = read_config(o, config_path, err);
-		if (!config) {
-			ret = -EINVAL;
-			goto out;
-		}
-		json_object_object_get_ex(config, "annotations", &ann);
+	config = read_config(o, config_path, err);
+	if (!config && !in_state) {
+		ret = -EINVAL;
+		goto out;
 	}
+	if (!in_state)
+		json_object_object_get_ex(config, "annotations", &ann);
 	ret = annotations(o, ann, in_state ? "state" : config_path, err);
-	if (ret || o->nerrors || gm_policy_args_empty(&o->policy))
+	if (ret || o->nerrors)
 		goto out;
 	if (!config) {
-		config = read_config(o, config_path, err);
-		if (!config) {
+		if (!gm_policy_args_empty(&o->policy))
 			ret = -EINVAL;
-			goto out;
-		}
+		else
+			err->msg[0] = '\0';
+		goto out;
 	}
+	ret = environment(o, config, config_path, err);
+	if (ret || o->nerrors || gm_policy_args_empty(&o->policy))
+		goto out;
 	ret = find_cgroup(o, config, config_path, proc, err);
 out:
 	json_object_put(config);

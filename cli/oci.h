@@ -7,7 +7,10 @@
  * input.  The policy comes from the container's annotations in the
  * gpumem.io/ namespace: the state's "annotations" if it has that member,
  * else those of the bundle's config.json.  Every other gpumem.io/ key is
- * an error, so that a typo does not silently drop a policy.
+ * an error, so that a typo does not silently drop a policy.  A key no
+ * annotation sets comes from the variable GPUMEM_KEY of config.json's
+ * process.env, if there is one (ocikeys.h; its first entry, as getenv()
+ * reads it); a bad value there is an error as in an annotation.
  *
  * The cgroup comes from config.json's linux.cgroupsPath, relative to the
  * cgroup2 mount whether or not it starts with '/':
@@ -44,12 +47,8 @@
 #include "cgroup.h"
 #include "cmdline.h"
 #include "err.h"
+#include "ocikeys.h"
 
-#define GM_OCI_PREFIX		"gpumem.io/"
-#define GM_OCI_PURGE		GM_OCI_PREFIX "purge"
-#define GM_OCI_SWAP_BUDGET	GM_OCI_PREFIX "swap-budget"
-#define GM_OCI_WRITEBACK	GM_OCI_PREFIX "writeback"
-#define GM_OCI_VRAM_MAX		GM_OCI_PREFIX "vram-max"
 
 /* What the hook was told. */
 struct gm_oci {
@@ -72,13 +71,14 @@ struct gm_oci {
  * give a fake one).
  *
  * Returns 0, or a negative errno with a message in @err (malformed state,
- * unreadable or malformed config.json, no way to find the cgroup, the
+ * unreadable or malformed config.json, which is always read for its
+ * process.env, no way to find the cgroup, the
  * process outside the cgroup cgroupsPath gives).  o->warning, if set, is
  * to be shown either way.  On 0:
  *  - o->nerrors > 0: bad annotations, nothing to apply, cgroup not looked
  *    up;
- *  - else an empty o->policy: no gpumem.io/ annotation at all, nothing to
- *    do (config.json was read only if the state has no "annotations");
+ *  - else an empty o->policy: no gpumem.io/ annotation and no GPUMEM_
+ *    variable at all, nothing to do;
  *  - else o->cgroup is the cgroup to set o->policy on.
  * Release with gm_oci_free() in every case.
  */

@@ -3,7 +3,8 @@
  * gpumem-runtime: an OCI runtime for engines that read no hooks.d
  * (containerd, Docker).  It is called exactly as runc is.  For "create" and
  * "run" it reads the bundle's config.json and, when the container has a
- * gpumem.io/ annotation, adds gpumemctl's OCI hook at createRuntime (once),
+ * gpumem.io/ annotation or a GPUMEM_ policy variable in process.env
+ * (ocikeys.h), adds gpumemctl's OCI hook at createRuntime (once),
  * writing the file back atomically.  Then, for every command, it executes
  * the real runtime (runc, crun, ...) with the same arguments.
  *
@@ -25,6 +26,7 @@
 
 #include <json-c/json.h>
 
+#include "ocikeys.h"
 #include "text.h"
 
 #ifndef GPUMEM_VERSION
@@ -36,7 +38,6 @@
 
 #define PROG "gpumem-runtime"
 #define CONF_PATH "/etc/gpumem/runtime.conf"
-#define ANNOTATION_PREFIX "gpumem.io/"
 /* Set in the real runtime's environment: seeing it on entry means a loop. */
 #define ACTIVE_ENV "GPUMEM_RUNTIME_ACTIVE"
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -212,8 +213,25 @@ static void parse_call(int argc, char **argv)
 struct conf {
 	char *runtime;		/* runtime = PATH or NAME */
 	char *gpumemctl;	/* gpumemctl = PATH (the hook) */
+	bool hook_optional;	/* hook-optional = yes: oci-hook --optional */
 	const char *runtime_from;	/* where runtime came from, for errors */
 };
+
+/* A yes/no value as systemd spells them; -1 for anything else. */
+static int parse_bool(const char *s)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", NULL };
+	static const char *const no[] = { "no", "false", "off", "0", NULL };
+	int i;
+
+	for (i = 0; yes[i]; i++)
+		if (!strcmp(s, yes[i]))
+			return 1;
+	for (i = 0; no[i]; i++)
+		if (!strcmp(s, no[i]))
+			return 0;
+	return -1;
+}
 
 /*
  * /etc/gpumem/runtime.conf (GPUMEM_RUNTIME_CONF moves it): "key = value"
@@ -254,8 +272,15 @@ static void read_conf(struct conf *c)
 		} else if (!strcmp(key, "gpumemctl")) {
 			free(c->gpumemctl);
 			c->gpumemctl = xstrdup(value);
+		} else if (!strcmp(key, "hook-optional")) {
+			int b = parse_bool(value);
+
+			if (b < 0)
+				die("%s:%d: hook-optional: '%s' is not yes or no",
+				    path, n, value);
+			c->hook_optional = b;
 		} else {
-			die("%s:%d: unknown key '%s' (runtime, gpumemctl)",
+			die("%s:%d: unknown key '%s' (runtime, gpumemctl, hook-optional)",
 			    path, n, key);
 		}
 	}
@@ -439,31 +464,64 @@ static void load_config(struct config *cfg, const char *bundle)
 		die("%s: not a JSON object", cfg->path);
 }
 
-/* Does the configuration have an annotation under gpumem.io/? */
-static bool wants_gpumem(const struct config *cfg)
+/* Does process.env set one of gpumem's policy variables? */
+static bool env_wants_gpumem(const struct config *cfg)
 {
-	struct json_object *ann;
+	static const char *const names[] = GM_OCI_ENV_NAMES;
+	struct json_object *process, *env, *v;
+	size_t i, n, k, len;
+	const char *s;
 
-	if (!json_object_object_get_ex(cfg->root, "annotations", &ann) ||
-	    json_object_is_type(ann, json_type_null))
+	if (!json_object_object_get_ex(cfg->root, "process", &process) ||
+	    !json_object_is_type(process, json_type_object) ||
+	    !json_object_object_get_ex(process, "env", &env) ||
+	    json_object_is_type(env, json_type_null))
 		return false;
-	if (!json_object_is_type(ann, json_type_object))
-		die("%s: annotations is not an object", cfg->path);
-	json_object_object_foreach(ann, key, value) {
-		(void)value;
-		if (!strncmp(key, ANNOTATION_PREFIX, strlen(ANNOTATION_PREFIX)))
-			return true;
+	if (!json_object_is_type(env, json_type_array))
+		die("%s: process.env is not an array", cfg->path);
+	n = json_object_array_length(env);
+	for (i = 0; i < n; i++) {
+		v = json_object_array_get_idx(env, i);
+		if (!json_object_is_type(v, json_type_string))
+			continue;
+		s = json_object_get_string(v);
+		for (k = 0; names[k]; k++) {
+			len = strlen(names[k]);
+			if (!strncmp(s, names[k], len) && s[len] == '=')
+				return true;
+		}
 	}
 	return false;
 }
 
-static const char *const hook_args[] = { "gpumemctl", "oci-hook" };
-#define N_HOOK_ARGS (sizeof(hook_args) / sizeof(hook_args[0]))
+/*
+ * Does the container ask for gpumem: an annotation under gpumem.io/, or
+ * a policy variable in its environment?
+ */
+static bool wants_gpumem(const struct config *cfg)
+{
+	struct json_object *ann;
 
+	if (json_object_object_get_ex(cfg->root, "annotations", &ann) &&
+	    !json_object_is_type(ann, json_type_null)) {
+		if (!json_object_is_type(ann, json_type_object))
+			die("%s: annotations is not an object", cfg->path);
+		json_object_object_foreach(ann, key, value) {
+			(void)value;
+			if (!strncmp(key, GM_OCI_PREFIX, strlen(GM_OCI_PREFIX)))
+				return true;
+		}
+	}
+	return env_wants_gpumem(cfg);
+}
+
+/*
+ * gpumemctl's hook, with or without --optional: a hook with this path and
+ * "oci-hook" as its second argument is ours, whatever follows.
+ */
 static bool is_our_hook(struct json_object *hook, const char *gpumemctl)
 {
 	struct json_object *path, *args, *arg;
-	size_t i;
 
 	if (!json_object_is_type(hook, json_type_object) ||
 	    !json_object_object_get_ex(hook, "path", &path) ||
@@ -471,15 +529,11 @@ static bool is_our_hook(struct json_object *hook, const char *gpumemctl)
 	    strcmp(json_object_get_string(path), gpumemctl) ||
 	    !json_object_object_get_ex(hook, "args", &args) ||
 	    !json_object_is_type(args, json_type_array) ||
-	    json_object_array_length(args) != N_HOOK_ARGS)
+	    json_object_array_length(args) < 2)
 		return false;
-	for (i = 0; i < N_HOOK_ARGS; i++) {
-		arg = json_object_array_get_idx(args, i);
-		if (!json_object_is_type(arg, json_type_string) ||
-		    strcmp(json_object_get_string(arg), hook_args[i]))
-			return false;
-	}
-	return true;
+	arg = json_object_array_get_idx(args, 1);
+	return json_object_is_type(arg, json_type_string) &&
+	       !strcmp(json_object_get_string(arg), "oci-hook");
 }
 
 /*
@@ -507,7 +561,7 @@ static struct json_object *member(const struct config *cfg,
 }
 
 /* Add the hook at createRuntime; false when it is already there. */
-static bool add_hook(struct config *cfg, const char *gpumemctl)
+static bool add_hook(struct config *cfg, const char *gpumemctl, bool optional)
 {
 	struct json_object *hooks, *stage, *hook, *args;
 	size_t i, n;
@@ -524,8 +578,10 @@ static bool add_hook(struct config *cfg, const char *gpumemctl)
 	if (!hook || !args)
 		die("out of memory");
 	json_object_object_add(hook, "path", json_object_new_string(gpumemctl));
-	for (i = 0; i < N_HOOK_ARGS; i++)
-		json_object_array_add(args, json_object_new_string(hook_args[i]));
+	json_object_array_add(args, json_object_new_string("gpumemctl"));
+	json_object_array_add(args, json_object_new_string("oci-hook"));
+	if (optional)
+		json_object_array_add(args, json_object_new_string("--optional"));
 	json_object_object_add(hook, "args", args);
 	json_object_array_add(stage, hook);
 	return true;
@@ -594,12 +650,15 @@ static void usage(void)
 "An OCI runtime for containerd, Docker and Kubernetes RuntimeClasses: it\n"
 "takes the arguments of runc, adds gpumemctl's OCI hook (createRuntime) to\n"
 "the bundle's config.json on 'create' and 'run' when the container has a\n"
-"gpumem.io/ annotation, then executes the real runtime with the same\n"
-"arguments.\n"
+"gpumem.io/ annotation or a GPUMEM_PURGE, GPUMEM_SWAP_BUDGET,\n"
+"GPUMEM_WRITEBACK or GPUMEM_VRAM_MAX variable in its environment, then\n"
+"executes the real runtime with the same arguments.\n"
 "\n"
 "The real runtime: GPUMEM_RUNTIME, else 'runtime =' in " CONF_PATH ",\n"
 "else runc from PATH.  The hook: GPUMEM_GPUMEMCTL, else 'gpumemctl =' in\n"
-"that file, else " GPUMEMCTL_PATH ".\n"
+"that file, else " GPUMEMCTL_PATH "; 'hook-optional = yes' there runs it\n"
+"with --optional (a kernel without gpumem then starts the container\n"
+"without its policy).\n"
 "\n"
 "Only 'gpumem-runtime --help' and 'gpumem-runtime --version' are answered\n"
 "here; everything else goes to the real runtime.  See gpumem-runtime(8).\n");
@@ -640,10 +699,10 @@ int main(int argc, char **argv)
 		load_config(&cfg, call.bundle ? call.bundle : ".");
 		if (wants_gpumem(&cfg)) {
 			if (!executable(conf.gpumemctl))
-				die("%s has gpumem.io/ annotations, but the "
+				die("%s asks for a gpumem policy, but the "
 				    "hook %s is not an executable file",
 				    cfg.path, conf.gpumemctl);
-			if (add_hook(&cfg, conf.gpumemctl))
+			if (add_hook(&cfg, conf.gpumemctl, conf.hook_optional))
 				save_config(&cfg);
 		}
 		json_object_put(cfg.root);

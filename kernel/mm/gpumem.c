@@ -450,6 +450,53 @@ bool gpumem_owned_by(struct obj_cgroup *objcg, struct mem_cgroup *memcg)
 EXPORT_SYMBOL_GPL(gpumem_owned_by);
 
 /**
+ * gpumem_charges_current() - Whether the current task is a buffer's owner
+ * @objcg: The owner of the buffer, NULL for none.
+ *
+ * Only the owner's own requests may fail on the owner's limit; someone else's
+ * access (an importer's, a kernel thread's) is charged past it.
+ *
+ * Return: true if @objcg is NULL or the current task's memory cgroup is
+ * @objcg's or a descendant of it.
+ */
+bool gpumem_charges_current(struct obj_cgroup *objcg)
+{
+	struct mem_cgroup *memcg;
+	bool ret;
+
+	if (!objcg)
+		return true;
+	memcg = get_mem_cgroup_from_current();
+	rcu_read_lock();
+	ret = mem_cgroup_is_descendant(memcg, obj_cgroup_memcg(objcg));
+	rcu_read_unlock();
+	mem_cgroup_put(memcg);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gpumem_charges_current);
+
+/**
+ * gpumem_get_owner_memcg() - The memory cgroup that pays for a buffer
+ * @objcg: The owner of the buffer, NULL for none: a buffer created in the
+ * root cgroup (or by the kernel).
+ *
+ * For set_active_memcg() around allocations made for the buffer (the
+ * shmem pages of its backup), so that they are never charged to whoever
+ * happens to run the code (a reclaimer in another cgroup).
+ *
+ * Return: A reference on @objcg's memory cgroup, or on the root cgroup;
+ * release it with mem_cgroup_put().
+ */
+struct mem_cgroup *gpumem_get_owner_memcg(struct obj_cgroup *objcg)
+{
+	if (objcg)
+		return get_mem_cgroup_from_objcg(objcg);
+	css_get(&root_mem_cgroup->css);
+	return root_mem_cgroup;
+}
+EXPORT_SYMBOL_GPL(gpumem_get_owner_memcg);
+
+/**
  * gpumem_vram_evicted() - Count a buffer moved out of VRAM by a VRAM limit
  * @objcg: The owner of the buffer, NULL for none.
  * @nr_pages: The pages of VRAM it gave back.

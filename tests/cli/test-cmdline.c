@@ -39,7 +39,7 @@ static void test_no_command(void)
 	CHECK_USAGE("unknown command 'bogus'", "bogus");
 	CHECK_USAGE("unknown command 'Show'", "Show");
 	CHECK_USAGE("unknown command 'showx'", "showx");
-	CHECK_USAGE("(expected show, set, reclaim, monitor, apply, oci-hook or help)",
+	CHECK_USAGE("(expected show, set, reclaim, monitor, apply, oci-hook, cdi or help)",
 		    "bogus");
 }
 
@@ -170,7 +170,7 @@ static void test_command_help(void)
 	CHECK_USAGE("cgroup 'help': not a cgroup", "show", "/a", "help");
 }
 
-/* --output-file (show) and --optional (apply) */
+/* --output-file (show) and --optional (apply, oci-hook) */
 static void test_command_options(void)
 {
 	struct gm_cmdline cl;
@@ -190,14 +190,20 @@ static void test_command_options(void)
 		    "--output-file");
 	CHECK_USAGE("option '--output-file': missing FILE", "show",
 		    "--output-file=");
-	CHECK_USAGE("set: option '--output-file' is only valid with show",
+	CHECK_USAGE("set: option '--output-file' is only valid with show and cdi",
 		    "set", "/a", "purge", "first", "--output-file", "x");
 
 	CHECK_INT(parse(&cl, ARGV("apply", "--optional", "foo.service")), 0);
 	CHECK(cl.optional);
 	CHECK_INT(cl.nargs, 1);
 	gm_cmdline_free(&cl);
-	CHECK_USAGE("show: option '--optional' is only valid with apply",
+	CHECK_INT(parse(&cl, ARGV("cdi", "--optional", "--output-file", "-")), 0);
+	CHECK_INT(cl.cmd, GM_CMD_CDI);
+	CHECK(cl.optional);
+	CHECK_STR(cl.output_file, "-");
+	CHECK_INT(cl.nargs, 0);
+	gm_cmdline_free(&cl);
+	CHECK_USAGE("show: option '--optional' is only valid with apply, oci-hook and cdi",
 		    "show", "--optional");
 	CHECK_USAGE("option '--optional' takes no value", "apply",
 		    "--optional=yes");
@@ -438,6 +444,10 @@ static void test_apply_oci_hook(void)
 	CHECK_INT(parse(&cl, ARGV("oci-hook")), 0);
 	CHECK_INT(cl.cmd, GM_CMD_OCI_HOOK);
 	CHECK_INT(cl.nargs, 0);
+	gm_cmdline_free(&cl);
+	CHECK_INT(parse(&cl, ARGV("oci-hook", "--optional")), 0);
+	CHECK_INT(cl.cmd, GM_CMD_OCI_HOOK);
+	CHECK(cl.optional);
 	gm_cmdline_free(&cl);
 	CHECK_USAGE("oci-hook: unexpected argument 'createRuntime'",
 		    "oci-hook", "createRuntime");

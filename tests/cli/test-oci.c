@@ -43,15 +43,25 @@ static const char *state(const char *extra)
 	return buf;
 }
 
-/* config.json with linux.cgroupsPath @path and @annotations (JSON). */
-static void config(const char *path, const char *annotations)
+/*
+ * config.json with linux.cgroupsPath @path, process.env @env (JSON, or
+ * NULL for none) and @annotations (JSON, or "" for none).
+ */
+static void config_with(const char *path, const char *env,
+			const char *annotations)
 {
 	char buf[8192];
 
 	snprintf(buf, sizeof(buf),
-		 "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"]},\"linux\":{\"cgroupsPath\":\"%s\"}%s%s}",
-		 path, *annotations ? ",\"annotations\":" : "", annotations);
+		 "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"]%s%s},\"linux\":{\"cgroupsPath\":\"%s\"}%s%s}",
+		 env ? ",\"env\":" : "", env ? env : "", path,
+		 *annotations ? ",\"annotations\":" : "", annotations);
 	put("bundle/config.json", buf);
+}
+
+static void config(const char *path, const char *annotations)
+{
+	config_with(path, NULL, annotations);
 }
 
 static int parse(struct gm_oci *o, const char *text, struct gm_err *err)
@@ -189,7 +199,94 @@ static void test_annotations_in_config(void)
 	gm_oci_free(&o);
 }
 
-/* No gpumem.io/ annotation: config.json is not even read. */
+/* config.json with cgroupsPath "/c", process.env @env and @annotations. */
+static void config_env(const char *env, const char *annotations)
+{
+	config_with("/c", env, annotations);
+}
+
+/* GPUMEM_ variables of process.env, for Docker 20.10 and its like. */
+static void test_environment(void)
+{
+	struct gm_oci o;
+	struct gm_err err;
+
+	config_env("[\"PATH=/bin\",\"GPUMEM_PURGE=never\",\"GPUMEM_SWAP_BUDGET=4M\","
+		   "\"GPUMEM_WRITEBACK=deferred\",\"GPUMEM_VRAM_MAX=max\","
+		   "\"GPUMEM_OTHER=left alone\",\"GPUMEM_PURGE=last\"]", "");
+	CHECK_INT(parse(&o, state(""), &err), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_INT(o.nerrors, 0);
+	/* the first entry, as getenv() reads it */
+	CHECK(o.policy.has_purge && o.policy.purge == GM_PURGE_NEVER);
+	CHECK(o.policy.has_swap_budget);
+	CHECK_U64(o.policy.swap_budget, 4ULL << 20);
+	CHECK(o.policy.has_writeback &&
+	      o.policy.writeback == GM_WRITEBACK_DEFERRED);
+	CHECK(o.policy.has_vram_max);
+	CHECK_U64(o.policy.vram_max, GM_SIZE_MAX);
+	CHECK_STR(o.cgroup, "/c");
+	gm_oci_free(&o);
+	/* the state's annotations do not hide the config's environment */
+	CHECK_INT(parse(&o, state("\"annotations\":{}"), &err), 0);
+	CHECK(o.policy.has_purge && o.policy.purge == GM_PURGE_NEVER);
+	gm_oci_free(&o);
+	/* a name that merely starts like one, and no env at all: nothing */
+	config_env("[\"GPUMEM_PURGEX=never\",\"XGPUMEM_PURGE=never\",\"GPUMEM_PURGE\"]", "");
+	CHECK_INT(parse(&o, state(""), &err), 0);
+	CHECK(gm_policy_args_empty(&o.policy));
+	CHECK_STR(o.cgroup, "");
+	gm_oci_free(&o);
+	config_env("null", "");
+	CHECK_INT(parse(&o, state(""), &err), 0);
+	CHECK(gm_policy_args_empty(&o.policy));
+	gm_oci_free(&o);
+}
+
+/* Per key, an annotation wins over the variable. */
+static void test_environment_precedence(void)
+{
+	struct gm_oci o;
+	struct gm_err err;
+
+	config_env("[\"GPUMEM_PURGE=first\",\"GPUMEM_SWAP_BUDGET=4M\"]",
+		   "{\"gpumem.io/purge\":\"never\"}");
+	CHECK_INT(parse(&o, state(""), &err), 0);
+	CHECK_INT(o.nerrors, 0);
+	CHECK(o.policy.has_purge && o.policy.purge == GM_PURGE_NEVER);
+	CHECK(o.policy.has_swap_budget);
+	CHECK_U64(o.policy.swap_budget, 4ULL << 20);
+	CHECK(!o.policy.has_writeback && !o.policy.has_vram_max);
+	gm_oci_free(&o);
+	/* a variable an annotation overrides is not even judged */
+	config_env("[\"GPUMEM_PURGE=sometimes\"]", "{\"gpumem.io/purge\":\"last\"}");
+	CHECK_INT(parse(&o, state(""), &err), 0);
+	CHECK_INT(o.nerrors, 0);
+	CHECK(o.policy.has_purge && o.policy.purge == GM_PURGE_LAST);
+	gm_oci_free(&o);
+}
+
+/* A bad value in a variable is an error, as in an annotation. */
+static void test_environment_errors(void)
+{
+	struct gm_oci o;
+	struct gm_err err;
+
+	config_env("[\"GPUMEM_PURGE=sometimes\",\"GPUMEM_SWAP_BUDGET=lots\"]", "");
+	CHECK_INT(parse(&o, state(""), &err), 0);
+	CHECK_INT(o.nerrors, 2);
+	if (o.nerrors == 2) {
+		CHECK_STR(o.errors[0], "oci-hook: container abc: environment variable GPUMEM_PURGE: invalid value 'sometimes' (expected first, last or never)");
+		CHECK_HAS(o.errors[1], "oci-hook: container abc: environment variable GPUMEM_SWAP_BUDGET: invalid SIZE 'lots'");
+	}
+	gm_oci_free(&o);
+	config_env("{\"GPUMEM_PURGE\":\"never\"}", "");
+	CHECK_INT(parse(&o, state(""), &err), -EINVAL);
+	CHECK_HAS(err.msg, "process.env is not an array");
+	gm_oci_free(&o);
+}
+
+/* No gpumem.io/ annotation and no config.json: nothing asked, nothing done. */
 static void test_no_annotations(void)
 {
 	static const char *const states[] = {
@@ -598,6 +695,9 @@ static const struct check_case cases[] = {
 	CASE(test_resolve),
 	CASE(test_print),
 	CASE(test_read),
+	CASE(test_environment),
+	CASE(test_environment_precedence),
+	CASE(test_environment_errors),
 };
 
 int main(void)

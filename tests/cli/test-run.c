@@ -437,6 +437,12 @@ static void test_oci_hook(void)
 	run_hook(&r, root, "-j", state);
 	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
 	CHECK_STR(r.err, NO_FAMILY);
+	/* --optional (the hook file's or runtime.conf's opt-out): a warning */
+	run_hook(&r, root, "--optional", state);
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.out, "");
+	CHECK_HAS(r.err, "gpumemctl: warning: oci-hook: container abc: the 'gpumem' generic netlink family is not available");
+	CHECK_HAS(r.err, "its policy is not applied\n");
 	/* "created" (some runtimes) is no warning; "running" is one */
 	snprintf(state, sizeof(state),
 		 "{\"ociVersion\":\"1.0.2\",\"id\":\"abc\",\"status\":\"created\",\"bundle\":\"%s\"}",
@@ -454,6 +460,16 @@ static void test_oci_hook(void)
 	snprintf(state, sizeof(state),
 		 "{\"ociVersion\":\"1.0.2\",\"id\":\"abc\",\"status\":\"creating\",\"bundle\":\"%s\"}",
 		 bundle);
+	/* the policy from process.env alone also needs the family */
+	f = fopen(path, "w");
+	if (f) {
+		fputs("{\"ociVersion\":\"1.0.2\",\"process\":{\"env\":[\"GPUMEM_PURGE=never\"]},"
+		      "\"linux\":{\"cgroupsPath\":\"system.slice:gpumem:foo\"}}\n", f);
+		fclose(f);
+	}
+	run_hook(&r, root, NULL, state);
+	CHECK_INT(r.status, GM_EXIT_NO_GPUMEM);
+	CHECK_STR(r.err, NO_FAMILY);
 	/* the scope is gone */
 	snprintf(path, sizeof(path), "%s/system.slice/gpumem-foo.scope", root);
 	rmdir(path);

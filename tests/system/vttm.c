@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -308,6 +309,35 @@ void vttm_verify(int fd, const struct vttm_bo *bo, const char *what)
 	if (ret)
 		st_fail("%s: read buffer object %u (%" PRIu64 " bytes): %s", what,
 			bo->handle, bo->size, strerror(ret));
+}
+
+void *vttm_map(int fd, const struct vttm_bo *bo, int prot)
+{
+	struct drm_vttm_bo_mmap_offset arg = { .handle = bo->handle };
+	int ret = vttm_ioctl(fd, DRM_IOCTL_VTTM_BO_MMAP_OFFSET, &arg);
+	void *p;
+
+	if (ret)
+		st_fail("mmap offset of buffer object %u: %s", bo->handle,
+			strerror(ret));
+	p = mmap(NULL, bo->size, prot, MAP_SHARED, fd, arg.offset);
+	if (p == MAP_FAILED)
+		st_fail("mmap buffer object %u: %s", bo->handle, strerror(errno));
+	return p;
+}
+
+void vttm_verify_mapped(const struct vttm_bo *bo, const void *map,
+			const char *what)
+{
+	const uint64_t *words = map;
+	uint64_t off;
+
+	for (off = 0; off < bo->size; off += 8)
+		if (words[off / 8] != vttm_word(bo->seed, off))
+			st_fail("%s: buffer object %u (%" PRIu64 " bytes) at offset %"
+				PRIu64 ": read %#" PRIx64 ", want %#" PRIx64,
+				what, bo->handle, bo->size, off, words[off / 8],
+				vttm_word(bo->seed, off));
 }
 
 int vttm_madvise_raw(int fd, uint32_t handle, uint32_t madv, uint32_t *retained)

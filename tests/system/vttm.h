@@ -69,6 +69,12 @@ void vttm_fill(int fd, struct vttm_bo *bo);
 int vttm_try_verify(int fd, const struct vttm_bo *bo, const char *what);
 void vttm_verify(int fd, const struct vttm_bo *bo, const char *what);
 
+/* Map buffer object BO of FD with PROT (PROT_READ, ...). */
+void *vttm_map(int fd, const struct vttm_bo *bo, int prot);
+/* vttm_verify() through MAP, a mapping of BO: a refused fault is SIGBUS. */
+void vttm_verify_mapped(const struct vttm_bo *bo, const void *map,
+			const char *what);
+
 int vttm_madvise_raw(int fd, uint32_t handle, uint32_t madv, uint32_t *retained);
 /* Mark the buffer object; return "retained". */
 uint32_t vttm_madvise(int fd, const struct vttm_bo *bo, uint32_t madv);

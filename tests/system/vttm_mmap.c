@@ -29,15 +29,7 @@ static uint32_t word(size_t i)
 
 static uint32_t *map_bo(int fd, const struct vttm_bo *bo)
 {
-	struct drm_vttm_bo_mmap_offset arg = { .handle = bo->handle };
-	void *p;
-
-	if (ioctl(fd, DRM_IOCTL_VTTM_BO_MMAP_OFFSET, &arg))
-		st_fail("mmap offset: %s", strerror(errno));
-	p = mmap(NULL, bo->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, arg.offset);
-	if (p == MAP_FAILED)
-		st_fail("mmap: %s", strerror(errno));
-	return p;
+	return vttm_map(fd, bo, PROT_READ | PROT_WRITE);
 }
 
 static sigjmp_buf fault_jmp;

@@ -399,7 +399,7 @@ static void test_verify_catches(void)
 
 /*
  * The shipped units (gpumemctl.service, gpumem-textfile.service and its
- * timer), as installed but for their command's path.
+ * timer, gpumem-cdi.service), as installed but for their command's path.
  */
 static void test_shipped_service(void)
 {

@@ -84,6 +84,8 @@ int gpumem_vram_charge(struct obj_cgroup *objcg, unsigned long nr_pages,
 		       struct mem_cgroup **limit);
 void gpumem_vram_uncharge(struct obj_cgroup *objcg, unsigned long nr_pages);
 bool gpumem_owned_by(struct obj_cgroup *objcg, struct mem_cgroup *memcg);
+bool gpumem_charges_current(struct obj_cgroup *objcg);
+struct mem_cgroup *gpumem_get_owner_memcg(struct obj_cgroup *objcg);
 void gpumem_vram_evicted(struct obj_cgroup *objcg, unsigned long nr_pages,
 			 struct mem_cgroup *limit);
 void gpumem_register_reclaimer(struct gpumem_reclaimer *reclaimer);
@@ -149,6 +151,16 @@ static inline bool gpumem_owned_by(struct obj_cgroup *objcg,
 				   struct mem_cgroup *memcg)
 {
 	return false;
+}
+
+static inline bool gpumem_charges_current(struct obj_cgroup *objcg)
+{
+	return true;
+}
+
+static inline struct mem_cgroup *gpumem_get_owner_memcg(struct obj_cgroup *objcg)
+{
+	return NULL;
 }
 
 static inline void gpumem_vram_evicted(struct obj_cgroup *objcg,

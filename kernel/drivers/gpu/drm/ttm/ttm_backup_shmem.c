@@ -11,6 +11,7 @@
 #include <linux/pagemap.h>
 #include <linux/pagevec.h>
 #include <linux/shmem_fs.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/writeback.h>
@@ -20,9 +21,13 @@
 /*
  * Folios written out at once are freed when their writeback is done: @written
  * collects them; when it is full they become @inflight, and the folios
- * @inflight held before are freed then, so that the wait for a batch's
- * writes overlaps with the copies of the next. @released counts the pages
- * freed that way since the last flush.
+ * @inflight held before are freed then, their writes done a batch of copies
+ * later. If they are not, and the backup may not wait for them (kswapd), or
+ * not any longer (&ttm_backup.wait_until), the storage is behind and the
+ * backup stops there (see ttm_backup_shmem_backup_page()). A flush leaves
+ * what is still being written to LRU reclaim, which meets it first (see
+ * release_written_folios()). @released counts the pages freed since the
+ * last flush.
  */
 struct ttm_backup_shmem {
 	struct ttm_backup backup;
@@ -44,6 +49,7 @@ struct ttm_backup_shmem {
  * are taken back in order, and reads started together go out together.
  */
 #define TTM_BACKUP_SHMEM_READAHEAD 512
+
 
 static struct ttm_backup_shmem *to_backup_shmem(struct ttm_backup *backup)
 {
@@ -101,15 +107,17 @@ static void ttm_backup_shmem_readahead(struct ttm_backup_shmem *sbackup,
 		start = sbackup->readahead_end;
 	else
 		return;
+	/* Reading ahead may fail: the copy reads what is missing. */
 	if (start < end)
 		shmem_swapin_async(mapping, start, end - 1,
-				   mapping_gfp_mask(mapping));
+				   mapping_gfp_mask(mapping) | __GFP_NORETRY |
+				   __GFP_NOWARN);
 	sbackup->readahead_end = end;
 }
 
 static int ttm_backup_shmem_copy_page(struct ttm_backup *backup,
 				      struct page *dst, unsigned long handle,
-				      bool intr)
+				      bool intr, gfp_t gfp)
 {
 	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
 	struct address_space *mapping = sbackup->filp->f_mapping;
@@ -118,7 +126,7 @@ static int ttm_backup_shmem_copy_page(struct ttm_backup *backup,
 
 	ttm_backup_shmem_readahead(sbackup, idx);
 	/* shmem waits for swap-in uninterruptibly; @intr cannot help here. */
-	from = shmem_read_folio_gfp(mapping, idx, mapping_gfp_mask(mapping));
+	from = shmem_read_folio_gfp(mapping, idx, mapping_gfp_mask(mapping) | gfp);
 	if (IS_ERR(from))
 		return PTR_ERR(from);
 
@@ -158,6 +166,27 @@ static bool ttm_backup_shmem_writeback(struct folio *folio, pgoff_t idx)
 	return !ret;
 }
 
+/*
+ * Free the folios written out whose writes are done: those of @inflight, and
+ * of @written too if @all. While the backup may wait, wait for @inflight's.
+ */
+static unsigned long ttm_backup_shmem_release(struct ttm_backup_shmem *sbackup,
+					      bool all)
+{
+	unsigned long released = release_written_folios(&sbackup->inflight);
+
+	while (folio_batch_count(&sbackup->inflight) &&
+	       ttm_backup_may_wait(&sbackup->backup)) {
+		io_schedule_timeout(1);
+		released += release_written_folios(&sbackup->inflight);
+	}
+	if (all) {
+		swap(sbackup->written, sbackup->inflight);
+		released += ttm_backup_shmem_release(sbackup, false);
+	}
+	return released;
+}
+
 static s64 ttm_backup_shmem_backup_page(struct ttm_backup *backup,
 					struct page *page, bool writeback,
 					pgoff_t idx, gfp_t gfp)
@@ -165,6 +194,19 @@ static s64 ttm_backup_shmem_backup_page(struct ttm_backup *backup,
 	struct ttm_backup_shmem *sbackup = to_backup_shmem(backup);
 	struct address_space *mapping = sbackup->filp->f_mapping;
 	struct folio *to;
+
+	/*
+	 * Two batches in flight at most: when the older one is still being
+	 * written and the backup may not wait (longer), the storage is
+	 * behind: the backup stops here, and what it copied so far stays in
+	 * memory until its writes are done, for LRU reclaim to free.
+	 */
+	if (writeback && !folio_batch_space(&sbackup->written)) {
+		sbackup->released += ttm_backup_shmem_release(sbackup, false);
+		if (folio_batch_count(&sbackup->inflight))
+			return -EAGAIN;
+		swap(sbackup->written, sbackup->inflight);
+	}
 
 	/* The page's previous copy, dropped, must not be taken for this one. */
 	if (idx >= sbackup->drop_start && idx < sbackup->drop_end)
@@ -185,9 +227,9 @@ static s64 ttm_backup_shmem_backup_page(struct ttm_backup *backup,
 		folio_put(to);
 	} else if (!ttm_backup_shmem_writeback(to, idx)) {
 		folio_put(to);
-	} else if (!folio_batch_add(&sbackup->written, to)) {
-		sbackup->released += release_written_folios(&sbackup->inflight);
-		swap(sbackup->written, sbackup->inflight);
+	} else {
+		/* There is room: made above. */
+		folio_batch_add(&sbackup->written, to);
 	}
 
 	return idx + 1;
@@ -201,8 +243,10 @@ static unsigned long ttm_backup_shmem_flush(struct ttm_backup *backup)
 	ttm_backup_shmem_truncate(sbackup);
 	/* What is read ahead next starts afresh. */
 	sbackup->readahead_end = 0;
-	released += release_written_folios(&sbackup->inflight);
-	released += release_written_folios(&sbackup->written);
+	released += ttm_backup_shmem_release(sbackup, true);
+	/* Still being written: LRU reclaim frees them when their writes end. */
+	folios_put(&sbackup->inflight);
+	folios_put(&sbackup->written);
 	sbackup->released = 0;
 	return released;
 }

@@ -343,6 +343,7 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 					    struct ttm_bo_shrink_walk *walk,
 					    unsigned long target,
 					    unsigned long *swap_pages,
+					    bool *storage_behind,
 					    struct ttm_shrinker_stats *stats)
 {
 	struct list_lru *lru = &ts->lru[step->list];
@@ -374,20 +375,33 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 				alive = ttm_shrinker_bo_get(ts, bo);
 				stats->scanned += pages;
 				walk->allow_move = alive;
+				/* A large tt is backed up a part per call. */
+				walk->max_pages = target - freed;
 				walk->purge_only = step->purge ||
-					pages > *swap_pages;
+					min_t(unsigned long, pages,
+					      walk->max_pages) > *swap_pages;
 				backed_up = walk->backed_up;
 				ret = ttm_bo_shrink(walk, bo);
 				if (ret > 0)
 					freed += ret;
 				backed_up = walk->backed_up - backed_up;
 				*swap_pages -= min(backed_up, *swap_pages);
+				/*
+				 * A backup that stopped short with pages left:
+				 * the storage has not written what it was given.
+				 * Back nothing more up in this call.
+				 */
+				*storage_behind = ret == -EAGAIN ||
+					(backed_up && backed_up < walk->max_pages &&
+					 ttm_tt_resident_pages(pick.tt));
 			}
 			dma_resv_unlock(bo->base.resv);
 			if (alive && ts->bo_put)
 				ts->bo_put(bo);
 		}
 		ttm_bo_put(bo);
+		if (*storage_behind)
+			break;
 
 		if (fatal_signal_pending(current))
 			break;
@@ -415,7 +429,13 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
  * (budget spent, no swap). With "never", backs up both and purges nothing.
  * A backup is made only where the cgroup's swap (memory.swap.max, the
  * swap that is free) can take it and within its swap budgets, and is
- * written out at once if the writeback policy is "immediate". Bos that are
+ * written out at once if the writeback policy is "immediate". A bo is
+ * backed up by at most the pages still to free, the rest left resident
+ * for the next call, so that the work of a call is bounded by @nr_pages.
+ * kswapd never waits for the writes it started, other callers a bounded
+ * time (%TTM_BACKUP_WAIT_MS per bo); when the storage is behind with what
+ * it was given, the call backs up nothing more (it may still purge).
+ * Bos that are
  * busy, pinned, locked by someone else or vetoed by &ttm_shrinker.allow
  * are skipped; so are bos outside system memory when the device is asleep
  * (&ttm_shrinker.device_get). The pages of ghost objects, deleted bos and
@@ -442,23 +462,29 @@ unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 	const struct ttm_shrinker_step *step;
 	struct gpumem_policy policy;
 	unsigned long freed = 0;
+	bool storage_behind = false;
 	bool awake;
 
 	gpumem_policy_of(memcg, &policy);
 	walk.writeback = policy.writeback == GPUMEM_WRITEBACK_IMMEDIATE &&
 			 (gfp & __GFP_IO);
+	/*
+	 * kswapd never waits for the writes it starts; others wait a bounded
+	 * time (TTM_BACKUP_WAIT_MS per bo) for the storage to keep up.
+	 */
+	walk.wait = !current_is_kswapd();
 	awake = !ts->device_get || ts->device_get(ts);
 	walk.system_only = !awake;
 
 	plan = &ttm_shrinker_plans[policy.purge];
 	for (step = plan->steps; step < plan->steps + plan->nr_steps &&
 	     freed < nr_pages && !fatal_signal_pending(current); ++step) {
-		if (!step->purge && !swap_pages)
+		if (!step->purge && (!swap_pages || storage_behind))
 			continue;
 		walk.keep_purgeable = !step->purge;
 		freed += ttm_shrinker_scan_list(ts, step, memcg, &walk,
 						nr_pages - freed, &swap_pages,
-						stats);
+						&storage_behind, stats);
 		if (step->alone && freed &&
 		    ttm_shrinker_count_pages(ts, step->list, memcg))
 			break;
@@ -595,7 +621,13 @@ int ttm_shrinker_init(struct ttm_shrinker *ts, struct ttm_device *bdev,
 	int i, ret;
 
 	ts->bdev = bdev;
-	ts->shrinker = shrinker_alloc(SHRINKER_MEMCG_AWARE, "drm-ttm:%s", name);
+	/*
+	 * Not slab: called for memcg reclaim even when kernel memory is not
+	 * accounted (cgroup.memory=nokmem), since the pages it frees are
+	 * charged to memory cgroups whatever kmem accounting does.
+	 */
+	ts->shrinker = shrinker_alloc(SHRINKER_MEMCG_AWARE | SHRINKER_NONSLAB,
+				      "drm-ttm:%s", name);
 	if (!ts->shrinker)
 		return -ENOMEM;
 

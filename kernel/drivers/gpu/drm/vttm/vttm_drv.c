@@ -7,6 +7,7 @@
  * be tested in a VM, as vgem does for GEM.
  */
 
+#include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
 #include <linux/highmem.h>
 #include <linux/memcontrol.h>
@@ -571,11 +572,43 @@ static const struct drm_ioctl_desc vttm_ioctls[] = {
 
 DEFINE_DRM_GEM_FOPS(vttm_fops);
 
+/*
+ * Writing to debugfs dri/N/vttm_evict_all moves every bo out of VRAM, as a
+ * driver does before suspend, so that tests can see that no cgroup's limit
+ * makes it fail.
+ */
+static ssize_t vttm_evict_all_write(struct file *file, const char __user *buf,
+				    size_t len, loff_t *ppos)
+{
+	struct vttm_device *vdev = file_inode(file)->i_private;
+	int ret;
+
+	ret = ttm_resource_manager_evict_all(&vdev->ttm,
+					     ttm_manager_type(&vdev->ttm,
+							      TTM_PL_VRAM));
+	return ret ?: len;
+}
+
+static const struct file_operations vttm_evict_all_fops = {
+	.owner = THIS_MODULE,
+	.write = vttm_evict_all_write,
+};
+
+static void vttm_debugfs_init(struct drm_minor *minor)
+{
+	struct vttm_device *vdev = container_of(minor->dev, struct vttm_device,
+						drm);
+
+	debugfs_create_file("vttm_evict_all", 0200, minor->debugfs_root, vdev,
+			    &vttm_evict_all_fops);
+}
+
 static const struct drm_driver vttm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER,
 	.ioctls = vttm_ioctls,
 	.num_ioctls = ARRAY_SIZE(vttm_ioctls),
 	.fops = &vttm_fops,
+	.debugfs_init = vttm_debugfs_init,
 	.name = DRIVER_NAME,
 	.desc = DRIVER_DESC,
 	.major = DRIVER_MAJOR,

@@ -193,6 +193,9 @@ static void backup_case_desc(const struct backup_case *t, char *desc)
 
 KUNIT_ARRAY_PARAM(backup, backup_cases, backup_case_desc);
 
+/* A backup that leaves its copies in memory, as reclaim writes them. */
+static const struct ttm_backup_flags keep_in_memory = {};
+
 /* Back up, restore, compare every page; twice, to cover a reused tt. */
 static void ttm_backup_restore_identical(struct kunit *test)
 {
@@ -213,7 +216,10 @@ static void ttm_backup_restore_identical(struct kunit *test)
 	for (round = 0; round < 2; ++round) {
 		fill_tt(tt, round);
 
-		freed = ttm_pool_backup(&priv->pool, tt, params->writeback, NULL);
+		freed = ttm_pool_backup(&priv->pool, tt,
+					&(struct ttm_backup_flags){
+						.writeback = params->writeback,
+					}, NULL);
 		KUNIT_ASSERT_EQ(test, freed, (long)tt->num_pages);
 		KUNIT_EXPECT_TRUE(test, ttm_tt_is_backed_up(tt));
 		KUNIT_EXPECT_EQ(test, count_handles(tt), tt->num_pages);
@@ -278,7 +284,7 @@ static s64 counting_backup_page(struct ttm_backup *backup, struct page *page,
 }
 
 static int counting_copy_page(struct ttm_backup *backup, struct page *dst,
-			      unsigned long handle, bool intr)
+			      unsigned long handle, bool intr, gfp_t gfp)
 {
 	copy_highpage(dst, to_counting(backup)->copies[handle - 1]);
 	return 0;
@@ -321,7 +327,7 @@ static void ttm_backup_page_by_page(struct kunit *test)
 	cb->backup.ops = &counting_backup_ops;
 	tt->backup = &cb->backup;
 
-	freed = ttm_pool_backup(&priv->pool, tt, false, NULL);
+	freed = ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL);
 	counting_check_prev_freed(cb);
 	KUNIT_ASSERT_EQ(test, freed, 1024);
 	KUNIT_EXPECT_EQ_MSG(test, cb->max_extra, 1,
@@ -387,7 +393,7 @@ static void ttm_backup_fault_backup(struct kunit *test)
 	attach_shmem_backup(test, tt);
 
 	fail_nth(&ttm_backup_page_fault, params->nth);
-	freed = ttm_pool_backup(&priv->pool, tt, false, NULL);
+	freed = ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL);
 	fail_never(&ttm_backup_page_fault);
 
 	KUNIT_EXPECT_EQ(test, freed, want ? want : -ENOMEM);
@@ -396,7 +402,7 @@ static void ttm_backup_fault_backup(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tt->backed_up_pages, (u32)want);
 
 	/* The next backup goes on with the pages left. */
-	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, false, NULL), 33 - want);
+	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL), 33 - want);
 	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)33);
 
 	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
@@ -407,6 +413,38 @@ static void ttm_backup_fault_backup(struct kunit *test)
 #else
 	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
 #endif
+}
+
+/*
+ * A backup bounded to a number of pages backs up that many, leaves the rest
+ * resident, and the next goes on from there (the work of one shrinker call
+ * stays bounded whatever the size of the bo).
+ */
+static void ttm_backup_bounded(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_backup_flags flags = { .nr_pages = 100 };
+	struct ttm_tt *tt;
+
+	tt = backup_test_tt(test, 512, true);
+	fill_tt(tt, 7);
+	attach_shmem_backup(test, tt);
+
+	KUNIT_EXPECT_EQ_MSG(test, ttm_pool_backup(&priv->pool, tt, &flags, NULL), 100,
+			    "pages backed up with nr_pages 100");
+	KUNIT_EXPECT_EQ(test, tt->backed_up_pages, 100);
+	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)100);
+	KUNIT_EXPECT_EQ(test, ttm_tt_resident_pages(tt), 412);
+	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, &flags, NULL), 100);
+	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)200);
+	KUNIT_EXPECT_EQ_MSG(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL),
+			    312, "the rest, unbounded");
+	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)512);
+
+	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(tt));
+	expect_content(test, tt, 7);
+	backup_test_tt_free(test, tt);
 }
 
 /* The restore of the Nth page fails: a later populate completes it. */
@@ -421,7 +459,7 @@ static void ttm_backup_fault_restore(struct kunit *test)
 	tt = backup_test_tt(test, 33, true);
 	fill_tt(tt, 5);
 	attach_shmem_backup(test, tt);
-	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, false, NULL), 33);
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL), 33);
 
 	fail_nth(&ttm_restore_page_fault, params->nth);
 	err = ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx);
@@ -471,13 +509,13 @@ static void ttm_backup_restore_chunks(struct kunit *test)
 	fill_tt(tt, 21);
 	attach_shmem_backup(test, tt);
 
-	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, false, NULL), 2 * chunk);
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL), 2 * chunk);
 	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
 	KUNIT_EXPECT_EQ(test, pages_in_max_order(tt), 2 * chunk);
 	expect_content(test, tt, 21);
 
 #ifdef CONFIG_FAULT_INJECTION
-	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, false, NULL), 2 * chunk);
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL), 2 * chunk);
 	fail_nth(&ttm_restore_page_fault, chunk + 89);
 	KUNIT_EXPECT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), -ENOMEM);
 	fail_never(&ttm_restore_page_fault);
@@ -485,7 +523,7 @@ static void ttm_backup_restore_chunks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tt->backed_up_pages, chunk - 88);
 	KUNIT_EXPECT_EQ(test, pages_in_max_order(tt), chunk);
 
-	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, false, NULL), chunk + 88);
+	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL), chunk + 88);
 	KUNIT_EXPECT_EQ(test, count_handles(tt), 2 * chunk);
 	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
 	KUNIT_EXPECT_EQ(test, pages_in_max_order(tt), 2 * chunk);
@@ -511,7 +549,7 @@ static void ttm_backup_restore_interruptible(struct kunit *test)
 	tt = backup_test_tt(test, 2 * chunk, false);
 	fill_tt(tt, 22);
 	attach_shmem_backup(test, tt);
-	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, false, NULL), 2 * chunk);
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL), 2 * chunk);
 
 	allow_signal(SIGUSR1);
 	send_sig(SIGUSR1, current, 1);
@@ -1243,11 +1281,12 @@ static s64 recording_backup_page(struct ttm_backup *backup, struct page *page,
 }
 
 static int recording_copy_page(struct ttm_backup *backup, struct page *dst,
-			       unsigned long handle, bool intr)
+			       unsigned long handle, bool intr, gfp_t gfp)
 {
 	struct recording_backup *rb = to_recording(backup);
 
-	return rb->shmem->ops->copy_backed_up_page(rb->shmem, dst, handle, intr);
+	return rb->shmem->ops->copy_backed_up_page(rb->shmem, dst, handle, intr,
+						   gfp);
 }
 
 static void recording_drop(struct ttm_backup *backup, unsigned long handle)
@@ -1507,6 +1546,7 @@ static struct kunit_case ttm_backup_test_cases[] = {
 	KUNIT_CASE(ttm_backup_page_by_page),
 	KUNIT_CASE_PARAM(ttm_backup_fault_backup, fault_gen_params),
 	KUNIT_CASE_PARAM(ttm_backup_fault_restore, fault_gen_params),
+	KUNIT_CASE(ttm_backup_bounded),
 	KUNIT_CASE(ttm_backup_restore_chunks),
 	KUNIT_CASE(ttm_backup_restore_interruptible),
 	KUNIT_CASE(ttm_backup_fault_alloc),
