@@ -50,7 +50,6 @@ struct ttm_backup_shmem {
  */
 #define TTM_BACKUP_SHMEM_READAHEAD 512
 
-
 static struct ttm_backup_shmem *to_backup_shmem(struct ttm_backup *backup)
 {
 	return container_of(backup, struct ttm_backup_shmem, backup);
