@@ -549,38 +549,60 @@ void gpumem_unregister_reclaimer(struct gpumem_reclaimer *reclaimer)
 EXPORT_SYMBOL_GPL(gpumem_unregister_reclaimer);
 
 /*
+ * What counts towards a reclaim's target in @stats: the pages that left
+ * memory, and with writeback deferred the copies left for LRU reclaim to
+ * write (the policy says not to write them now).
+ */
+static unsigned long gpumem_reclaim_done(const struct gpumem_reclaim_stats *stats,
+					 bool deferred)
+{
+	return stats->freed + (deferred ? stats->backed_up : 0);
+}
+
+/*
  * Ask every reclaimer for up to @nr_pages pages of @memcg's own buffers, in
- * batches; returns the pages freed. Stops on a fatal signal.
+ * batches, until that many left memory (see gpumem_reclaim_done()) or
+ * nothing more can be taken; returns the pages done. Stops on a fatal
+ * signal.
  */
 static unsigned long gpumem_reclaim_memcg(struct mem_cgroup *memcg,
 					  unsigned long nr_pages,
 					  struct gpumem_reclaim_stats *stats)
 {
+	struct gpumem_reclaim_stats start = *stats;
 	struct gpumem_reclaimer *reclaimer;
-	unsigned long freed = 0, got;
+	unsigned long done = 0, got;
+	struct gpumem_policy policy;
+	bool deferred;
 	int idx;
 
+	gpumem_policy_of(memcg, &policy);
+	deferred = policy.writeback == GPUMEM_WRITEBACK_DEFERRED;
 	do {
 		got = 0;
 		idx = srcu_read_lock(&gpumem_reclaimers_srcu);
 		list_for_each_entry_srcu(reclaimer, &gpumem_reclaimers, link,
 					 srcu_read_lock_held(&gpumem_reclaimers_srcu)) {
-			if (freed + got >= nr_pages)
+			done = gpumem_reclaim_done(stats, deferred) -
+			       gpumem_reclaim_done(&start, deferred);
+			if (done >= nr_pages)
 				break;
 			got += reclaimer->reclaim(reclaimer, memcg,
-				min(nr_pages - freed - got,
-				    GPUMEM_RECLAIM_BATCH), stats);
+				min(nr_pages - done, GPUMEM_RECLAIM_BATCH),
+				stats);
 		}
 		srcu_read_unlock(&gpumem_reclaimers_srcu, idx);
-		freed += got;
+		done = gpumem_reclaim_done(stats, deferred) -
+		       gpumem_reclaim_done(&start, deferred);
 		cond_resched();
-	} while (got && freed < nr_pages && !fatal_signal_pending(current));
-	return freed;
+	} while (got && done < nr_pages && !fatal_signal_pending(current));
+	return done;
 }
 
 /*
  * Free up to @nr_pages pages of buffer memory of @root's subtree. Each
- * cgroup's own buffers go as its policy says; returns the pages freed. No
+ * cgroup's own buffers go as its policy says; returns the pages done (see
+ * gpumem_reclaim_done()), @stats says what left memory. No
  * lock is held from one batch to the next, and a fatal signal ends it with
  * what was freed so far.
  */
@@ -1141,7 +1163,7 @@ int gpumem_nl_reclaim_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct gpumem_reclaim_stats stats = {};
 	struct mem_cgroup *memcg;
-	unsigned long nr_pages, freed;
+	unsigned long nr_pages;
 	struct sk_buff *rsp;
 	void *hdr;
 	u64 bytes;
@@ -1167,13 +1189,14 @@ int gpumem_nl_reclaim_doit(struct sk_buff *skb, struct genl_info *info)
 	rsp = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!rsp)
 		goto out;
-	freed = gpumem_reclaim(memcg, nr_pages, &stats);
+	gpumem_reclaim(memcg, nr_pages, &stats);
 
 	ret = -EMSGSIZE;
 	hdr = genlmsg_iput(rsp, info);
 	if (!hdr ||
 	    nla_put_uint(rsp, GPUMEM_A_RECLAIM_ID, gpumem_memcg_id(memcg)) ||
-	    nla_put_uint(rsp, GPUMEM_A_RECLAIM_FREED, gpumem_bytes(freed)) ||
+	    nla_put_uint(rsp, GPUMEM_A_RECLAIM_FREED,
+			 gpumem_bytes(stats.freed)) ||
 	    nla_put_uint(rsp, GPUMEM_A_RECLAIM_PURGED,
 			 gpumem_bytes(stats.purged)) ||
 	    nla_put_uint(rsp, GPUMEM_A_RECLAIM_BACKED_UP,

@@ -88,11 +88,12 @@ void gm_expect_eq(const char *what, uint64_t got, uint64_t want)
 			want / KiB);
 }
 
-void gm_reclaim(const char *cg, uint64_t size, uint64_t want_purged,
-		uint64_t want_backed_up)
+uint64_t gm_reclaim(const char *cg, uint64_t size, uint64_t want_purged,
+		    uint64_t want_backed_up)
 {
 	uint64_t before = cg_read_key(cg, "memory.stat", "gpu");
-	uint64_t freed, purged, backed_up;
+	uint64_t swap_before = cg_read_u64(cg, "memory.swap.current");
+	uint64_t freed, purged, backed_up, swapped;
 
 	if (gm_run("-j reclaim /%s %" PRIu64, cg, size))
 		st_fail("gpumemctl reclaim /%s: %s", cg, gm_out);
@@ -105,11 +106,25 @@ void gm_reclaim(const char *cg, uint64_t size, uint64_t want_purged,
 		st_fail("reclaim /%s printed: %s", cg, gm_out);
 	gm_expect_eq("reclaim's purged", purged, want_purged);
 	gm_expect_eq("reclaim's backed up", backed_up, want_backed_up);
-	gm_expect_eq("reclaim's freed", freed, purged + backed_up);
-	cg_expect_key(cg, "memory.stat", "gpu", before - freed);
+	cg_expect_key(cg, "memory.stat", "gpu", before - purged - backed_up);
+	/*
+	 * Freed is what left memory: the purged pages and the copies written
+	 * to swap and dropped, which the cgroup's swap holds now.
+	 */
+	swapped = cg_read_u64(cg, "memory.swap.current");
+	swapped = swapped > swap_before ? swapped - swap_before : 0;
+	if (freed < purged || freed > purged + backed_up ||
+	    freed - purged > swapped)
+		st_fail("reclaim /%s: freed %" PRIu64 " KiB, purged %" PRIu64
+			" KiB, backed up %" PRIu64 " KiB, swap grew by %" PRIu64
+			" KiB: freed must be the purged pages plus copies in swap",
+			cg, freed / KiB, purged / KiB, backed_up / KiB,
+			swapped / KiB);
 	st_ok("reclaim /%s %" PRIu64 " MiB: purged %" PRIu64 " MiB, backed up %"
-	      PRIu64 " MiB; memory.stat gpu dropped by that", cg, size / MiB,
-	      purged / MiB, backed_up / MiB);
+	      PRIu64 " MiB (memory.stat gpu dropped by that), freed %" PRIu64
+	      " KiB (swap grew by %" PRIu64 " KiB)", cg, size / MiB,
+	      purged / MiB, backed_up / MiB, freed / KiB, swapped / KiB);
+	return freed;
 }
 
 void gm_write_file(const char *dir, const char *name, const char *text)

@@ -32,10 +32,11 @@ int gm_policy_is(const char *cg, const char *key, const char *value);
 void gm_expect_eq(const char *what, uint64_t got, uint64_t want);
 /*
  * `gpumemctl reclaim /CG SIZE`: fail unless it purged and backed up what is
- * wanted and memory.stat's gpu dropped by what it freed.
+ * wanted, memory.stat's gpu dropped by that, and what it says it freed is
+ * the purged pages plus copies now in swap. Returns what it freed.
  */
-void gm_reclaim(const char *cg, uint64_t size, uint64_t want_purged,
-		uint64_t want_backed_up);
+uint64_t gm_reclaim(const char *cg, uint64_t size, uint64_t want_purged,
+		    uint64_t want_backed_up);
 /* Start `gpumemctl -j monitor`, its output to FILE; wait until it listens. */
 pid_t gm_monitor_start(const char *file);
 /* Stop it with SIGINT; fail unless it exits 0. */

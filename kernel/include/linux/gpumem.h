@@ -40,10 +40,13 @@ enum gpumem_total {
 
 /**
  * struct gpumem_reclaim_stats - What a reclaim did, in pages
+ * @freed: Pages that left memory: purged, freed with their bo, or backed
+ * up and written out (a copy still in memory frees nothing yet).
  * @purged: Pages purged.
- * @backed_up: Pages backed up.
+ * @backed_up: Pages backed up, their copies in memory or not.
  */
 struct gpumem_reclaim_stats {
+	unsigned long freed;
 	unsigned long purged;
 	unsigned long backed_up;
 };
@@ -53,7 +56,9 @@ struct gpumem_reclaim_stats {
  * @link: In the list of reclaimers.
  * @reclaim: Free up to @nr_pages pages of the buffers charged to @memcg
  * itself (not its descendants) as @memcg's policy says, add what was done
- * to @stats and return the number of pages freed. May sleep.
+ * to @stats (what left memory to its @freed) and return the number of
+ * pages taken from the buffers (purged, backed up or discarded), 0 when
+ * there was nothing to take. May sleep.
  * @evict_vram: Move up to @nr_pages pages of device memory (VRAM) of the
  * buffers charged to @memcg's subtree out of VRAM, counting each buffer
  * with gpumem_vram_evicted(), and return the number of pages moved (a

@@ -31,21 +31,39 @@ enum ttm_shrinker_list {
 };
 
 /**
+ * enum ttm_shrinker_place - Where the bo of a listed tt is
+ * @TTM_SHRINKER_IN_SYSTEM: In %TTM_PL_SYSTEM: shrinking it needs no device.
+ * @TTM_SHRINKER_ON_DEVICE: Elsewhere (bound to the GPU, %TTM_PL_TT): it is
+ * moved out with the device's help, so it is shrunk only while the device
+ * is awake (&ttm_shrinker.device_get).
+ * @TTM_SHRINKER_NUM_PLACES: The number of places.
+ */
+enum ttm_shrinker_place {
+	TTM_SHRINKER_IN_SYSTEM,
+	TTM_SHRINKER_ON_DEVICE,
+	TTM_SHRINKER_NUM_PLACES,
+};
+
+#define TTM_SHRINKER_NUM_LRUS (TTM_SHRINKER_NUM_LISTS * TTM_SHRINKER_NUM_PLACES)
+
+/**
  * struct ttm_shrinker - A memcg-aware shrinker of a device's bos
  * @bdev: The device.
  * @shrinker: The mm shrinker, %SHRINKER_MEMCG_AWARE.
- * @lru: Per list: the populated, shrinkable tts of unpinned bos, one LRU per
- * memory cgroup their pages are charged to (&ttm_tt.objcg), oldest first,
- * each tt counting as its number of pages. Reparented with the cgroup when
- * it goes away.
+ * @lru: Per list and place (see ttm_shrinker_lru()): the populated,
+ * shrinkable tts of unpinned bos, one LRU per memory cgroup their pages are
+ * charged to (&ttm_tt.objcg) and NUMA node, oldest first, each tt counting
+ * as its number of pages. Reparented with the cgroup when it goes away.
  * @allow: Optional veto, see &ttm_bo_shrink_walk.allow.
  * @device_get: Optional: called before a shrink, in reclaim; returns true
  * with the device awake (woken up if the driver may do so in reclaim), or
  * false if it cannot be used now (runtime suspended, say). Only bos in
- * %TTM_PL_SYSTEM, which need no device, are then shrunk, while the count
- * still includes the others: a driver that can be woken in reclaim should
- * be, so that reclaim frees what it was told of.
+ * %TTM_PL_SYSTEM, which need no device, are then shrunk.
  * @device_put: Undoes a successful @device_get.
+ * @device_asleep: Optional: returns true when @device_get would return
+ * false now. Called by the shrinker's count, which then counts only the
+ * bos in %TTM_PL_SYSTEM, so that reclaim is told of what it can free. Must
+ * not sleep, nor wake the device.
  * @bo_get: Optional: called with a bo that is not a ghost object locked,
  * before it is shrunk; returns false if the driver's object is on its way
  * out (its last reference is gone), else takes a reference that keeps it
@@ -66,11 +84,12 @@ enum ttm_shrinker_list {
 struct ttm_shrinker {
 	struct ttm_device *bdev;
 	struct shrinker *shrinker;
-	struct list_lru lru[TTM_SHRINKER_NUM_LISTS];
+	struct list_lru lru[TTM_SHRINKER_NUM_LRUS];
 	bool (*allow)(struct ttm_bo_shrink_walk *walk,
 		      struct ttm_buffer_object *bo, bool purge);
 	bool (*device_get)(struct ttm_shrinker *ts);
 	void (*device_put)(struct ttm_shrinker *ts);
+	bool (*device_asleep)(struct ttm_shrinker *ts);
 	bool (*bo_get)(struct ttm_buffer_object *bo);
 	void (*bo_put)(struct ttm_buffer_object *bo);
 	int (*purge_notify)(struct ttm_buffer_object *bo,
@@ -83,6 +102,8 @@ struct ttm_shrinker {
  * @scanned: Pages of the tts it looked at.
  * @purged: Pages it purged.
  * @backed_up: Pages it backed up.
+ * @released: Pages of @backed_up whose copies left memory (written to swap
+ * and freed) before it returned.
  * @discarded: Pages it freed that nobody could read any more (those of
  * deleted bos, ghost objects and bos on their way out): not purges.
  */
@@ -90,6 +111,7 @@ struct ttm_shrinker_stats {
 	unsigned long scanned;
 	unsigned long purged;
 	unsigned long backed_up;
+	unsigned long released;
 	unsigned long discarded;
 };
 

@@ -5,10 +5,13 @@
  * What the shrinker frees are the pages of tts, so its lists hold tts, not
  * bos: a tt taken over by a ghost object in a pipelined move stays on its
  * list, and &ttm_tt.bo says which bo to lock to shrink it. A tt is on the
- * LRU of the memory cgroup its pages are charged to, kept by list_lru,
- * which also moves the entries to the parent when a cgroup goes away; it
- * counts as its number of pages, so reclaim sees a cgroup's pages, not its
- * number of bos.
+ * LRU of the memory cgroup its pages are charged to and of the NUMA node
+ * its pages are on, kept by list_lru, which also moves the entries to the
+ * parent when a cgroup goes away; it counts as its number of pages, so
+ * reclaim sees a cgroup's pages, not its number of bos. The node is that of
+ * the tt's first page in memory: a pool allocates a tt's pages on one node
+ * (its own, or the allocating task's), so reclaim of that node (kswapd,
+ * a cpuset's or mbind()'s direct reclaim) finds them.
  *
  * A scan takes the oldest tt of the list, rotates it to the tail and
  * shrinks it outside the list's lock, so the work of a scan grows with the
@@ -24,6 +27,7 @@
 #include <linux/export.h>
 #include <linux/gpumem.h>
 #include <linux/memcontrol.h>
+#include <linux/nodemask.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/shrinker.h>
@@ -32,6 +36,7 @@
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
+#include <drm/ttm/ttm_backup.h>
 #include <drm/ttm/ttm_bo.h>
 #include <drm/ttm/ttm_device.h>
 #include <drm/ttm/ttm_placement.h>
@@ -40,14 +45,6 @@
 #include <drm/ttm/ttm_tt.h>
 
 #include "ttm_module.h"
-
-/*
- * Items of the lists are not NUMA aware: the pages of a tt are anywhere.
- * All are on node 0's lists and counted there whatever node reclaim asks
- * for; the shrinker bit is set for node 0 only, which memcg reclaim (it
- * walks every node) always reaches.
- */
-#define TTM_SHRINKER_NID 0
 
 /* The memory cgroup whose LRU holds @tt; call under rcu_read_lock(). */
 static struct mem_cgroup *ttm_shrinker_memcg_of(struct ttm_tt *tt)
@@ -59,10 +56,40 @@ static struct mem_cgroup *ttm_shrinker_memcg_of(struct ttm_tt *tt)
 	return NULL;
 }
 
+/* The node of @tt's first page in memory. */
+static int ttm_shrinker_nid_of(struct ttm_tt *tt)
+{
+	pgoff_t i;
+
+	for (i = 0; i < tt->num_pages; ++i) {
+		struct page *page = tt->pages[i];
+
+		if (page && !ttm_backup_page_ptr_is_handle(page))
+			return page_to_nid(page);
+	}
+	return first_memory_node;
+}
+
 static enum ttm_shrinker_list ttm_shrinker_list_of(struct ttm_tt *tt)
 {
 	return tt->page_flags & TTM_TT_FLAG_PURGEABLE ?
 		TTM_SHRINKER_PURGEABLE : TTM_SHRINKER_BACKUP;
+}
+
+static enum ttm_shrinker_place ttm_shrinker_place_of(struct ttm_tt *tt)
+{
+	struct ttm_resource *res = tt->bo->resource;
+
+	return res && res->mem_type != TTM_PL_SYSTEM ?
+		TTM_SHRINKER_ON_DEVICE : TTM_SHRINKER_IN_SYSTEM;
+}
+
+/* The LRU of the tts of one list whose bos are in one place. */
+static struct list_lru *ttm_shrinker_lru(struct ttm_shrinker *ts,
+					 enum ttm_shrinker_list list,
+					 enum ttm_shrinker_place place)
+{
+	return &ts->lru[list * TTM_SHRINKER_NUM_PLACES + place];
 }
 
 /**
@@ -86,7 +113,7 @@ int ttm_shrinker_prepare(struct ttm_device *bdev, struct obj_cgroup *objcg)
 		return 0;
 
 	memcg = get_mem_cgroup_from_objcg(objcg);
-	for (i = 0; i < TTM_SHRINKER_NUM_LISTS && !ret; ++i)
+	for (i = 0; i < TTM_SHRINKER_NUM_LRUS && !ret; ++i)
 		ret = memcg_list_lru_alloc(memcg, &ts->lru[i], GFP_KERNEL);
 	mem_cgroup_put(memcg);
 	return ret;
@@ -121,9 +148,10 @@ static struct ttm_shrinker *ttm_shrinker_of(struct ttm_tt *tt)
  * ttm_shrinker_add() - Put a tt on its owner's LRU if it belongs there
  * @tt: The tt; its bo locked.
  *
- * Called by TTM when @tt has been populated, (partly) backed up or its bo
- * unpinned. The tt counts as its pages in memory; a listed tt whose number
- * of pages in memory changed is counted anew, at the tail. Nothing happens
+ * Called by TTM when @tt has been populated, (partly) backed up, its bo
+ * unpinned or moved. The tt counts as its pages in memory; a listed tt
+ * whose number of pages in memory or whose bo's place changed is listed
+ * anew, at the tail. Nothing happens
  * if the device has no shrinker, the tt has no pages in memory, is not
  * shrinkable or its bo pinned.
  *
@@ -135,24 +163,30 @@ static struct ttm_shrinker *ttm_shrinker_of(struct ttm_tt *tt)
 void ttm_shrinker_add(struct ttm_tt *tt)
 {
 	struct ttm_shrinker *ts = ttm_shrinker_of(tt);
+	enum ttm_shrinker_place place;
 	enum ttm_shrinker_list l;
 	u32 pages;
+	int nid;
 
 	if (!ts || ttm_tt_setup_backup(tt))
 		return;
 	pages = ttm_tt_resident_pages(tt);
+	place = ttm_shrinker_place_of(tt);
 	if (!list_empty(&tt->shrink_link)) {
-		if (tt->shrink_pages == pages)
+		if (tt->shrink_pages == pages && tt->shrink_place == place)
 			return;
 		ttm_shrinker_del(tt);
 	}
 
 	l = ttm_shrinker_list_of(tt);
+	nid = ttm_shrinker_nid_of(tt);
 	rcu_read_lock();
-	if (list_lru_add_weighted(&ts->lru[l], &tt->shrink_link,
-				  TTM_SHRINKER_NID, ttm_shrinker_memcg_of(tt),
-				  pages)) {
+	if (list_lru_add_weighted(ttm_shrinker_lru(ts, l, place),
+				  &tt->shrink_link, nid,
+				  ttm_shrinker_memcg_of(tt), pages)) {
 		tt->shrink_list = l;
+		tt->shrink_place = place;
+		tt->shrink_nid = nid;
 		tt->shrink_pages = pages;
 		if (l == TTM_SHRINKER_PURGEABLE)
 			gpumem_purgeable_add(tt->objcg, pages);
@@ -179,9 +213,9 @@ void ttm_shrinker_del(struct ttm_tt *tt)
 		return;
 
 	rcu_read_lock();
-	if (list_lru_del_weighted(&ts->lru[l], &tt->shrink_link,
-				  TTM_SHRINKER_NID, ttm_shrinker_memcg_of(tt),
-				  tt->shrink_pages) &&
+	if (list_lru_del_weighted(ttm_shrinker_lru(ts, l, tt->shrink_place),
+				  &tt->shrink_link, tt->shrink_nid,
+				  ttm_shrinker_memcg_of(tt), tt->shrink_pages) &&
 	    l == TTM_SHRINKER_PURGEABLE)
 		gpumem_purgeable_sub(tt->objcg, tt->shrink_pages);
 	rcu_read_unlock();
@@ -211,6 +245,33 @@ void ttm_shrinker_set_purgeable(struct ttm_tt *tt, bool purgeable)
 }
 EXPORT_SYMBOL(ttm_shrinker_set_purgeable);
 
+/*
+ * The pages on one list of one memory cgroup on @nid (NUMA_NO_NODE: on
+ * every node), of the bos in system memory only if @system_only.
+ */
+static unsigned long ttm_shrinker_count_node(struct ttm_shrinker *ts,
+					     enum ttm_shrinker_list list,
+					     struct mem_cgroup *memcg, int nid,
+					     bool system_only)
+{
+	enum ttm_shrinker_place place, last;
+	unsigned long pages = 0;
+	int n;
+
+	last = system_only ? TTM_SHRINKER_IN_SYSTEM : TTM_SHRINKER_ON_DEVICE;
+	for (place = TTM_SHRINKER_IN_SYSTEM; place <= last; ++place) {
+		struct list_lru *lru = ttm_shrinker_lru(ts, list, place);
+
+		if (nid != NUMA_NO_NODE) {
+			pages += list_lru_count_one(lru, nid, memcg);
+			continue;
+		}
+		for_each_node(n)
+			pages += list_lru_count_one(lru, n, memcg);
+	}
+	return pages;
+}
+
 /**
  * ttm_shrinker_count_pages() - The pages on one list of one memory cgroup
  * @ts: The shrinker.
@@ -218,13 +279,13 @@ EXPORT_SYMBOL(ttm_shrinker_set_purgeable);
  * @memcg: The memory cgroup (its own list, not its descendants'), NULL for
  * the tts charged to no cgroup.
  *
- * Return: The number of pages of the tts on the list.
+ * Return: The number of pages of the tts on the list, on every node.
  */
 unsigned long ttm_shrinker_count_pages(struct ttm_shrinker *ts,
 				       enum ttm_shrinker_list list,
 				       struct mem_cgroup *memcg)
 {
-	return list_lru_count_one(&ts->lru[list], TTM_SHRINKER_NID, memcg);
+	return ttm_shrinker_count_node(ts, list, memcg, NUMA_NO_NODE, false);
 }
 EXPORT_SYMBOL(ttm_shrinker_count_pages);
 
@@ -333,21 +394,21 @@ static bool ttm_shrinker_bo_get(struct ttm_shrinker *ts,
 }
 
 /*
- * Take one step of a plan over one memcg's list, oldest tt first, until
- * @target pages are freed or each tt was visited once. Backups are made
- * only of tts that fit in *@swap_pages, which they use up.
+ * Take one step of a plan over one memcg's LRU @lru on node @nid, oldest
+ * tt first, until @target pages are freed or each tt was visited once.
+ * Backups are made only of tts that fit in *@swap_pages, which they use up.
  */
 static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 					    const struct ttm_shrinker_step *step,
-					    struct mem_cgroup *memcg,
+					    struct list_lru *lru,
+					    struct mem_cgroup *memcg, int nid,
 					    struct ttm_bo_shrink_walk *walk,
 					    unsigned long target,
 					    unsigned long *swap_pages,
 					    bool *storage_behind,
 					    struct ttm_shrinker_stats *stats)
 {
-	struct list_lru *lru = &ts->lru[step->list];
-	unsigned long listed = list_lru_count_one(lru, TTM_SHRINKER_NID, memcg);
+	unsigned long listed = list_lru_count_one(lru, nid, memcg);
 	unsigned long visited = 0, freed = 0;
 
 	while (freed < target && visited < listed) {
@@ -356,7 +417,7 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 		struct ttm_buffer_object *bo;
 		s64 ret;
 
-		list_lru_walk_one(lru, TTM_SHRINKER_NID, memcg,
+		list_lru_walk_one(lru, nid, memcg,
 				  ttm_shrinker_pick, &pick, &one);
 		if (one)
 			break;	/* The list is empty. */
@@ -410,11 +471,104 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 	return freed;
 }
 
+/*
+ * A step of a plan on node @nid's lists, or on every node's (NUMA_NO_NODE):
+ * bos in system memory first, then, if the device is awake, the others.
+ */
+static unsigned long ttm_shrinker_scan_step(struct ttm_shrinker *ts,
+					    const struct ttm_shrinker_step *step,
+					    struct mem_cgroup *memcg, int nid,
+					    struct ttm_bo_shrink_walk *walk,
+					    unsigned long target,
+					    unsigned long *swap_pages,
+					    bool *storage_behind,
+					    struct ttm_shrinker_stats *stats)
+{
+	enum ttm_shrinker_place place, last;
+	unsigned long freed = 0;
+	int n;
+
+	last = walk->system_only ? TTM_SHRINKER_IN_SYSTEM :
+				   TTM_SHRINKER_ON_DEVICE;
+	for (place = TTM_SHRINKER_IN_SYSTEM; place <= last; ++place) {
+		struct list_lru *lru = ttm_shrinker_lru(ts, step->list, place);
+
+		for_each_node(n) {
+			if (freed >= target || *storage_behind ||
+			    fatal_signal_pending(current))
+				return freed;
+			if (nid != NUMA_NO_NODE && n != nid)
+				continue;
+			freed += ttm_shrinker_scan_list(ts, step, lru, memcg, n,
+							walk, target - freed,
+							swap_pages,
+							storage_behind, stats);
+		}
+	}
+	return freed;
+}
+
+/* ttm_shrinker_shrink() of the tts on node @nid, NUMA_NO_NODE for all. */
+static unsigned long ttm_shrinker_shrink_node(struct ttm_shrinker *ts,
+					      struct mem_cgroup *memcg, int nid,
+					      unsigned long nr_pages, gfp_t gfp,
+					      struct ttm_shrinker_stats *stats)
+{
+	/* Reclaim does not wait for the GPU. */
+	struct ttm_operation_ctx ctx = { .no_wait_gpu = true };
+	struct ttm_bo_shrink_walk walk = {
+		.walk.ctx = &ctx,
+		.allow = ts->allow,
+		.purge_notify = ts->purge_notify,
+	};
+	unsigned long swap_pages = ttm_shrinker_swap_pages(memcg, gfp);
+	const struct ttm_shrinker_plan *plan;
+	const struct ttm_shrinker_step *step;
+	struct gpumem_policy policy;
+	unsigned long freed = 0;
+	bool storage_behind = false;
+	bool awake;
+
+	gpumem_policy_of(memcg, &policy);
+	walk.writeback = policy.writeback == GPUMEM_WRITEBACK_IMMEDIATE &&
+			 (gfp & __GFP_IO);
+	/*
+	 * kswapd never waits for the writes it starts; others wait a bounded
+	 * time (TTM_BACKUP_WAIT_MS per bo) for the storage to keep up.
+	 */
+	walk.wait = !current_is_kswapd();
+	awake = !ts->device_get || ts->device_get(ts);
+	walk.system_only = !awake;
+
+	plan = &ttm_shrinker_plans[policy.purge];
+	for (step = plan->steps; step < plan->steps + plan->nr_steps &&
+	     freed < nr_pages && !fatal_signal_pending(current); ++step) {
+		if (!step->purge && (!swap_pages || storage_behind))
+			continue;
+		walk.keep_purgeable = !step->purge;
+		freed += ttm_shrinker_scan_step(ts, step, memcg, nid, &walk,
+						nr_pages - freed, &swap_pages,
+						&storage_behind, stats);
+		if (step->alone && freed &&
+		    ttm_shrinker_count_node(ts, step->list, memcg, nid,
+					    walk.system_only))
+			break;
+	}
+
+	if (awake && ts->device_put)
+		ts->device_put(ts);
+	stats->purged += walk.purged;
+	stats->backed_up += walk.backed_up;
+	stats->released += walk.released;
+	stats->discarded += walk.discarded;
+	return freed;
+}
+
 /**
  * ttm_shrinker_shrink() - Free the system pages of one memory cgroup's tts
  * @ts: The shrinker.
  * @memcg: The memory cgroup whose own lists to walk (not its descendants'),
- * NULL or the root for the tts charged to no cgroup.
+ * NULL or the root for the tts charged to no cgroup; those of every node.
  * @nr_pages: How many pages to free.
  * @gfp: The allocation context reclaim runs for: without __GFP_FS nothing
  * is backed up (a backup allocates shmem pages), without __GFP_IO nothing
@@ -450,52 +604,8 @@ unsigned long ttm_shrinker_shrink(struct ttm_shrinker *ts,
 				  unsigned long nr_pages, gfp_t gfp,
 				  struct ttm_shrinker_stats *stats)
 {
-	/* Reclaim does not wait for the GPU. */
-	struct ttm_operation_ctx ctx = { .no_wait_gpu = true };
-	struct ttm_bo_shrink_walk walk = {
-		.walk.ctx = &ctx,
-		.allow = ts->allow,
-		.purge_notify = ts->purge_notify,
-	};
-	unsigned long swap_pages = ttm_shrinker_swap_pages(memcg, gfp);
-	const struct ttm_shrinker_plan *plan;
-	const struct ttm_shrinker_step *step;
-	struct gpumem_policy policy;
-	unsigned long freed = 0;
-	bool storage_behind = false;
-	bool awake;
-
-	gpumem_policy_of(memcg, &policy);
-	walk.writeback = policy.writeback == GPUMEM_WRITEBACK_IMMEDIATE &&
-			 (gfp & __GFP_IO);
-	/*
-	 * kswapd never waits for the writes it starts; others wait a bounded
-	 * time (TTM_BACKUP_WAIT_MS per bo) for the storage to keep up.
-	 */
-	walk.wait = !current_is_kswapd();
-	awake = !ts->device_get || ts->device_get(ts);
-	walk.system_only = !awake;
-
-	plan = &ttm_shrinker_plans[policy.purge];
-	for (step = plan->steps; step < plan->steps + plan->nr_steps &&
-	     freed < nr_pages && !fatal_signal_pending(current); ++step) {
-		if (!step->purge && (!swap_pages || storage_behind))
-			continue;
-		walk.keep_purgeable = !step->purge;
-		freed += ttm_shrinker_scan_list(ts, step, memcg, &walk,
-						nr_pages - freed, &swap_pages,
-						&storage_behind, stats);
-		if (step->alone && freed &&
-		    ttm_shrinker_count_pages(ts, step->list, memcg))
-			break;
-	}
-
-	if (awake && ts->device_put)
-		ts->device_put(ts);
-	stats->purged += walk.purged;
-	stats->backed_up += walk.backed_up;
-	stats->discarded += walk.discarded;
-	return freed;
+	return ttm_shrinker_shrink_node(ts, memcg, NUMA_NO_NODE, nr_pages, gfp,
+					stats);
 }
 EXPORT_SYMBOL(ttm_shrinker_shrink);
 
@@ -507,11 +617,17 @@ static unsigned long ttm_shrinker_count(struct shrinker *shrinker,
 	const struct ttm_shrinker_plan *plan;
 	const struct ttm_shrinker_step *step;
 	struct gpumem_policy policy;
-	bool backup;
+	bool backup, asleep;
 	int l;
 
+	/*
+	 * What is on the node reclaim runs for (its pages are there), and of
+	 * that, while the device sleeps, what needs no device.
+	 */
+	asleep = ts->device_asleep && ts->device_asleep(ts);
 	for (l = 0; l < TTM_SHRINKER_NUM_LISTS; ++l)
-		pages[l] = ttm_shrinker_count_pages(ts, l, sc->memcg);
+		pages[l] = ttm_shrinker_count_node(ts, l, sc->memcg, sc->nid,
+						   asleep);
 	/*
 	 * Only "empty" clears the cgroup's shrinker bit: tts that wait for
 	 * swap must still be found once there is some.
@@ -541,8 +657,8 @@ static unsigned long ttm_shrinker_scan(struct shrinker *shrinker,
 	struct ttm_shrinker_stats stats = {};
 	unsigned long freed;
 
-	freed = ttm_shrinker_shrink(ts, sc->memcg, sc->nr_to_scan,
-				    sc->gfp_mask, &stats);
+	freed = ttm_shrinker_shrink_node(ts, sc->memcg, sc->nid, sc->nr_to_scan,
+					 sc->gfp_mask, &stats);
 	sc->nr_scanned = stats.scanned;
 	/*
 	 * Purged and discarded pages are gone, and were sc->memcg's: its
@@ -569,6 +685,8 @@ static unsigned long ttm_shrinker_reclaim(struct gpumem_reclaimer *reclaimer,
 	freed = ttm_shrinker_shrink(ts, memcg, nr_pages, GFP_KERNEL, &done);
 	stats->purged += done.purged;
 	stats->backed_up += done.backed_up;
+	/* What left memory: copies still in it freed nothing yet. */
+	stats->freed += done.purged + done.discarded + done.released;
 	return freed;
 }
 
@@ -624,14 +742,15 @@ int ttm_shrinker_init(struct ttm_shrinker *ts, struct ttm_device *bdev,
 	/*
 	 * Not slab: called for memcg reclaim even when kernel memory is not
 	 * accounted (cgroup.memory=nokmem), since the pages it frees are
-	 * charged to memory cgroups whatever kmem accounting does.
+	 * charged to memory cgroups whatever kmem accounting does. NUMA
+	 * aware: a node's reclaim is told of the tts whose pages are there.
 	 */
-	ts->shrinker = shrinker_alloc(SHRINKER_MEMCG_AWARE | SHRINKER_NONSLAB,
-				      "drm-ttm:%s", name);
+	ts->shrinker = shrinker_alloc(SHRINKER_MEMCG_AWARE | SHRINKER_NUMA_AWARE |
+				      SHRINKER_NONSLAB, "drm-ttm:%s", name);
 	if (!ts->shrinker)
 		return -ENOMEM;
 
-	for (i = 0; i < TTM_SHRINKER_NUM_LISTS; ++i) {
+	for (i = 0; i < TTM_SHRINKER_NUM_LRUS; ++i) {
 		ret = list_lru_init_memcg(&ts->lru[i], ts->shrinker);
 		if (ret)
 			goto err_destroy;
@@ -665,7 +784,7 @@ void ttm_shrinker_fini(struct ttm_shrinker *ts)
 
 	gpumem_unregister_reclaimer(&ts->reclaimer);
 	shrinker_free(ts->shrinker);
-	for (i = 0; i < TTM_SHRINKER_NUM_LISTS; ++i) {
+	for (i = 0; i < TTM_SHRINKER_NUM_LRUS; ++i) {
 		WARN_ON(list_lru_count(&ts->lru[i]));
 		list_lru_destroy(&ts->lru[i]);
 	}

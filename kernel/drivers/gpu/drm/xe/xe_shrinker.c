@@ -29,7 +29,8 @@ static struct xe_device *shrinker_to_xe(struct ttm_shrinker *ts)
  * SR-IOV), which is what integrated parts are: they suspend whenever the
  * screen is off and keep nearly all of their bos in TT, so that a cgroup's
  * reclaim frees what its count promised. Elsewhere (D3cold-capable discrete
- * parts) only bos in system memory are shrunk while the device sleeps.
+ * parts, SR-IOV) only bos in system memory are shrunk while the device
+ * sleeps, and only those are counted (xe_shrinker_device_asleep()).
  */
 static bool xe_shrinker_device_get(struct ttm_shrinker *ts)
 {
@@ -46,6 +47,19 @@ static bool xe_shrinker_device_get(struct ttm_shrinker *ts)
 static void xe_shrinker_device_put(struct ttm_shrinker *ts)
 {
 	xe_pm_runtime_put(shrinker_to_xe(ts));
+}
+
+/* Whether xe_shrinker_device_get() would fail now; it wakes nothing. */
+static bool xe_shrinker_device_asleep(struct ttm_shrinker *ts)
+{
+	struct xe_device *xe = shrinker_to_xe(ts);
+
+	if (xe_rpm_reclaim_safe(xe))
+		return false;
+	if (!xe_pm_runtime_get_if_active(xe))
+		return true;
+	xe_pm_runtime_put(xe);
+	return false;
 }
 
 /* kswapd and direct reclaim (memcg's too) do not wait for the GPU. */
@@ -107,6 +121,7 @@ int xe_shrinker_init(struct xe_device *xe)
 	ts->allow = xe_shrinker_allow;
 	ts->device_get = xe_shrinker_device_get;
 	ts->device_put = xe_shrinker_device_put;
+	ts->device_asleep = xe_shrinker_device_asleep;
 	ts->bo_get = xe_shrinker_bo_get;
 	ts->bo_put = xe_shrinker_bo_put;
 	ts->purge_notify = xe_bo_purge_notify;

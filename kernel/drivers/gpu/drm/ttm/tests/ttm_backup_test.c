@@ -1506,6 +1506,55 @@ static void ttm_shrinker_tt_freed_while_listed(struct kunit *test)
 	ttm_shrinker_fini(ts);
 }
 
+/*
+ * A tt is listed on the node of its pages: the reclaim of that node counts
+ * and frees it, another node's does not see it. Needs a second node with
+ * memory (tests/kunit/run boots x86_64 with numa=fake=2 for it; UML has
+ * one node).
+ */
+static void ttm_shrinker_numa_node(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	struct ttm_device *bdev = priv->devs->ttm_dev;
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nr_to_scan = 100 };
+	int other = first_memory_node, nid = next_memory_node(other);
+	bool use_dma_alloc = bdev->pool.use_dma_alloc;
+	bool use_dma32 = bdev->pool.use_dma32;
+	struct ttm_buffer_object *bo;
+	struct ttm_shrinker *ts;
+
+	if (nid >= MAX_NUMNODES)
+		kunit_skip(test, "one NUMA node with memory");
+	ts = shrinker_of_test(test);
+	fake_swap(test, 0);
+	/* The device's pool allocates on the second node. */
+	ttm_pool_fini(&bdev->pool);
+	ttm_pool_init(&bdev->pool, bdev->dev, nid, use_dma_alloc, use_dma32);
+	bo = listed_bo(test, TTM_TT_FLAG_PURGEABLE);
+	KUNIT_ASSERT_EQ(test, page_to_nid(bo->ttm->pages[0]), nid);
+	KUNIT_EXPECT_EQ(test, bo->ttm->shrink_nid, nid);
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_PURGEABLE),
+			SHRINK_BO_PAGES);
+
+	sc.nid = other;
+	KUNIT_EXPECT_EQ(test, ts->shrinker->count_objects(ts->shrinker, &sc),
+			SHRINK_EMPTY);
+	KUNIT_EXPECT_EQ(test, ts->shrinker->scan_objects(ts->shrinker, &sc),
+			SHRINK_STOP);
+	KUNIT_EXPECT_FALSE(test, shrunk(bo));
+
+	sc.nid = nid;
+	KUNIT_EXPECT_EQ(test, ts->shrinker->count_objects(ts->shrinker, &sc),
+			SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, ts->shrinker->scan_objects(ts->shrinker, &sc),
+			SHRINK_BO_PAGES);
+	KUNIT_EXPECT_TRUE(test, shrunk(bo));
+	KUNIT_EXPECT_EQ(test, listed_pages(ts, TTM_SHRINKER_PURGEABLE), 0);
+
+	ttm_bo_put(bo);
+	ttm_shrinker_fini(ts);
+}
+
 static struct kunit_case ttm_shrinker_test_cases[] = {
 	KUNIT_CASE(ttm_shrinker_purge_lru_order),
 	KUNIT_CASE(ttm_shrinker_skips_locked),
@@ -1515,6 +1564,7 @@ static struct kunit_case ttm_shrinker_test_cases[] = {
 	KUNIT_CASE(ttm_shrinker_no_swap_left),
 	KUNIT_CASE(ttm_shrinker_ghost_keeps_tt),
 	KUNIT_CASE(ttm_shrinker_tt_freed_while_listed),
+	KUNIT_CASE(ttm_shrinker_numa_node),
 	{}
 };
 

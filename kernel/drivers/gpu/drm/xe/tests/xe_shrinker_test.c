@@ -595,20 +595,13 @@ static void xe_shrinker_ccs_kunit(struct kunit *test)
 }
 
 /*
- * A runtime-suspended device (the fake one never resumes) whose bos are
- * mostly in TT, as an integrated part's with the screen off: what the
- * shrinker counts is what its scans, in direct reclaim, free, round after
- * round.
+ * Give a runtime-suspended device (the fake one never resumes) bos mostly
+ * in TT, as an integrated part's with the screen off: two in TT (one of
+ * them purgeable), one in system memory.
  */
-static void xe_shrinker_suspended_kunit(struct kunit *test)
+static void xe_test_suspended_bos(struct kunit *test, struct xe_bo *bo[3])
 {
 	struct xe_device *xe = test->priv;
-	struct ttm_shrinker *ts = &xe->mem.shrinker;
-	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
-	struct ttm_shrinker_stats stats = {};
-	unsigned long count, freed, total = 0;
-	struct xe_bo *bo[3];
-	int i, rounds = 0;
 
 	kunit_activate_static_stub(test, ttm_shrinker_free_swap,
 				   xe_test_free_swap);
@@ -618,6 +611,21 @@ static void xe_shrinker_suspended_kunit(struct kunit *test)
 	xe_bo_set_purgeable(bo[1], true);
 	xe_bo_unlock(bo[1]);
 	bo[2] = xe_test_bo(test, ttm_bo_type_device, XE_PL_SYSTEM, false);
+}
+
+/*
+ * Count and scan in direct reclaim, round after round, while there is
+ * something counted: each scan must free what the count said. Returns the
+ * pages freed in all.
+ */
+static unsigned long xe_test_reclaim_counted(struct kunit *test)
+{
+	struct xe_device *xe = test->priv;
+	struct ttm_shrinker *ts = &xe->mem.shrinker;
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
+	struct ttm_shrinker_stats stats = {};
+	unsigned long count, freed, total = 0;
+	int rounds = 0;
 
 	while ((count = ts->shrinker->count_objects(ts->shrinker, &sc)) !=
 	       SHRINK_EMPTY && count && rounds++ < 4) {
@@ -629,8 +637,47 @@ static void xe_shrinker_suspended_kunit(struct kunit *test)
 			break;
 		total += freed;
 	}
-	KUNIT_EXPECT_EQ(test, total, 3 * XE_SHRINKER_TEST_PAGES);
+	return total;
+}
 
+/*
+ * A runtime-suspended device that may be woken in reclaim (integrated, no
+ * D3cold): what the shrinker counts is what its scans, in direct reclaim,
+ * free, round after round, all of its bos.
+ */
+static void xe_shrinker_suspended_kunit(struct kunit *test)
+{
+	struct xe_bo *bo[3];
+	int i;
+
+	xe_test_suspended_bos(test, bo);
+	KUNIT_EXPECT_EQ(test, xe_test_reclaim_counted(test),
+			3 * XE_SHRINKER_TEST_PAGES);
+	for (i = 0; i < ARRAY_SIZE(bo); ++i)
+		ttm_bo_put(&bo[i]->ttm);
+}
+
+/*
+ * A D3cold-capable device is not woken in reclaim: while it sleeps only
+ * its bo in system memory is counted, and freed; its bos in TT are left,
+ * and counted and freed once the device may be woken.
+ */
+static void xe_shrinker_d3cold_kunit(struct kunit *test)
+{
+	struct xe_device *xe = test->priv;
+	struct xe_bo *bo[3];
+	int i;
+
+	xe_test_suspended_bos(test, bo);
+	xe->d3cold.capable = true;
+	KUNIT_EXPECT_EQ(test, xe_test_reclaim_counted(test),
+			XE_SHRINKER_TEST_PAGES);
+	KUNIT_EXPECT_TRUE(test, ttm_tt_is_populated(bo[0]->ttm.ttm));
+	KUNIT_EXPECT_TRUE(test, ttm_tt_is_populated(bo[1]->ttm.ttm));
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_populated(bo[2]->ttm.ttm));
+	xe->d3cold.capable = false;
+	KUNIT_EXPECT_EQ(test, xe_test_reclaim_counted(test),
+			2 * XE_SHRINKER_TEST_PAGES);
 	for (i = 0; i < ARRAY_SIZE(bo); ++i)
 		ttm_bo_put(&bo[i]->ttm);
 }
@@ -697,6 +744,7 @@ static struct kunit_case xe_shrinker_tests[] = {
 	KUNIT_CASE(xe_shrinker_deleted_kunit),
 	KUNIT_CASE(xe_shrinker_ccs_kunit),
 	KUNIT_CASE(xe_shrinker_suspended_kunit),
+	KUNIT_CASE(xe_shrinker_d3cold_kunit),
 	KUNIT_CASE(xe_shrinker_kernel_bo_kunit),
 	KUNIT_CASE(xe_shrinker_purged_moved_kunit),
 	{}
