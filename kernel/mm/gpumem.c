@@ -485,10 +485,13 @@ EXPORT_SYMBOL_GPL(gpumem_charges_current);
  * happens to run the code (a reclaimer in another cgroup).
  *
  * Return: A reference on @objcg's memory cgroup, or on the root cgroup;
- * release it with mem_cgroup_put().
+ * release it with mem_cgroup_put(). NULL when the memory controller is
+ * disabled (cgroup_disable=memory).
  */
 struct mem_cgroup *gpumem_get_owner_memcg(struct obj_cgroup *objcg)
 {
+	if (mem_cgroup_disabled())
+		return NULL;
 	if (objcg)
 		return get_mem_cgroup_from_objcg(objcg);
 	css_get(&root_mem_cgroup->css);

@@ -19,18 +19,29 @@
  * 4. Allocation latency in VRAM: create buffer objects in VRAM with the
  *    cgroup's vram-max off and on (not reached), and at the limit, where
  *    each allocation first evicts one of the cgroup's own.
+ * 5. Precision of reclaim (resident under memory.max, memory.reclaim).
+ * 6. kswapd's calls of the shrinker while a 256 MiB buffer object is backed
+ *    up under global memory pressure: how long one call takes and how long
+ *    kswapd sleeps uninterruptibly (waits) within one, from the kernel's
+ *    trace events (vmscan:mm_shrink_slab_start/end, sched:sched_switch and
+ *    sched:sched_wakeup for kswapd0).
  *
  * The guest needs swap (512M is plenty) and memory for 100k buffer objects
  * and their kernel overhead (1536M).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -86,6 +97,12 @@ static const unsigned int s_populations[] = { 1000, 10000, 100000 };
 #define P_FILL_BOS ((int)(2 * P_LIMIT / P_BO_SIZE))	/* twice the limit */
 #define P_RECLAIM (64 * MiB)
 
+/* 6. kswapd and the shrinker */
+#define K_CG "bench-kswapd"
+#define K_LOAD_CG "bench-kswapd-load"
+#define K_BO_SIZE (256 * MiB)
+#define TRACING "/sys/kernel/tracing"
+
 /* What the workers (children in a cgroup) hand back to the main process. */
 struct shared {
 	struct vttm_bo r[R_BOS];
@@ -94,6 +111,7 @@ struct shared {
 	struct vttm_bo s[S_MAX_BOS + 1000];	/* the populations, then the control */
 	struct vttm_bo v[V_BOS];
 	struct vttm_bo p[P_BOS];
+	struct vttm_bo k;
 };
 
 static struct shared *sh;
@@ -1198,6 +1216,210 @@ static void bench_precision(void)
 	      (int)(P_RECLAIM / MiB), fmt_series(b, sizeof(b), &drop, "%", 1));
 }
 
+static void k_write(const char *file, const char *text)
+{
+	gm_write_file(TRACING, file, text);
+}
+
+/* The pid of kswapd0, the first node's kswapd. */
+static pid_t k_kswapd_pid(void)
+{
+	char path[300], comm[32] = "";
+	struct dirent *d;
+	pid_t pid = 0;
+	DIR *dir = opendir("/proc");
+	FILE *f;
+
+	while (dir && !pid && (d = readdir(dir))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		f = fopen(path, "r");
+		if (f && fgets(comm, sizeof(comm), f) && !strcmp(comm, "kswapd0\n"))
+			pid = atoi(d->d_name);
+		if (f)
+			fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	if (!pid)
+		st_fail("no kswapd0 in /proc");
+	return pid;
+}
+
+/* Touch LEN bytes of anonymous memory, pausing every 16 MiB for kswapd. */
+static void k_load(uint64_t len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t off;
+
+	if (p == MAP_FAILED)
+		st_fail("mmap %" PRIu64 " MiB: %s", len / MiB, strerror(errno));
+	for (off = 0; off < len; off += 4096) {
+		p[off] = 1;
+		if (!(off % (16 * MiB)))
+			st_sleep_ms(50);
+	}
+	pause();
+}
+
+/* What the trace says of kswapd's calls of the shrinker. */
+struct k_calls {
+	double *call_ms, *wait_ms;	/* per call */
+	int n, cap;
+	uint64_t returned;		/* pages, as the calls returned */
+};
+
+static void k_add(struct k_calls *k, double call_ms, double wait_ms)
+{
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 1024;
+		k->call_ms = realloc(k->call_ms, k->cap * sizeof(double));
+		k->wait_ms = realloc(k->wait_ms, k->cap * sizeof(double));
+		if (!k->call_ms || !k->wait_ms)
+			st_fail("out of memory for %d calls", k->cap);
+	}
+	k->call_ms[k->n] = call_ms;
+	k->wait_ms[k->n++] = wait_ms;
+}
+
+/* "median M ms (MIN..MAX)" of N values, which it sorts. */
+static const char *k_fmt(char *buf, size_t len, double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	snprintf(buf, len, "median %.2f ms (%.2f..%.2f)",
+		 n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2, v[0], v[n - 1]);
+	return buf;
+}
+
+/*
+ * Read the trace: kswapd's calls of ttm_shrinker_scan (start to end), and
+ * within each the time from a switch-out in state D to the next wakeup.
+ */
+static void k_parse(pid_t kswapd, struct k_calls *k)
+{
+	double ts, start = -1, blocked = -1, waited = 0;
+	char line[1024], want[64];
+	FILE *f = fopen(TRACING "/trace", "r");
+	long ret;
+
+	if (!f)
+		st_fail("open " TRACING "/trace: %s", strerror(errno));
+	snprintf(want, sizeof(want), "prev_pid=%d ", kswapd);
+	while (fgets(line, sizeof(line), f)) {
+		char *ev = strstr(line, ": mm_shrink_slab_");
+		char *at = ev ?: strstr(line, ": sched_");
+
+		if (!at || line[0] == '#')
+			continue;
+		while (at > line && at[-1] != ' ')
+			at--;
+		ts = atof(at);
+		if (ev && strstr(ev, "ttm_shrinker_scan")) {
+			if (!strncmp(ev, ": mm_shrink_slab_start", 22)) {
+				start = ts;
+				waited = 0;
+				blocked = -1;
+			} else if (start >= 0) {
+				k_add(k, (ts - start) * 1e3, waited * 1e3);
+				ev = strstr(ev, "return val ");
+				ret = ev ? atol(ev + 11) : 0;
+				if (ret > 0)
+					k->returned += ret;
+				start = -1;
+			}
+		} else if (!ev && start >= 0) {
+			if (strstr(line, "sched_switch:") && strstr(line, want) &&
+			    strstr(line, "prev_state=D"))
+				blocked = ts;
+			else if (strstr(line, "sched_wakeup:") && blocked >= 0) {
+				waited += ts - blocked;
+				blocked = -1;
+			}
+		}
+	}
+	fclose(f);
+}
+
+/*
+ * 6. One 256 MiB buffer object in a cgroup without a limit, then a load in
+ * another cgroup touches more anonymous memory than is free, slowly enough
+ * that kswapd (its watermarks raised) does most of the reclaim; the trace
+ * says how long each of kswapd's calls of the shrinker took and waited.
+ */
+static void bench_kswapd(void)
+{
+	uint64_t backed_up, load, end;
+	struct k_calls k = { 0 };
+	char a[128], b[128], filter[64];
+	pid_t kswapd, pid;
+	int fd;
+
+	note("kswapd: a %d MiB buffer object, then anonymous memory beyond what is free",
+	     (int)(K_BO_SIZE / MiB));
+	if (mount("nodev", TRACING, "tracefs", 0, NULL) && errno != EBUSY)
+		st_fail("mount tracefs: %s", strerror(errno));
+	kswapd = k_kswapd_pid();
+	cg_create(K_CG);
+	cg_create(K_LOAD_CG);
+	fd = vttm_open();
+	vttm_create_filled_in(K_CG, fd, &sh->k, 1, K_BO_SIZE);
+
+	k_write("tracing_on", "0");
+	k_write("trace", "");
+	k_write("buffer_size_kb", "16384");
+	snprintf(filter, sizeof(filter), "common_pid == %d", kswapd);
+	k_write("events/vmscan/mm_shrink_slab_start/filter", filter);
+	k_write("events/vmscan/mm_shrink_slab_end/filter", filter);
+	snprintf(filter, sizeof(filter), "prev_pid == %d", kswapd);
+	k_write("events/sched/sched_switch/filter", filter);
+	snprintf(filter, sizeof(filter), "pid == %d", kswapd);
+	k_write("events/sched/sched_wakeup/filter", filter);
+	k_write("set_event", "vmscan:mm_shrink_slab_start vmscan:mm_shrink_slab_end "
+		"sched:sched_switch sched:sched_wakeup");
+	/* kswapd keeps 10 % of memory free: it, not the load, reclaims. */
+	gm_write_file("/proc/sys/vm", "watermark_scale_factor", "1000");
+	k_write("tracing_on", "1");
+
+	load = (meminfo_kib("MemAvailable") * KiB) + K_BO_SIZE / 2;
+	pid = st_fork(K_LOAD_CG);
+	if (!pid)
+		k_load(load);
+	/* Until the load is in, or 120 s. */
+	end = st_now_ms() + 120000;
+	while (cg_read_u64(K_LOAD_CG, "memory.current") +
+	       cg_read_u64(K_LOAD_CG, "memory.swap.current") < load - 16 * MiB &&
+	       !waitpid(pid, NULL, WNOHANG) && st_now_ms() < end)
+		st_sleep_ms(200);
+	k_write("tracing_on", "0");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	gm_write_file("/proc/sys/vm", "watermark_scale_factor", "10");
+	k_write("set_event", "");
+
+	k_parse(kswapd, &k);
+	backed_up = gm_stat(K_CG, "backed_up_total");
+	vttm_verify(fd, &sh->k, "the large buffer object after kswapd's backup");
+	vttm_close(fd, &sh->k);
+	close(fd);
+	settle_gpu(K_CG);
+	cg_remove(K_CG);
+	cg_remove(K_LOAD_CG);
+
+	if (!k.n) {
+		note("kswapd: it never called the shrinker (%" PRIu64 " MiB backed up by others)",
+		     backed_up / MiB);
+		return;
+	}
+	bench("kswapd: %d calls of the shrinker returned %" PRIu64 " MiB (%" PRIu64
+	      " MiB of the bo backed up in all); time per call: %s; waited (state D) "
+	      "per call: %s", k.n, k.returned * 4096 / MiB, backed_up / MiB,
+	      k_fmt(a, sizeof(a), k.call_ms, k.n), k_fmt(b, sizeof(b), k.wait_ms, k.n));
+	free(k.call_ms);
+	free(k.wait_ms);
+}
+
 /* The sections, in the order they run. */
 static const struct {
 	const char *name;
@@ -1208,6 +1430,7 @@ static const struct {
 	{ "scan", bench_scan },
 	{ "vram", bench_vram },
 	{ "precision", bench_precision },
+	{ "kswapd", bench_kswapd },
 };
 
 /* Whether SECTION was asked for: all are when none is named. */
@@ -1237,7 +1460,7 @@ int main(int argc, char **argv)
 			if (!strcmp(argv[a], sections[i].name))
 				break;
 		if (i == ARRAY_SIZE(sections) && !strchr(argv[a], '='))
-			st_fail("usage: vttm-bench [charge|reclaim|scan|vram|precision]...: "
+			st_fail("usage: vttm-bench [charge|reclaim|scan|vram|precision|kswapd]...: "
 				"no section %s", argv[a]);
 	}
 	sh = st_shared(sizeof(*sh));
