@@ -151,9 +151,8 @@ static struct ttm_shrinker *ttm_shrinker_of(struct ttm_tt *tt)
  * Called by TTM when @tt has been populated, (partly) backed up, its bo
  * unpinned or moved. The tt counts as its pages in memory; a listed tt
  * whose number of pages in memory or whose bo's place changed is listed
- * anew, at the tail. Nothing happens
- * if the device has no shrinker, the tt has no pages in memory, is not
- * shrinkable or its bo pinned.
+ * anew, at the tail. Nothing happens if the device has no shrinker, the tt
+ * has no pages in memory, is not shrinkable or its bo pinned.
  *
  * A tt gets its backup storage when it is first listed (by its first
  * populate, or the unpin of a bo populated while pinned), so that only
@@ -588,11 +587,10 @@ static unsigned long ttm_shrinker_shrink_node(struct ttm_shrinker *ts,
  * for the next call, so that the work of a call is bounded by @nr_pages.
  * kswapd never waits for the writes it started, other callers a bounded
  * time (%TTM_BACKUP_WAIT_MS per bo); when the storage is behind with what
- * it was given, the call backs up nothing more (it may still purge).
- * Bos that are
- * busy, pinned, locked by someone else or vetoed by &ttm_shrinker.allow
- * are skipped; so are bos outside system memory when the device is asleep
- * (&ttm_shrinker.device_get). The pages of ghost objects, deleted bos and
+ * it was given, the call backs up nothing more (it may still purge). Bos
+ * that are busy, pinned, locked by someone else or vetoed by
+ * &ttm_shrinker.allow are skipped; so are bos outside system memory when
+ * the device is asleep (&ttm_shrinker.device_get). The pages of ghost objects, deleted bos and
  * bos on their way out (&ttm_shrinker.bo_get) are freed without the
  * driver's move or callbacks, and counted in @stats as discarded, not
  * purged. Stops early on a fatal signal.

@@ -1518,6 +1518,7 @@ static void ttm_shrinker_numa_node(struct kunit *test)
 	struct ttm_device *bdev = priv->devs->ttm_dev;
 	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nr_to_scan = 100 };
 	int other = first_memory_node, nid = next_memory_node(other);
+	struct device *dev = bdev->pool.dev;
 	bool use_dma_alloc = bdev->pool.use_dma_alloc;
 	bool use_dma32 = bdev->pool.use_dma32;
 	struct ttm_buffer_object *bo;
@@ -1526,10 +1527,12 @@ static void ttm_shrinker_numa_node(struct kunit *test)
 	if (nid >= MAX_NUMNODES)
 		kunit_skip(test, "one NUMA node with memory");
 	ts = shrinker_of_test(test);
+	/* Else reclaim calls it for the first node only. */
+	KUNIT_EXPECT_TRUE(test, ts->shrinker->flags & SHRINKER_NUMA_AWARE);
 	fake_swap(test, 0);
 	/* The device's pool allocates on the second node. */
 	ttm_pool_fini(&bdev->pool);
-	ttm_pool_init(&bdev->pool, bdev->dev, nid, use_dma_alloc, use_dma32);
+	ttm_pool_init(&bdev->pool, dev, nid, use_dma_alloc, use_dma32);
 	bo = listed_bo(test, TTM_TT_FLAG_PURGEABLE);
 	KUNIT_ASSERT_EQ(test, page_to_nid(bo->ttm->pages[0]), nid);
 	KUNIT_EXPECT_EQ(test, bo->ttm->shrink_nid, nid);
