@@ -1344,9 +1344,10 @@ static void k_parse(pid_t kswapd, struct k_calls *k)
 
 /*
  * 6. One 256 MiB buffer object in a cgroup without a limit, then a load in
- * another cgroup touches more anonymous memory than is free, slowly enough
- * that kswapd (its watermarks raised) does most of the reclaim; the trace
- * says how long each of kswapd's calls of the shrinker took and waited.
+ * another cgroup touches all but 64 MiB of the free memory, slowly, so that
+ * kswapd (its watermarks raised) reclaims; the load's memory cannot be
+ * swapped, so what kswapd frees is the bo. The trace says how long each of
+ * kswapd's calls of the shrinker took and waited.
  */
 static void bench_kswapd(void)
 {
@@ -1356,19 +1357,23 @@ static void bench_kswapd(void)
 	pid_t kswapd, pid;
 	int fd;
 
-	note("kswapd: a %d MiB buffer object, then anonymous memory beyond what is free",
+	note("kswapd: a %d MiB buffer object, then anonymous memory of all but 64 MiB of what is free",
 	     (int)(K_BO_SIZE / MiB));
 	if (mount("nodev", TRACING, "tracefs", 0, NULL) && errno != EBUSY)
 		st_fail("mount tracefs: %s", strerror(errno));
 	kswapd = k_kswapd_pid();
 	cg_create(K_CG);
 	cg_create(K_LOAD_CG);
+	/* The load's own memory stays: what kswapd frees is the bo's. */
+	cg_write(K_LOAD_CG, "memory.swap.max", "0");
 	fd = vttm_open();
 	vttm_create_filled_in(K_CG, fd, &sh->k, 1, K_BO_SIZE);
 
 	k_write("tracing_on", "0");
 	k_write("trace", "");
 	k_write("buffer_size_kb", "16384");
+	/* UML's default trace clock counts in jiffies. */
+	k_write("trace_clock", "mono");
 	snprintf(filter, sizeof(filter), "common_pid == %d", kswapd);
 	k_write("events/vmscan/mm_shrink_slab_start/filter", filter);
 	k_write("events/vmscan/mm_shrink_slab_end/filter", filter);
@@ -1382,7 +1387,11 @@ static void bench_kswapd(void)
 	gm_write_file("/proc/sys/vm", "watermark_scale_factor", "1000");
 	k_write("tracing_on", "1");
 
-	load = (meminfo_kib("MemAvailable") * KiB) + K_BO_SIZE / 2;
+	/*
+	 * Below kswapd's low watermark (10 % of memory), far from its high
+	 * one (20 %): kswapd frees what it can, which is the bo.
+	 */
+	load = meminfo_kib("MemFree") * KiB - 64 * MiB;
 	pid = st_fork(K_LOAD_CG);
 	if (!pid)
 		k_load(load);
@@ -1393,6 +1402,9 @@ static void bench_kswapd(void)
 	       !waitpid(pid, NULL, WNOHANG) && st_now_ms() < end)
 		st_sleep_ms(200);
 	k_write("tracing_on", "0");
+	note("kswapd: the load of %" PRIu64 " MiB has %" PRIu64 " MiB in memory after %.1f s",
+	     load / MiB, cg_read_u64(K_LOAD_CG, "memory.current") / MiB,
+	     (st_now_ms() + 120000 - end) / 1e3);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	gm_write_file("/proc/sys/vm", "watermark_scale_factor", "10");
