@@ -23,24 +23,6 @@ static const char *const format_names[] = {
 	[GM_FORMAT_PROMETHEUS] = "prometheus",
 };
 
-static const char *const purge_names[] = {
-	[GM_PURGE_FIRST] = "first",
-	[GM_PURGE_LAST] = "last",
-	[GM_PURGE_NEVER] = "never",
-};
-
-static const char *const writeback_names[] = {
-	[GM_WRITEBACK_IMMEDIATE] = "immediate",
-	[GM_WRITEBACK_DEFERRED] = "deferred",
-};
-
-static const char *const set_keys[] = {
-	[GM_POLICY_PURGE] = "purge",
-	[GM_POLICY_SWAP_BUDGET] = "swap-budget",
-	[GM_POLICY_WRITEBACK] = "writeback",
-	[GM_POLICY_VRAM_MAX] = "vram-max",
-};
-
 struct parser {
 	struct gm_cmdline *cl;
 	struct gm_err *err;
@@ -135,26 +117,6 @@ enum gm_command gm_command_lookup(const char *word, struct gm_err *err)
 const char *gm_format_name(enum gm_format format)
 {
 	return name_of(format_names, ARRAY_SIZE(format_names), format);
-}
-
-const char *gm_purge_name(enum gm_purge purge)
-{
-	return name_of(purge_names, ARRAY_SIZE(purge_names), purge);
-}
-
-const char *gm_writeback_name(enum gm_writeback writeback)
-{
-	return name_of(writeback_names, ARRAY_SIZE(writeback_names), writeback);
-}
-
-int gm_purge_parse(const char *word)
-{
-	return lookup(purge_names, ARRAY_SIZE(purge_names), word);
-}
-
-int gm_writeback_parse(const char *word)
-{
-	return lookup(writeback_names, ARRAY_SIZE(writeback_names), word);
 }
 
 /* ---- options --------------------------------------------------------- */
@@ -379,57 +341,6 @@ static int parse_cgroups(struct parser *p)
 	return 0;
 }
 
-int gm_size_value_parse(const char *value, uint64_t *out, char *why,
-			size_t len)
-{
-	int ret = gm_size_parse(value, out);
-
-	if (ret == -ERANGE)
-		snprintf(why, len, "SIZE '%s' is too large (over 2^64 - 1)",
-			 value);
-	else if (ret)
-		snprintf(why, len,
-			 "invalid SIZE '%s' (expected a whole number with an optional K, M, G, T, P or E suffix, or max)",
-			 value);
-	return ret ? -EINVAL : 0;
-}
-
-int gm_policy_value_parse(struct gm_policy_args *p, enum gm_policy_key key,
-			  const char *value, char *why, size_t len)
-{
-	int v;
-
-	switch (key) {
-	case GM_POLICY_PURGE:
-		v = gm_purge_parse(value);
-		if (v < 0)
-			break;
-		p->purge = v;
-		p->has_purge = true;
-		return 0;
-	case GM_POLICY_WRITEBACK:
-		v = gm_writeback_parse(value);
-		if (v < 0)
-			break;
-		p->writeback = v;
-		p->has_writeback = true;
-		return 0;
-	case GM_POLICY_SWAP_BUDGET:
-		if (gm_size_value_parse(value, &p->swap_budget, why, len))
-			return -EINVAL;
-		p->has_swap_budget = true;
-		return 0;
-	case GM_POLICY_VRAM_MAX:
-		if (gm_size_value_parse(value, &p->vram_max, why, len))
-			return -EINVAL;
-		p->has_vram_max = true;
-		return 0;
-	}
-	snprintf(why, len, "invalid value '%s' (expected %s)", value,
-		 key == GM_POLICY_PURGE ? GM_PURGE_WORDS : GM_WRITEBACK_WORDS);
-	return -EINVAL;
-}
-
 static int parse_size_arg(struct parser *p, const char *what,
 			  const char *word, uint64_t *out)
 {
@@ -448,17 +359,8 @@ static int set_one(struct parser *p, enum gm_policy_key key,
 
 	if (!gm_policy_value_parse(&p->cl->set, key, value, why, sizeof(why)))
 		return 0;
-	gm_err_set(p->err, "set: %s: %s", set_keys[key], why);
+	gm_err_set(p->err, "set: %s: %s", gm_policy_keys[key].name, why);
 	return -EINVAL;
-}
-
-static bool key_given(const struct gm_policy_args *s,
-		      enum gm_policy_key key)
-{
-	return (key == GM_POLICY_PURGE && s->has_purge) ||
-	       (key == GM_POLICY_SWAP_BUDGET && s->has_swap_budget) ||
-	       (key == GM_POLICY_WRITEBACK && s->has_writeback) ||
-	       (key == GM_POLICY_VRAM_MAX && s->has_vram_max);
 }
 
 /* set CGROUP KEY VALUE [KEY VALUE]... */
@@ -466,7 +368,9 @@ static int parse_set(struct parser *p)
 {
 	const char **a = p->cl->args;
 	size_t n = p->cl->nargs, i;
+	char keys[128];
 
+	gm_policy_key_list(keys, sizeof(keys), GM_POLICY_FIELD(name), " or ");
 	if (!n) {
 		gm_err_set(p->err, "set: missing CGROUP");
 		return -EINVAL;
@@ -474,20 +378,18 @@ static int parse_set(struct parser *p)
 	if (check_cgroup(p, a[0]))
 		return -EINVAL;
 	if (n == 1) {
-		gm_err_set(p->err,
-			   "set: nothing to set (give purge, swap-budget, writeback or vram-max)");
+		gm_err_set(p->err, "set: nothing to set (give %s)", keys);
 		return -EINVAL;
 	}
 	for (i = 1; i < n; i += 2) {
-		int key = lookup(set_keys, ARRAY_SIZE(set_keys), a[i]);
+		int key = gm_policy_key_lookup(a[i]);
 
 		if (key < 0) {
-			gm_err_set(p->err,
-				   "set: unknown key '%s' (expected purge, swap-budget, writeback or vram-max)",
-				   a[i]);
+			gm_err_set(p->err, "set: unknown key '%s' (expected %s)",
+				   a[i], keys);
 			return -EINVAL;
 		}
-		if (key_given(&p->cl->set, key)) {
+		if (gm_policy_has(&p->cl->set, key)) {
 			gm_err_set(p->err, "set: '%s' given more than once",
 				   a[i]);
 			return -EINVAL;

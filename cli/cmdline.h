@@ -19,6 +19,7 @@
 
 #include "commands.h"
 #include "err.h"
+#include "policy.h"
 
 /* GM_CMD_SHOW, ... from the command table, and two that are not in it. */
 #define GM_CMD_ENUM(e, name, fn, args, summary) GM_CMD_##e,
@@ -58,29 +59,6 @@ enum gm_format {
 	GM_FORMAT_PROMETHEUS,
 };
 
-enum gm_purge {
-	GM_PURGE_FIRST,
-	GM_PURGE_LAST,
-	GM_PURGE_NEVER,
-};
-
-enum gm_writeback {
-	GM_WRITEBACK_IMMEDIATE,
-	GM_WRITEBACK_DEFERRED,
-};
-
-/* "set" keys; has_* tells which were given. */
-struct gm_policy_args {
-	bool has_purge;
-	bool has_swap_budget;
-	bool has_writeback;
-	bool has_vram_max;
-	enum gm_purge purge;
-	uint64_t swap_budget;		/* GM_SIZE_MAX for "max" */
-	enum gm_writeback writeback;
-	uint64_t vram_max;		/* GM_SIZE_MAX for "max" */
-};
-
 struct gm_cmdline {
 	enum gm_command cmd;
 	enum gm_command help_cmd;	/* help: the command asked about, or NONE */
@@ -110,33 +88,5 @@ void gm_cmdline_free(struct gm_cmdline *cl);
 
 const char *gm_command_name(enum gm_command cmd);
 const char *gm_format_name(enum gm_format format);
-const char *gm_purge_name(enum gm_purge purge);
-const char *gm_writeback_name(enum gm_writeback writeback);
-
-/* The value a purge or writeback keyword names, or -1; what they may be. */
-int gm_purge_parse(const char *word);
-int gm_writeback_parse(const char *word);
-#define GM_PURGE_WORDS		"first, last or never"
-#define GM_WRITEBACK_WORDS	"immediate or deferred"
-
-/* The policy keys, whatever a source calls them. */
-enum gm_policy_key {
-	GM_POLICY_PURGE,
-	GM_POLICY_SWAP_BUDGET,
-	GM_POLICY_WRITEBACK,
-	GM_POLICY_VRAM_MAX,
-};
-
-/*
- * The one parser of policy values, for set, apply and oci-hook: parse
- * @value of @key into @p and set its has_ flag.  Returns 0, or -EINVAL
- * with why in @why ("invalid value 'x' (expected first, last or never)",
- * "invalid SIZE 'x' (...)", "SIZE 'x' is too large (...)").
- */
-int gm_policy_value_parse(struct gm_policy_args *p, enum gm_policy_key key,
-			  const char *value, char *why, size_t len);
-/* A SIZE, with gm_policy_value_parse()'s messages. */
-int gm_size_value_parse(const char *value, uint64_t *out, char *why,
-			size_t len);
 
 #endif

@@ -12,12 +12,12 @@
 #ifndef GPUMEMCTL_COMMANDS_H
 #define GPUMEMCTL_COMMANDS_H
 
+#include "policy.h"
+
 #define GM_COMMANDS(X)							\
 	X(SHOW, "show", run_show, "[CGROUP...] [--tree] [--output-file FILE]", \
 	  "statistics and policy of cgroups")				\
-	X(SET, "set", run_set,						\
-	  "CGROUP [purge first|last|never] [swap-budget SIZE|max] "	\
-	  "[writeback immediate|deferred] [vram-max SIZE|max]",		\
+	X(SET, "set", run_set, "CGROUP" GM_POLICY_SET_USAGE,		\
 	  "set policy (at least one key, each once)")			\
 	X(RECLAIM, "reclaim", run_reclaim, "CGROUP SIZE",		\
 	  "reclaim GPU memory from CGROUP's subtree")			\

@@ -234,23 +234,19 @@ static int open_family(struct ctx *c)
 static int send_policy(struct ctx *c, const struct gm_cgroup *cg,
 		       const struct gm_policy_args *s, const char *what)
 {
-	struct gm_nl_attr attrs[5] = {
+	struct gm_nl_attr attrs[1 + GM_POLICY_NKEYS] = {
 		{ GPUMEM_A_CGROUP_ID, false, cg->id },
 	};
 	size_t n = 1;
+	int k;
 
-	if (s->has_purge)
-		attrs[n++] = (struct gm_nl_attr){
-			GPUMEM_A_CGROUP_PURGE, true, s->purge };
-	if (s->has_swap_budget)
-		attrs[n++] = (struct gm_nl_attr){
-			GPUMEM_A_CGROUP_SWAP_BUDGET, false, s->swap_budget };
-	if (s->has_writeback)
-		attrs[n++] = (struct gm_nl_attr){
-			GPUMEM_A_CGROUP_WRITEBACK, true, s->writeback };
-	if (s->has_vram_max)
-		attrs[n++] = (struct gm_nl_attr){
-			GPUMEM_A_CGROUP_VRAM_MAX, false, s->vram_max };
+	for (k = 0; k < GM_POLICY_NKEYS; k++) {
+		const struct gm_policy_key_info *key = &gm_policy_keys[k];
+
+		if (gm_policy_has(s, k))
+			attrs[n++] = (struct gm_nl_attr){
+				key->attr, key->words != NULL, s->val[k] };
+	}
 	return gm_nl_request(&c->nl, what, GPUMEM_CMD_POLICY_SET, false,
 			     attrs, n, NULL, NULL, &c->err);
 }
