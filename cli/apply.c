@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * gpumemctl apply: finding, parsing and merging policy files (see apply.h).
  * Nothing here talks to the kernel.

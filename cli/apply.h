@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * gpumemctl apply: policy from configuration files, without the kernel.
  *

@@ -1,3 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The gpumemctl command line: global options, the command table and each
+ * command's operands (see cmdline.h).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

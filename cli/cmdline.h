@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The gpumemctl command line, parsed into a struct gm_cmdline.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The command table of gpumemctl: one line per command, in the order
  * help lists them.  Everything about a command that is not its code comes

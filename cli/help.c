@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Help texts.  The command list and usage lines come from the command
  * table (commands.h); what each command does is said once, in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * gpumemctl: inspect and control GPU buffer memory per cgroup.
  * See gpumemctl(8) and DESIGN.md.

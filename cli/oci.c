@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * gpumemctl oci-hook: reading the container state, its annotations and
  * config.json, and finding its cgroup (see oci.h).  Nothing here talks to

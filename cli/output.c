@@ -1,3 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The output of gpumemctl: show's table, tree, JSON and Prometheus text,
+ * reclaim results and event lines (see output.h).
+ */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

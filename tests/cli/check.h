@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A tiny test helper for the gpumemctl unit tests: each test program is a
  * list of cases; the result is TAP ("ok 1 - name"), which meson parses.

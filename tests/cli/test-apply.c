@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * gpumemctl apply: finding, parsing and merging policy files, on fixture
  * unit trees under a temporary directory ($GPUMEM_UNIT_PATH with an "etc"

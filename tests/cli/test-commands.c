@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * The command table (cli/commands.h) drives dispatch and help in C; the
  * man page and the bash completion list the commands by hand.  This checks

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * gpumemctl oci-hook: the container state, annotations, config.json and
  * the container's cgroup, on fixtures under a temporary directory: a

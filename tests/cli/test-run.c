@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Run the built gpumemctl (argv[1]; argv[2] is the project version) and
  * check exit statuses and messages.  This machine is expected to have no
