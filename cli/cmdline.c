@@ -14,12 +14,11 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-#define GM_CMD_INFO(e, name, fn, args, summary)			\
-	{ GM_CMD_##e, name, args, summary },
-const struct gm_command_info gm_commands[] = {
-	GM_COMMANDS(GM_CMD_INFO)
+#define GM_CMD_ENTRY(e, file) &gm_cmd_##file,
+const struct gm_command_info *const gm_commands[] = {
+	GM_COMMANDS(GM_CMD_ENTRY)
 };
-#undef GM_CMD_INFO
+#undef GM_CMD_ENTRY
 const size_t gm_ncommands = ARRAY_SIZE(gm_commands);
 
 static const char *const format_names[] = {
@@ -61,8 +60,8 @@ const struct gm_command_info *gm_command_info(enum gm_command cmd)
 	size_t i;
 
 	for (i = 0; i < gm_ncommands; i++)
-		if (gm_commands[i].cmd == cmd)
-			return &gm_commands[i];
+		if (gm_commands[i]->cmd == cmd)
+			return gm_commands[i];
 	return NULL;
 }
 
@@ -87,7 +86,7 @@ static void list_names(char *buf, size_t len, const bool *match)
 		k++;
 		out += snprintf(buf + out, len - out, "%s%s",
 				k == 1 ? "" : k == n ? " or " : ", ",
-				gm_commands[i].name);
+				gm_commands[i]->name);
 	}
 }
 
@@ -98,16 +97,16 @@ enum gm_command gm_command_lookup(const char *word, struct gm_err *err)
 	char names[256];
 
 	for (i = 0; i < gm_ncommands; i++) {
-		if (!strcmp(gm_commands[i].name, word))
-			return gm_commands[i].cmd;
-		if (len && !strncmp(gm_commands[i].name, word, len)) {
+		if (!strcmp(gm_commands[i]->name, word))
+			return gm_commands[i]->cmd;
+		if (len && !strncmp(gm_commands[i]->name, word, len)) {
 			match[i] = true;
 			last = i;
 			n++;
 		}
 	}
 	if (n == 1)
-		return gm_commands[last].cmd;
+		return gm_commands[last]->cmd;
 	if (n) {
 		list_names(names, sizeof(names), match);
 		gm_err_set(err, "ambiguous command '%s' (%s)", word, names);
@@ -325,163 +324,65 @@ static int check_pretty(struct parser *p)
 
 /* ---- commands -------------------------------------------------------- */
 
-static int check_cgroup(struct parser *p, const char *spec)
+int gm_parse_cgroup(const struct gm_cmdline *cl, const char *spec,
+		    struct gm_err *err)
 {
 	enum gm_cgroup_kind kind;
 	struct gm_err cerr;
 
 	if (!gm_cgroup_check(spec, &kind, &cerr))
 		return 0;
-	gm_err_set(p->err, "%s: %s", gm_command_name(p->cl->cmd), cerr.msg);
+	gm_err_set(err, "%s: %s", gm_command_name(cl->cmd), cerr.msg);
 	return -EINVAL;
 }
 
-static int parse_cgroups(struct parser *p)
+int gm_parse_cgroups(struct gm_cmdline *cl, struct gm_err *err)
 {
 	size_t i;
 
-	for (i = 0; i < p->cl->nargs; i++)
-		if (check_cgroup(p, p->cl->args[i]))
+	for (i = 0; i < cl->nargs; i++)
+		if (gm_parse_cgroup(cl, cl->args[i], err))
 			return -EINVAL;
 	return 0;
 }
 
-static int parse_size_arg(struct parser *p, const char *what,
-			  const char *word, uint64_t *out)
+int gm_parse_no_operands(struct gm_cmdline *cl, struct gm_err *err)
 {
-	char why[GM_ERR_LEN];
-
-	if (!gm_size_value_parse(word, out, why, sizeof(why)))
+	if (!cl->nargs)
 		return 0;
-	gm_err_set(p->err, "%s: %s", what, why);
+	gm_err_set(err, "%s: unexpected argument '%s'",
+		   gm_command_name(cl->cmd), cl->args[0]);
 	return -EINVAL;
 }
 
-static int set_one(struct parser *p, enum gm_policy_key key,
-		   const char *value)
+/*
+ * @opt, given, is a command option (GM_OPT_*) the command must take: else
+ * "CMD: option '--x' is only valid with show and cdi".
+ */
+static int check_option(struct parser *p, bool given, const char *name,
+			unsigned int opt)
 {
-	char why[GM_ERR_LEN];
+	const char *names[GM_CMD_COUNT];
+	char valid[256];
+	size_t i, n = 0, out = 0;
 
-	if (!gm_policy_value_parse(&p->cl->set, key, value, why, sizeof(why)))
+	if (!given || (gm_command_info(p->cl->cmd)->options & opt))
 		return 0;
-	gm_err_set(p->err, "set: %s: %s", gm_policy_keys[key].name, why);
+	for (i = 0; i < gm_ncommands; i++)
+		if (gm_commands[i]->options & opt)
+			names[n++] = gm_commands[i]->name;
+	valid[0] = '\0';
+	for (i = 0; i < n && out < sizeof(valid); i++)
+		out += snprintf(valid + out, sizeof(valid) - out, "%s%s",
+				!i ? "" : i == n - 1 ? " and " : ", ",
+				names[i]);
+	if (opt == GM_OPT_PROMETHEUS)
+		gm_err_set(p->err, "%s: output format '%s' is only valid with %s",
+			   gm_command_name(p->cl->cmd), name, valid);
+	else
+		gm_err_set(p->err, "%s: option '%s' is only valid with %s",
+			   gm_command_name(p->cl->cmd), name, valid);
 	return -EINVAL;
-}
-
-/* set CGROUP KEY VALUE [KEY VALUE]... */
-static int parse_set(struct parser *p)
-{
-	const char **a = p->cl->args;
-	size_t n = p->cl->nargs, i;
-	char keys[128];
-
-	gm_policy_key_list(keys, sizeof(keys), GM_POLICY_FIELD(name), " or ");
-	if (!n) {
-		gm_err_set(p->err, "set: missing CGROUP");
-		return -EINVAL;
-	}
-	if (check_cgroup(p, a[0]))
-		return -EINVAL;
-	if (n == 1) {
-		gm_err_set(p->err, "set: nothing to set (give %s)", keys);
-		return -EINVAL;
-	}
-	for (i = 1; i < n; i += 2) {
-		int key = gm_policy_key_lookup(a[i]);
-
-		if (key < 0) {
-			gm_err_set(p->err, "set: unknown key '%s' (expected %s)",
-				   a[i], keys);
-			return -EINVAL;
-		}
-		if (gm_policy_has(&p->cl->set, key)) {
-			gm_err_set(p->err, "set: '%s' given more than once",
-				   a[i]);
-			return -EINVAL;
-		}
-		if (i + 1 >= n) {
-			gm_err_set(p->err, "set: missing value for '%s'", a[i]);
-			return -EINVAL;
-		}
-		if (set_one(p, key, a[i + 1]))
-			return -EINVAL;
-	}
-	p->cl->nargs = 1;
-	return 0;
-}
-
-/* reclaim CGROUP SIZE */
-static int parse_reclaim(struct parser *p)
-{
-	const char **a = p->cl->args;
-	size_t n = p->cl->nargs;
-
-	if (n < 2) {
-		gm_err_set(p->err, "reclaim: missing %s",
-			   n ? "SIZE" : "CGROUP");
-		return -EINVAL;
-	}
-	if (n > 2) {
-		gm_err_set(p->err, "reclaim: unexpected argument '%s'", a[2]);
-		return -EINVAL;
-	}
-	if (check_cgroup(p, a[0]) ||
-	    parse_size_arg(p, "reclaim", a[1], &p->cl->reclaim_bytes))
-		return -EINVAL;
-	if (p->cl->reclaim_bytes == GM_SIZE_MAX || !p->cl->reclaim_bytes) {
-		gm_err_set(p->err,
-			   "reclaim: SIZE must be a number of bytes greater than 0, not '%s'",
-			   a[1]);
-		return -EINVAL;
-	}
-	p->cl->nargs = 1;
-	return 0;
-}
-
-static int parse_files(struct parser *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->cl->nargs; i++) {
-		if (!p->cl->args[i][0]) {
-			gm_err_set(p->err, "apply: empty FILE name");
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-/* An option given to a command it means nothing to. */
-/* An option given to a command outside @valid (a mask of 1 << command). */
-static int check_option(struct parser *p, bool given, const char *opt,
-			unsigned int valid, const char *commands)
-{
-	if (!given || (valid & (1u << p->cl->cmd)))
-		return 0;
-	gm_err_set(p->err, "%s: option '%s' is only valid with %s",
-		   gm_command_name(p->cl->cmd), opt, commands);
-	return -EINVAL;
-}
-
-#define CMD_BIT(c) (1u << GM_CMD_##c)
-
-/* help [COMMAND], COMMAND help */
-static int parse_help(struct parser *p)
-{
-	struct gm_cmdline *cl = p->cl;
-
-	if (cl->nargs > 1) {
-		gm_err_set(p->err, "help: unexpected argument '%s'",
-			   cl->args[1]);
-		return -EINVAL;
-	}
-	if (cl->nargs) {
-		cl->help_cmd = gm_command_lookup(cl->args[0], p->err);
-		if (cl->help_cmd == GM_CMD_NONE)
-			return -EINVAL;
-	}
-	cl->nargs = 0;
-	return 0;
 }
 
 static int parse_command(struct parser *p)
@@ -507,44 +408,17 @@ static int parse_command(struct parser *p)
 		cl->nargs = 0;
 		return 0;
 	}
-	if (check_option(p, p->tree, "--tree", CMD_BIT(SHOW), "show") ||
+	if (check_option(p, p->tree, "--tree", GM_OPT_TREE) ||
 	    check_option(p, p->output_file, "--output-file",
-			 CMD_BIT(SHOW) | CMD_BIT(CDI), "show and cdi") ||
-	    check_option(p, p->optional, "--optional",
-			 CMD_BIT(APPLY) | CMD_BIT(OCI_HOOK) | CMD_BIT(CDI),
-			 "apply, oci-hook and cdi"))
+			 GM_OPT_OUTPUT_FILE) ||
+	    check_option(p, p->optional, "--optional", GM_OPT_OPTIONAL) ||
+	    check_option(p, cl->format == GM_FORMAT_PROMETHEUS, "prometheus",
+			 GM_OPT_PROMETHEUS))
 		return -EINVAL;
 	cl->tree = p->tree;
 	cl->output_file = p->output_file;
 	cl->optional = p->optional;
-	if (cl->format == GM_FORMAT_PROMETHEUS && cl->cmd != GM_CMD_SHOW) {
-		gm_err_set(p->err,
-			   "%s: output format 'prometheus' is only valid with show",
-			   gm_command_name(cl->cmd));
-		return -EINVAL;
-	}
-	switch (cl->cmd) {
-	case GM_CMD_SHOW:
-	case GM_CMD_MONITOR:
-		return parse_cgroups(p);
-	case GM_CMD_SET:
-		return parse_set(p);
-	case GM_CMD_RECLAIM:
-		return parse_reclaim(p);
-	case GM_CMD_APPLY:
-		return parse_files(p);
-	case GM_CMD_HELP:
-		return parse_help(p);
-	case GM_CMD_OCI_HOOK:
-	case GM_CMD_CDI:
-		if (!cl->nargs)
-			return 0;
-		gm_err_set(p->err, "%s: unexpected argument '%s'",
-			   gm_command_name(cl->cmd), cl->args[0]);
-		return -EINVAL;
-	default:
-		return -EINVAL;
-	}
+	return gm_command_info(cmd)->parse(cl, p->err);
 }
 
 /*

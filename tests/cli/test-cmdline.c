@@ -88,14 +88,16 @@ static void test_command_table(void)
 
 	CHECK_INT(gm_ncommands, GM_CMD_COUNT - GM_CMD_SHOW);
 	for (i = 0; i < gm_ncommands; i++) {
-		const struct gm_command_info *c = &gm_commands[i];
+		const struct gm_command_info *c = gm_commands[i];
 
 		CHECK(c->name && *c->name && c->args && c->summary);
+		CHECK(c->parse && c->run);
+		CHECK_INT(c->cmd, GM_CMD_SHOW + (int)i);
 		CHECK(gm_command_info(c->cmd) == c);
 		CHECK_STR(gm_command_name(c->cmd), c->name);
 		CHECK_INT(gm_command_lookup(c->name, &err), c->cmd);
 		for (j = 0; j < i; j++)
-			CHECK(strcmp(gm_commands[j].name, c->name));
+			CHECK(strcmp(gm_commands[j]->name, c->name));
 	}
 	CHECK(!gm_command_info(GM_CMD_NONE));
 	CHECK(!gm_command_info(GM_CMD_VERSION));

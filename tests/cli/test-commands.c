@@ -62,14 +62,14 @@ static void check_same(const struct names *found, const char *what)
 	size_t i;
 
 	for (i = 0; i < gm_ncommands; i++)
-		if (!has(found, gm_commands[i].name))
+		if (!has(found, gm_commands[i]->name))
 			CHECK_FAIL("%s does not list command '%s'", what,
-				   gm_commands[i].name);
+				   gm_commands[i]->name);
 	for (i = 0; i < found->n; i++) {
 		size_t k;
 
 		for (k = 0; k < gm_ncommands; k++)
-			if (!strcmp(gm_commands[k].name, found->v[i]))
+			if (!strcmp(gm_commands[k]->name, found->v[i]))
 				break;
 		if (k == gm_ncommands)
 			CHECK_FAIL("%s lists '%s', which is not a command", what,
