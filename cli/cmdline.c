@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The gpumemctl command line: global options, the command table and each
- * command's operands (see cmdline.h).
+ * The gpumemctl command line: the global options, the command and its
+ * options, then the command's own parser (see cmdline.h).
  */
 #include <errno.h>
 #include <stdio.h>
