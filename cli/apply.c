@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * gpumemctl apply: finding, parsing and merging policy files (see apply.h).
  * Nothing here talks to the kernel.
@@ -156,20 +157,11 @@ static bool is_unit_name(const char *name)
 
 /* ---- parsing one file ------------------------------------------------ */
 
-/* Indexed by enum gm_policy_key. */
-#define NKEYS (GM_POLICY_VRAM_MAX + 1)
 enum key_state { UNSET, SET, RESET };
-
-static const char *const key_names[NKEYS] = {
-	[GM_POLICY_PURGE] = "Purge",
-	[GM_POLICY_SWAP_BUDGET] = "SwapBudget",
-	[GM_POLICY_WRITEBACK] = "Writeback",
-	[GM_POLICY_VRAM_MAX] = "VRAMMax",
-};
 
 /* What one file says. */
 struct file_policy {
-	enum key_state st[NKEYS];
+	enum key_state st[GM_POLICY_NKEYS];	/* by enum gm_policy_key */
 	struct gm_policy_args v;
 	bool has_section;
 	int section_line;	/* of the first [X-GPUMemory] */
@@ -203,7 +195,8 @@ static int parse_boolean(const char *v)
 static int assign(struct file_policy *fp, const char *key, const char *value,
 		  int line, char *why, size_t len)
 {
-	enum gm_policy_key k;
+	char keys[128];
+	int k;
 
 	if (!strcmp(key, "Cgroup")) {
 		struct gm_err err;
@@ -239,12 +232,13 @@ static int assign(struct file_policy *fp, const char *key, const char *value,
 		fp->strict = b;
 		return 0;
 	}
-	for (k = 0; k < NKEYS; k++)
-		if (!strcmp(key, key_names[k]))
-			break;
-	if (k == NKEYS) {
+	k = gm_policy_unit_key_lookup(key);
+	if (k < 0) {
+		gm_policy_key_list(keys, sizeof(keys),
+				   GM_POLICY_FIELD(unit_key), ", ");
 		snprintf(why, len,
-			 "unknown key (expected Purge, SwapBudget, Writeback, VRAMMax, Strict or, in plain configuration files, Cgroup)");
+			 "unknown key (expected %s, Strict or, in plain configuration files, Cgroup)",
+			 keys);
 		return 1;
 	}
 	if (!*value) {
@@ -417,28 +411,17 @@ static void peek_file(const char *path, struct file_policy *fp)
 
 static void merge(struct gm_policy_args *dst, const struct file_policy *fp)
 {
-	if (fp->st[GM_POLICY_PURGE] == SET)
-		dst->purge = fp->v.purge;
-	if (fp->st[GM_POLICY_PURGE] != UNSET)
-		dst->has_purge = fp->st[GM_POLICY_PURGE] == SET;
-	if (fp->st[GM_POLICY_SWAP_BUDGET] == SET)
-		dst->swap_budget = fp->v.swap_budget;
-	if (fp->st[GM_POLICY_SWAP_BUDGET] != UNSET)
-		dst->has_swap_budget = fp->st[GM_POLICY_SWAP_BUDGET] == SET;
-	if (fp->st[GM_POLICY_WRITEBACK] == SET)
-		dst->writeback = fp->v.writeback;
-	if (fp->st[GM_POLICY_WRITEBACK] != UNSET)
-		dst->has_writeback = fp->st[GM_POLICY_WRITEBACK] == SET;
-	if (fp->st[GM_POLICY_VRAM_MAX] == SET)
-		dst->vram_max = fp->v.vram_max;
-	if (fp->st[GM_POLICY_VRAM_MAX] != UNSET)
-		dst->has_vram_max = fp->st[GM_POLICY_VRAM_MAX] == SET;
-}
+	int k;
 
-bool gm_policy_args_empty(const struct gm_policy_args *p)
-{
-	return !p->has_purge && !p->has_swap_budget && !p->has_writeback &&
-	       !p->has_vram_max;
+	for (k = 0; k < GM_POLICY_NKEYS; k++) {
+		if (fp->st[k] == UNSET)
+			continue;
+		dst->given &= ~(1u << k);
+		if (fp->st[k] == SET) {
+			dst->val[k] = fp->v.val[k];
+			dst->given |= 1u << k;
+		}
+	}
 }
 
 /* ---- the list -------------------------------------------------------- */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * gpumemctl apply: policy from configuration files, without the kernel.
  *
@@ -84,8 +85,5 @@ void gm_apply_print(FILE *f, const struct gm_apply_item *it,
 
 /* A template unit's name ("foo@.service"), not an instance's. */
 bool gm_unit_is_template(const char *name);
-
-/* True if @p sets no key. */
-bool gm_policy_args_empty(const struct gm_policy_args *p);
 
 #endif

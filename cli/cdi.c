@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * gpumemctl cdi: the machine's DRM cards from sysfs, and the CDI spec
  * that names them (see cdi.h).  Nothing here talks to the kernel but

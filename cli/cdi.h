@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * gpumemctl cdi: a CDI (Container Device Interface) spec for the DRM
  * devices of the machine, so that a container that asks for a GPU by its

@@ -1,3 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CGROUP arguments: the cgroup2 mount, the four spellings of a cgroup, and
+ * cgroup ids (see cgroup.h).
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * CGROUP arguments: finding the cgroup2 mount, checking and resolving
  * the four spellings of a cgroup, and cgroup ids.

@@ -1,3 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The gpumemctl command line: the global options, the command and its
+ * options, then the command's own parser (see cmdline.h).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,36 +14,17 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-#define GM_CMD_INFO(e, name, fn, args, summary)			\
-	{ GM_CMD_##e, name, args, summary },
-const struct gm_command_info gm_commands[] = {
-	GM_COMMANDS(GM_CMD_INFO)
+#define GM_CMD_ENTRY(e, file) &gm_cmd_##file,
+const struct gm_command_info *const gm_commands[] = {
+	GM_COMMANDS(GM_CMD_ENTRY)
 };
-#undef GM_CMD_INFO
+#undef GM_CMD_ENTRY
 const size_t gm_ncommands = ARRAY_SIZE(gm_commands);
 
 static const char *const format_names[] = {
 	[GM_FORMAT_TABLE] = "table",
 	[GM_FORMAT_JSON] = "json",
 	[GM_FORMAT_PROMETHEUS] = "prometheus",
-};
-
-static const char *const purge_names[] = {
-	[GM_PURGE_FIRST] = "first",
-	[GM_PURGE_LAST] = "last",
-	[GM_PURGE_NEVER] = "never",
-};
-
-static const char *const writeback_names[] = {
-	[GM_WRITEBACK_IMMEDIATE] = "immediate",
-	[GM_WRITEBACK_DEFERRED] = "deferred",
-};
-
-static const char *const set_keys[] = {
-	[GM_POLICY_PURGE] = "purge",
-	[GM_POLICY_SWAP_BUDGET] = "swap-budget",
-	[GM_POLICY_WRITEBACK] = "writeback",
-	[GM_POLICY_VRAM_MAX] = "vram-max",
 };
 
 struct parser {
@@ -74,8 +60,8 @@ const struct gm_command_info *gm_command_info(enum gm_command cmd)
 	size_t i;
 
 	for (i = 0; i < gm_ncommands; i++)
-		if (gm_commands[i].cmd == cmd)
-			return &gm_commands[i];
+		if (gm_commands[i]->cmd == cmd)
+			return gm_commands[i];
 	return NULL;
 }
 
@@ -100,7 +86,7 @@ static void list_names(char *buf, size_t len, const bool *match)
 		k++;
 		out += snprintf(buf + out, len - out, "%s%s",
 				k == 1 ? "" : k == n ? " or " : ", ",
-				gm_commands[i].name);
+				gm_commands[i]->name);
 	}
 }
 
@@ -111,16 +97,16 @@ enum gm_command gm_command_lookup(const char *word, struct gm_err *err)
 	char names[256];
 
 	for (i = 0; i < gm_ncommands; i++) {
-		if (!strcmp(gm_commands[i].name, word))
-			return gm_commands[i].cmd;
-		if (len && !strncmp(gm_commands[i].name, word, len)) {
+		if (!strcmp(gm_commands[i]->name, word))
+			return gm_commands[i]->cmd;
+		if (len && !strncmp(gm_commands[i]->name, word, len)) {
 			match[i] = true;
 			last = i;
 			n++;
 		}
 	}
 	if (n == 1)
-		return gm_commands[last].cmd;
+		return gm_commands[last]->cmd;
 	if (n) {
 		list_names(names, sizeof(names), match);
 		gm_err_set(err, "ambiguous command '%s' (%s)", word, names);
@@ -135,26 +121,6 @@ enum gm_command gm_command_lookup(const char *word, struct gm_err *err)
 const char *gm_format_name(enum gm_format format)
 {
 	return name_of(format_names, ARRAY_SIZE(format_names), format);
-}
-
-const char *gm_purge_name(enum gm_purge purge)
-{
-	return name_of(purge_names, ARRAY_SIZE(purge_names), purge);
-}
-
-const char *gm_writeback_name(enum gm_writeback writeback)
-{
-	return name_of(writeback_names, ARRAY_SIZE(writeback_names), writeback);
-}
-
-int gm_purge_parse(const char *word)
-{
-	return lookup(purge_names, ARRAY_SIZE(purge_names), word);
-}
-
-int gm_writeback_parse(const char *word)
-{
-	return lookup(writeback_names, ARRAY_SIZE(writeback_names), word);
 }
 
 /* ---- options --------------------------------------------------------- */
@@ -358,223 +324,65 @@ static int check_pretty(struct parser *p)
 
 /* ---- commands -------------------------------------------------------- */
 
-static int check_cgroup(struct parser *p, const char *spec)
+int gm_parse_cgroup(const struct gm_cmdline *cl, const char *spec,
+		    struct gm_err *err)
 {
 	enum gm_cgroup_kind kind;
 	struct gm_err cerr;
 
 	if (!gm_cgroup_check(spec, &kind, &cerr))
 		return 0;
-	gm_err_set(p->err, "%s: %s", gm_command_name(p->cl->cmd), cerr.msg);
+	gm_err_set(err, "%s: %s", gm_command_name(cl->cmd), cerr.msg);
 	return -EINVAL;
 }
 
-static int parse_cgroups(struct parser *p)
+int gm_parse_cgroups(struct gm_cmdline *cl, struct gm_err *err)
 {
 	size_t i;
 
-	for (i = 0; i < p->cl->nargs; i++)
-		if (check_cgroup(p, p->cl->args[i]))
+	for (i = 0; i < cl->nargs; i++)
+		if (gm_parse_cgroup(cl, cl->args[i], err))
 			return -EINVAL;
 	return 0;
 }
 
-int gm_size_value_parse(const char *value, uint64_t *out, char *why,
-			size_t len)
+int gm_parse_no_operands(struct gm_cmdline *cl, struct gm_err *err)
 {
-	int ret = gm_size_parse(value, out);
-
-	if (ret == -ERANGE)
-		snprintf(why, len, "SIZE '%s' is too large (over 2^64 - 1)",
-			 value);
-	else if (ret)
-		snprintf(why, len,
-			 "invalid SIZE '%s' (expected a whole number with an optional K, M, G, T, P or E suffix, or max)",
-			 value);
-	return ret ? -EINVAL : 0;
-}
-
-int gm_policy_value_parse(struct gm_policy_args *p, enum gm_policy_key key,
-			  const char *value, char *why, size_t len)
-{
-	int v;
-
-	switch (key) {
-	case GM_POLICY_PURGE:
-		v = gm_purge_parse(value);
-		if (v < 0)
-			break;
-		p->purge = v;
-		p->has_purge = true;
+	if (!cl->nargs)
 		return 0;
-	case GM_POLICY_WRITEBACK:
-		v = gm_writeback_parse(value);
-		if (v < 0)
-			break;
-		p->writeback = v;
-		p->has_writeback = true;
-		return 0;
-	case GM_POLICY_SWAP_BUDGET:
-		if (gm_size_value_parse(value, &p->swap_budget, why, len))
-			return -EINVAL;
-		p->has_swap_budget = true;
-		return 0;
-	case GM_POLICY_VRAM_MAX:
-		if (gm_size_value_parse(value, &p->vram_max, why, len))
-			return -EINVAL;
-		p->has_vram_max = true;
-		return 0;
-	}
-	snprintf(why, len, "invalid value '%s' (expected %s)", value,
-		 key == GM_POLICY_PURGE ? GM_PURGE_WORDS : GM_WRITEBACK_WORDS);
+	gm_err_set(err, "%s: unexpected argument '%s'",
+		   gm_command_name(cl->cmd), cl->args[0]);
 	return -EINVAL;
 }
 
-static int parse_size_arg(struct parser *p, const char *what,
-			  const char *word, uint64_t *out)
+/*
+ * @opt, given, is a command option (GM_OPT_*) the command must take: else
+ * "CMD: option '--x' is only valid with show and cdi".
+ */
+static int check_option(struct parser *p, bool given, const char *name,
+			unsigned int opt)
 {
-	char why[GM_ERR_LEN];
+	const char *names[GM_CMD_COUNT];
+	char valid[256];
+	size_t i, n = 0, out = 0;
 
-	if (!gm_size_value_parse(word, out, why, sizeof(why)))
+	if (!given || (gm_command_info(p->cl->cmd)->options & opt))
 		return 0;
-	gm_err_set(p->err, "%s: %s", what, why);
+	for (i = 0; i < gm_ncommands; i++)
+		if (gm_commands[i]->options & opt)
+			names[n++] = gm_commands[i]->name;
+	valid[0] = '\0';
+	for (i = 0; i < n && out < sizeof(valid); i++)
+		out += snprintf(valid + out, sizeof(valid) - out, "%s%s",
+				!i ? "" : i == n - 1 ? " and " : ", ",
+				names[i]);
+	if (opt == GM_OPT_PROMETHEUS)
+		gm_err_set(p->err, "%s: output format '%s' is only valid with %s",
+			   gm_command_name(p->cl->cmd), name, valid);
+	else
+		gm_err_set(p->err, "%s: option '%s' is only valid with %s",
+			   gm_command_name(p->cl->cmd), name, valid);
 	return -EINVAL;
-}
-
-static int set_one(struct parser *p, enum gm_policy_key key,
-		   const char *value)
-{
-	char why[GM_ERR_LEN];
-
-	if (!gm_policy_value_parse(&p->cl->set, key, value, why, sizeof(why)))
-		return 0;
-	gm_err_set(p->err, "set: %s: %s", set_keys[key], why);
-	return -EINVAL;
-}
-
-static bool key_given(const struct gm_policy_args *s,
-		      enum gm_policy_key key)
-{
-	return (key == GM_POLICY_PURGE && s->has_purge) ||
-	       (key == GM_POLICY_SWAP_BUDGET && s->has_swap_budget) ||
-	       (key == GM_POLICY_WRITEBACK && s->has_writeback) ||
-	       (key == GM_POLICY_VRAM_MAX && s->has_vram_max);
-}
-
-/* set CGROUP KEY VALUE [KEY VALUE]... */
-static int parse_set(struct parser *p)
-{
-	const char **a = p->cl->args;
-	size_t n = p->cl->nargs, i;
-
-	if (!n) {
-		gm_err_set(p->err, "set: missing CGROUP");
-		return -EINVAL;
-	}
-	if (check_cgroup(p, a[0]))
-		return -EINVAL;
-	if (n == 1) {
-		gm_err_set(p->err,
-			   "set: nothing to set (give purge, swap-budget, writeback or vram-max)");
-		return -EINVAL;
-	}
-	for (i = 1; i < n; i += 2) {
-		int key = lookup(set_keys, ARRAY_SIZE(set_keys), a[i]);
-
-		if (key < 0) {
-			gm_err_set(p->err,
-				   "set: unknown key '%s' (expected purge, swap-budget, writeback or vram-max)",
-				   a[i]);
-			return -EINVAL;
-		}
-		if (key_given(&p->cl->set, key)) {
-			gm_err_set(p->err, "set: '%s' given more than once",
-				   a[i]);
-			return -EINVAL;
-		}
-		if (i + 1 >= n) {
-			gm_err_set(p->err, "set: missing value for '%s'", a[i]);
-			return -EINVAL;
-		}
-		if (set_one(p, key, a[i + 1]))
-			return -EINVAL;
-	}
-	p->cl->nargs = 1;
-	return 0;
-}
-
-/* reclaim CGROUP SIZE */
-static int parse_reclaim(struct parser *p)
-{
-	const char **a = p->cl->args;
-	size_t n = p->cl->nargs;
-
-	if (n < 2) {
-		gm_err_set(p->err, "reclaim: missing %s",
-			   n ? "SIZE" : "CGROUP");
-		return -EINVAL;
-	}
-	if (n > 2) {
-		gm_err_set(p->err, "reclaim: unexpected argument '%s'", a[2]);
-		return -EINVAL;
-	}
-	if (check_cgroup(p, a[0]) ||
-	    parse_size_arg(p, "reclaim", a[1], &p->cl->reclaim_bytes))
-		return -EINVAL;
-	if (p->cl->reclaim_bytes == GM_SIZE_MAX || !p->cl->reclaim_bytes) {
-		gm_err_set(p->err,
-			   "reclaim: SIZE must be a number of bytes greater than 0, not '%s'",
-			   a[1]);
-		return -EINVAL;
-	}
-	p->cl->nargs = 1;
-	return 0;
-}
-
-static int parse_files(struct parser *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->cl->nargs; i++) {
-		if (!p->cl->args[i][0]) {
-			gm_err_set(p->err, "apply: empty FILE name");
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-/* An option given to a command it means nothing to. */
-/* An option given to a command outside @valid (a mask of 1 << command). */
-static int check_option(struct parser *p, bool given, const char *opt,
-			unsigned int valid, const char *commands)
-{
-	if (!given || (valid & (1u << p->cl->cmd)))
-		return 0;
-	gm_err_set(p->err, "%s: option '%s' is only valid with %s",
-		   gm_command_name(p->cl->cmd), opt, commands);
-	return -EINVAL;
-}
-
-#define CMD_BIT(c) (1u << GM_CMD_##c)
-
-/* help [COMMAND], COMMAND help */
-static int parse_help(struct parser *p)
-{
-	struct gm_cmdline *cl = p->cl;
-
-	if (cl->nargs > 1) {
-		gm_err_set(p->err, "help: unexpected argument '%s'",
-			   cl->args[1]);
-		return -EINVAL;
-	}
-	if (cl->nargs) {
-		cl->help_cmd = gm_command_lookup(cl->args[0], p->err);
-		if (cl->help_cmd == GM_CMD_NONE)
-			return -EINVAL;
-	}
-	cl->nargs = 0;
-	return 0;
 }
 
 static int parse_command(struct parser *p)
@@ -600,44 +408,17 @@ static int parse_command(struct parser *p)
 		cl->nargs = 0;
 		return 0;
 	}
-	if (check_option(p, p->tree, "--tree", CMD_BIT(SHOW), "show") ||
+	if (check_option(p, p->tree, "--tree", GM_OPT_TREE) ||
 	    check_option(p, p->output_file, "--output-file",
-			 CMD_BIT(SHOW) | CMD_BIT(CDI), "show and cdi") ||
-	    check_option(p, p->optional, "--optional",
-			 CMD_BIT(APPLY) | CMD_BIT(OCI_HOOK) | CMD_BIT(CDI),
-			 "apply, oci-hook and cdi"))
+			 GM_OPT_OUTPUT_FILE) ||
+	    check_option(p, p->optional, "--optional", GM_OPT_OPTIONAL) ||
+	    check_option(p, cl->format == GM_FORMAT_PROMETHEUS, "prometheus",
+			 GM_OPT_PROMETHEUS))
 		return -EINVAL;
 	cl->tree = p->tree;
 	cl->output_file = p->output_file;
 	cl->optional = p->optional;
-	if (cl->format == GM_FORMAT_PROMETHEUS && cl->cmd != GM_CMD_SHOW) {
-		gm_err_set(p->err,
-			   "%s: output format 'prometheus' is only valid with show",
-			   gm_command_name(cl->cmd));
-		return -EINVAL;
-	}
-	switch (cl->cmd) {
-	case GM_CMD_SHOW:
-	case GM_CMD_MONITOR:
-		return parse_cgroups(p);
-	case GM_CMD_SET:
-		return parse_set(p);
-	case GM_CMD_RECLAIM:
-		return parse_reclaim(p);
-	case GM_CMD_APPLY:
-		return parse_files(p);
-	case GM_CMD_HELP:
-		return parse_help(p);
-	case GM_CMD_OCI_HOOK:
-	case GM_CMD_CDI:
-		if (!cl->nargs)
-			return 0;
-		gm_err_set(p->err, "%s: unexpected argument '%s'",
-			   gm_command_name(cl->cmd), cl->args[0]);
-		return -EINVAL;
-	default:
-		return -EINVAL;
-	}
+	return gm_command_info(cmd)->parse(cl, p->err);
 }
 
 /*

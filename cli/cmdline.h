@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The gpumemctl command line, parsed into a struct gm_cmdline.
  *
@@ -6,9 +7,10 @@
  * Global options may appear anywhere before "--" (also after COMMAND);
  * short ones may be bundled ("-jp").  COMMAND may be abbreviated to a
  * unique prefix.  "-h", "--help", "help [COMMAND]" and "COMMAND help"
- * ask for help (GM_CMD_HELP, help_cmd says about which command).  Every
- * value is checked here (SIZE, keywords, CGROUP syntax); whether a CGROUP
- * exists is checked later.
+ * ask for help (GM_CMD_HELP, help_cmd says about which command).  The
+ * global options are parsed here; the operands by the command's own
+ * parser (cmd_*.c), which checks every value (SIZE, keywords, CGROUP
+ * syntax); whether a CGROUP exists is checked when the command runs.
  */
 #ifndef GPUMEMCTL_CMDLINE_H
 #define GPUMEMCTL_CMDLINE_H
@@ -19,9 +21,10 @@
 
 #include "commands.h"
 #include "err.h"
+#include "policy.h"
 
 /* GM_CMD_SHOW, ... from the command table, and two that are not in it. */
-#define GM_CMD_ENUM(e, name, fn, args, summary) GM_CMD_##e,
+#define GM_CMD_ENUM(e, file) GM_CMD_##e,
 enum gm_command {
 	GM_CMD_NONE,
 	GM_CMD_VERSION,		/* -V, --version */
@@ -30,16 +33,39 @@ enum gm_command {
 };
 #undef GM_CMD_ENUM
 
-/* A command of the table (commands.h). */
+struct gm_cmdline;
+
+/* The command options (not the global ones) a command takes. */
+enum {
+	GM_OPT_TREE = 1 << 0,		/* --tree */
+	GM_OPT_OUTPUT_FILE = 1 << 1,	/* --output-file FILE */
+	GM_OPT_OPTIONAL = 1 << 2,	/* --optional */
+	GM_OPT_PROMETHEUS = 1 << 3,	/* -o prometheus */
+};
+
+/* A command: all of it but the table's line (commands.h) is here. */
 struct gm_command_info {
 	enum gm_command cmd;
 	const char *name;
 	const char *args;	/* its operands and options, "" if none */
 	const char *summary;	/* one line */
+	const char *help;	/* what it does, in more words; or NULL */
+	unsigned int options;	/* GM_OPT_* */
+	/*
+	 * Check (and convert) the operands in @cl->args: 0, or -EINVAL with
+	 * a message in @err.  Whether a CGROUP exists is checked by run.
+	 */
+	int (*parse)(struct gm_cmdline *cl, struct gm_err *err);
+	/* Do it; returns the exit status (err.h). */
+	int (*run)(const struct gm_cmdline *cl);
 };
 
+#define GM_CMD_DECLARE(e, file) extern const struct gm_command_info gm_cmd_##file;
+GM_COMMANDS(GM_CMD_DECLARE)
+#undef GM_CMD_DECLARE
+
 /* The table, in its order. */
-extern const struct gm_command_info gm_commands[];
+extern const struct gm_command_info *const gm_commands[];
 extern const size_t gm_ncommands;
 
 /* The entry of @cmd, NULL for GM_CMD_NONE and GM_CMD_VERSION. */
@@ -56,29 +82,6 @@ enum gm_format {
 	GM_FORMAT_TABLE,
 	GM_FORMAT_JSON,
 	GM_FORMAT_PROMETHEUS,
-};
-
-enum gm_purge {
-	GM_PURGE_FIRST,
-	GM_PURGE_LAST,
-	GM_PURGE_NEVER,
-};
-
-enum gm_writeback {
-	GM_WRITEBACK_IMMEDIATE,
-	GM_WRITEBACK_DEFERRED,
-};
-
-/* "set" keys; has_* tells which were given. */
-struct gm_policy_args {
-	bool has_purge;
-	bool has_swap_budget;
-	bool has_writeback;
-	bool has_vram_max;
-	enum gm_purge purge;
-	uint64_t swap_budget;		/* GM_SIZE_MAX for "max" */
-	enum gm_writeback writeback;
-	uint64_t vram_max;		/* GM_SIZE_MAX for "max" */
 };
 
 struct gm_cmdline {
@@ -110,33 +113,14 @@ void gm_cmdline_free(struct gm_cmdline *cl);
 
 const char *gm_command_name(enum gm_command cmd);
 const char *gm_format_name(enum gm_format format);
-const char *gm_purge_name(enum gm_purge purge);
-const char *gm_writeback_name(enum gm_writeback writeback);
-
-/* The value a purge or writeback keyword names, or -1; what they may be. */
-int gm_purge_parse(const char *word);
-int gm_writeback_parse(const char *word);
-#define GM_PURGE_WORDS		"first, last or never"
-#define GM_WRITEBACK_WORDS	"immediate or deferred"
-
-/* The policy keys, whatever a source calls them. */
-enum gm_policy_key {
-	GM_POLICY_PURGE,
-	GM_POLICY_SWAP_BUDGET,
-	GM_POLICY_WRITEBACK,
-	GM_POLICY_VRAM_MAX,
-};
 
 /*
- * The one parser of policy values, for set, apply and oci-hook: parse
- * @value of @key into @p and set its has_ flag.  Returns 0, or -EINVAL
- * with why in @why ("invalid value 'x' (expected first, last or never)",
- * "invalid SIZE 'x' (...)", "SIZE 'x' is too large (...)").
+ * For the commands' parsers: CGROUP @spec (or every operand, or none)
+ * is well-formed, else -EINVAL with "COMMAND: why" in @err.
  */
-int gm_policy_value_parse(struct gm_policy_args *p, enum gm_policy_key key,
-			  const char *value, char *why, size_t len);
-/* A SIZE, with gm_policy_value_parse()'s messages. */
-int gm_size_value_parse(const char *value, uint64_t *out, char *why,
-			size_t len);
+int gm_parse_cgroup(const struct gm_cmdline *cl, const char *spec,
+		    struct gm_err *err);
+int gm_parse_cgroups(struct gm_cmdline *cl, struct gm_err *err);
+int gm_parse_no_operands(struct gm_cmdline *cl, struct gm_err *err);
 
 #endif

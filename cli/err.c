@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The one-line error messages of gpumemctl's library functions (see err.h). */
 #include <stdarg.h>
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Error reporting for gpumemctl: library functions never print, they fill
  * a struct gm_err with one line "<what>: <why>" and return a negative errno.

@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Help texts.  The command list and usage lines come from the command
- * table (commands.h); what each command does is said once, in
- * command_text[], for both "gpumemctl help" and "gpumemctl help COMMAND".
+ * Help texts: the usage, the full help and a command's help.  The command
+ * list, usage lines and what each command does come from the commands
+ * (commands.h, cmd_*.c), said once for both "gpumemctl help" and
+ * "gpumemctl help COMMAND"; the options and operands are said here.
  */
 #include <ctype.h>
 #include <string.h>
@@ -16,72 +18,6 @@
 
 static const char usage_line[] =
 	"Usage: gpumemctl [-j|--json] [-p|--pretty] [-o FORMAT] COMMAND [ARG]...\n";
-
-/* What each command does, in more words than its summary. */
-static const char *const command_text[GM_CMD_COUNT] = {
-	[GM_CMD_SHOW] =
-"show lists every memory cgroup (or the CGROUPs given) with its GPU buffer\n"
-"memory: RESIDENT, PURGEABLE, BACKUP, VRAM, the effective VRAM limit\n"
-"(VRAM.MAX), the effective swap BUDGET, PURGE and WRITEBACK policies, and\n"
-"memory.current/memory.max as MEM.CUR/MEM.MAX.  A VRAM limit moves the\n"
-"cgroup's own buffers out of VRAM, into its memory, when it is reached or\n"
-"lowered.  --tree shows the hierarchy, indented (with CGROUPs: the subtrees\n"
-"below them).  --output-file FILE writes the output to FILE atomically (a\n"
-"temporary file beside it, renamed over it when complete; mode 0644), as\n"
-"the node_exporter textfile collector needs it: gpumemctl -o prometheus\n"
-"show --output-file /var/lib/prometheus/node-exporter/gpumem.prom.  On an\n"
-"error FILE is left as it was.\n",
-	[GM_CMD_SET] =
-"set changes the policy of CGROUP: purge order, swap budget, writeback\n"
-"mode and VRAM limit; keys not given keep their value.  It needs\n"
-"CAP_SYS_ADMIN and prints nothing.\n",
-	[GM_CMD_RECLAIM] =
-"reclaim asks the kernel to free SIZE bytes of GPU buffer memory of\n"
-"CGROUP's subtree now (purging, backing up) and prints what it freed.  It\n"
-"needs CAP_SYS_ADMIN.\n",
-	[GM_CMD_MONITOR] =
-"monitor prints one line per event (purge, budget, policy, vram), or one\n"
-"JSON object per line with -j, and says \"monitoring ...\" on stderr once\n"
-"subscribed; SIGINT or SIGTERM ends it with status 0.  It needs\n"
-"CAP_NET_ADMIN, in the host's network namespace.\n",
-	[GM_CMD_APPLY] =
-"apply reads [X-GPUMemory] sections (Purge=, SwapBudget=, Writeback=,\n"
-"VRAMMax=, Strict=) of systemd units and their drop-ins, found as systemd\n"
-"finds them, and the plain files /etc/gpumem/cgroups.d/*.conf (each with\n"
-"Cgroup=CGROUP), or only the FILEs and UNITs (names such as foo.service)\n"
-"given, and sets each running unit's or cgroup's policy; it prints one\n"
-"\"applied\" line per cgroup.  Every error of a file is reported (as\n"
-"FILE:LINE: KEY: why); a file with an error applies nothing, the others\n"
-"still do; the exit status is then 1.  A UNIT given that has no file on\n"
-"the unit search path is an error.  Units not running are skipped.\n"
-"--optional: a kernel without gpumem is a warning (status 0), not status 3,\n"
-"unless a unit applied says Strict=yes (gpumem-generator's ExecStartPre=\n"
-"lines use it, so that such units still start there).\n",
-	[GM_CMD_OCI_HOOK] =
-"oci-hook runs as an OCI runtime hook at createRuntime (see gpumemctl(8)): it\n"
-"reads the container state on stdin and sets the container cgroup's policy\n"
-"from its annotations gpumem.io/purge, gpumem.io/swap-budget,\n"
-"gpumem.io/writeback and gpumem.io/vram-max (values as for set), printing\n"
-"one \"applied\" line.  A key without an annotation comes from the\n"
-"container's environment (config.json's process.env): GPUMEM_PURGE,\n"
-"GPUMEM_SWAP_BUDGET, GPUMEM_WRITEBACK, GPUMEM_VRAM_MAX; the annotation wins\n"
-"when both are set.  A bad value or another gpumem.io/ key applies nothing\n"
-"and exits 1, which fails the container's start; a container with neither\n"
-"is left alone.  --optional: a kernel without gpumem is a warning (status\n"
-"0, the container starts without its policy), not status 3.\n",
-	[GM_CMD_CDI] =
-"cdi writes a CDI spec for the machine's DRM cards (from /sys/class/drm):\n"
-"kind gpumem.io/gpu, cdiVersion 0.5.0, a device per card (card0: its card\n"
-"and render nodes) and \"all\", and the createRuntime hook \"gpumemctl\n"
-"oci-hook\" (with --optional: \"oci-hook --optional\") for every container\n"
-"that asks for one of them (podman run --device gpumem.io/gpu=card0).  It\n"
-"writes /var/run/cdi/gpumem.json, or --output-file FILE (\"-\": standard\n"
-"output), atomically; an error leaves the old spec.  With no card it writes\n"
-"nothing and removes the old spec.\n",
-	[GM_CMD_HELP] =
-"help prints this help; help COMMAND, COMMAND help and COMMAND --help print\n"
-"COMMAND's.  A COMMAND may be abbreviated to a unique prefix (sh for show).\n",
-};
 
 static const char options_text[] =
 "Options (anywhere before \"--\"; put operands starting with '-' after it):\n"
@@ -169,13 +105,14 @@ static void put_commands(FILE *f)
 
 	fputs("Commands (each may be abbreviated to a unique prefix):\n", f);
 	for (i = 0; i < gm_ncommands; i++)
-		put_command(f, &gm_commands[i]);
+		put_command(f, gm_commands[i]);
 }
 
 const char *gm_command_help_text(enum gm_command cmd)
 {
-	return cmd > GM_CMD_NONE && cmd < GM_CMD_COUNT ? command_text[cmd] :
-	       NULL;
+	const struct gm_command_info *c = gm_command_info(cmd);
+
+	return c ? c->help : NULL;
 }
 
 void gm_usage(FILE *f)
@@ -195,8 +132,8 @@ static void help_command(FILE *f, enum gm_command cmd)
 	put_wrapped(f, head, c->args, (int)strlen("Usage: gpumemctl ") + 1);
 	fprintf(f, "\n%c%s.\n\n", toupper((unsigned char)c->summary[0]),
 		c->summary + 1);
-	if (command_text[cmd])
-		fprintf(f, "%s\n", command_text[cmd]);
+	if (c->help)
+		fprintf(f, "%s\n", c->help);
 	fputs("Options, CGROUP, SIZE and exit statuses: gpumemctl help.  See gpumemctl(8).\n",
 	      f);
 }
@@ -214,8 +151,8 @@ void gm_help(FILE *f, enum gm_command cmd)
 	      f);
 	put_commands(f);
 	for (i = 0; i < gm_ncommands; i++)
-		if (command_text[gm_commands[i].cmd])
-			fprintf(f, "\n%s", command_text[gm_commands[i].cmd]);
+		if (gm_commands[i]->help)
+			fprintf(f, "\n%s", gm_commands[i]->help);
 	fprintf(f, "\n%s\n%s\nSee gpumemctl(8).\n", options_text,
 		reference_text);
 }

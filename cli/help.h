@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Help, usage and version texts. */
 #ifndef GPUMEMCTL_HELP_H
 #define GPUMEMCTL_HELP_H

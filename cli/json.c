@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A small streaming JSON writer (see json.h). */
 #include <inttypes.h>
 
 #include "json.h"

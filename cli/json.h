@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A small streaming JSON writer: compact (one line) or pretty-printed
  * (two-space indent).  Strings are escaped per RFC 8259 and the output

@@ -1,3 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The 'gpumem' generic netlink family over libnl-genl-3: requests, replies
+ * and events (see nl.h).
+ */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>

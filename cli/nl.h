@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* The 'gpumem' generic netlink family: requests, replies and events. */
 #ifndef GPUMEMCTL_NL_H
 #define GPUMEMCTL_NL_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * gpumemctl oci-hook: reading the container state, its annotations and
  * config.json, and finding its cgroup (see oci.h).  Nothing here talks to
@@ -205,55 +206,25 @@ static int parse_state(struct gm_oci *o, struct json_object *state,
 
 /* ---- annotations ----------------------------------------------------- */
 
-/* The policy keys of a container, by annotation and by variable. */
-static const struct oci_key {
-	const char *annotation;
-	const char *env;
-	enum gm_policy_key key;
-} oci_keys[] = {
-	{ GM_OCI_PURGE, GM_OCI_ENV_PURGE, GM_POLICY_PURGE },
-	{ GM_OCI_SWAP_BUDGET, GM_OCI_ENV_SWAP_BUDGET, GM_POLICY_SWAP_BUDGET },
-	{ GM_OCI_WRITEBACK, GM_OCI_ENV_WRITEBACK, GM_POLICY_WRITEBACK },
-	{ GM_OCI_VRAM_MAX, GM_OCI_ENV_VRAM_MAX, GM_POLICY_VRAM_MAX },
-};
-
-#define N_OCI_KEYS (sizeof(oci_keys) / sizeof(oci_keys[0]))
-
-/* Whether a key is already in o->policy (set by an annotation). */
-static bool policy_has(const struct gm_policy_args *p, enum gm_policy_key k)
-{
-	switch (k) {
-	case GM_POLICY_PURGE:
-		return p->has_purge;
-	case GM_POLICY_SWAP_BUDGET:
-		return p->has_swap_budget;
-	case GM_POLICY_WRITEBACK:
-		return p->has_writeback;
-	case GM_POLICY_VRAM_MAX:
-		return p->has_vram_max;
-	}
-	return false;
-}
-
 /* Parse one gpumem.io/ annotation into o->policy, or record an error. */
 static int annotation(struct gm_oci *o, const char *key,
 		      struct json_object *v)
 {
 	const char *value = string_of(v);
-	char why[GM_ERR_LEN];
-	size_t i;
+	char why[GM_ERR_LEN], keys[256];
+	int k;
 
 	if (!value)
 		return add_error(o, "oci-hook: container %s: annotation %s: %s: expected a string",
 				 o->id, key, json_object_to_json_string(v));
-	for (i = 0; i < N_OCI_KEYS; i++)
-		if (!strcmp(key, oci_keys[i].annotation))
-			break;
-	if (i == N_OCI_KEYS)
-		return add_error(o, "oci-hook: container %s: annotation %s: '%s': unknown key, expected " GM_OCI_PURGE ", " GM_OCI_SWAP_BUDGET ", " GM_OCI_WRITEBACK " or " GM_OCI_VRAM_MAX,
-				 o->id, key, value);
-	if (gm_policy_value_parse(&o->policy, oci_keys[i].key, value, why,
-				  sizeof(why)))
+	k = gm_policy_annotation_lookup(key);
+	if (k < 0) {
+		gm_policy_key_list(keys, sizeof(keys),
+				   GM_POLICY_FIELD(annotation), " or ");
+		return add_error(o, "oci-hook: container %s: annotation %s: '%s': unknown key, expected %s",
+				 o->id, key, value, keys);
+	}
+	if (gm_policy_value_parse(&o->policy, k, value, why, sizeof(why)))
 		return add_error(o, "oci-hook: container %s: annotation %s: %s",
 				 o->id, key, why);
 	return 0;
@@ -312,8 +283,8 @@ static int environment(struct gm_oci *o, struct json_object *config,
 {
 	struct json_object *process, *env;
 	char why[GM_ERR_LEN];
-	const char *value;
-	size_t i;
+	const char *value, *name;
+	int k;
 
 	if (!json_object_object_get_ex(config, "process", &process) ||
 	    !json_object_is_type(process, json_type_object) ||
@@ -326,14 +297,15 @@ static int environment(struct gm_oci *o, struct json_object *config,
 			   o->id, config_path);
 		return -EINVAL;
 	}
-	for (i = 0; i < N_OCI_KEYS; i++) {
-		if (policy_has(&o->policy, oci_keys[i].key))
+	for (k = 0; k < GM_POLICY_NKEYS; k++) {
+		if (gm_policy_has(&o->policy, k))
 			continue;
-		value = env_value(env, oci_keys[i].env);
-		if (value && gm_policy_value_parse(&o->policy, oci_keys[i].key,
-						   value, why, sizeof(why)) &&
+		name = gm_policy_keys[k].env;
+		value = env_value(env, name);
+		if (value && gm_policy_value_parse(&o->policy, k, value, why,
+						   sizeof(why)) &&
 		    add_error(o, "oci-hook: container %s: environment variable %s: %s",
-			      o->id, oci_keys[i].env, why))
+			      o->id, name, why))
 			return out_of_memory(err);
 	}
 	return 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * gpumemctl oci-hook: an OCI runtime hook for the createRuntime stage,
  * the part that needs no kernel.

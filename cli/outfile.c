@@ -1,3 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writing an output file atomically: a temporary file renamed over it (see
+ * outfile.h).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

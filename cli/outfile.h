@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Writing an output file atomically, as the node_exporter textfile
  * collector needs it (show --output-file): the output goes to a temporary

@@ -1,3 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The output of gpumemctl: show's table, tree, JSON and Prometheus text,
+ * reclaim results and event lines (see output.h).
+ */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +14,6 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The command line's enums are the kernel's values. */
-_Static_assert((int)GM_PURGE_FIRST == (int)GPUMEM_PURGE_FIRST &&
-	       (int)GM_PURGE_LAST == (int)GPUMEM_PURGE_LAST &&
-	       (int)GM_PURGE_NEVER == (int)GPUMEM_PURGE_NEVER, "purge values");
-_Static_assert((int)GM_WRITEBACK_IMMEDIATE == (int)GPUMEM_WRITEBACK_IMMEDIATE &&
-	       (int)GM_WRITEBACK_DEFERRED == (int)GPUMEM_WRITEBACK_DEFERRED,
-	       "writeback values");
 
 #define VAL_LEN 32
 
@@ -72,8 +71,7 @@ void gm_records_sort(struct gm_record *recs, size_t n)
 enum field_kind {
 	FK_COUNT,	/* a number (bytes or events) */
 	FK_LIMIT,	/* bytes, all ones for "max": JSON null, no sample */
-	FK_PURGE,	/* an enum gpumem_purge */
-	FK_WRITEBACK,	/* an enum gpumem_writeback */
+	FK_KEYWORD,	/* the value of a keyword policy key (policy.h) */
 };
 
 enum field_id {
@@ -92,6 +90,7 @@ static const struct field {
 	enum field_kind kind;
 	const char *key;		/* JSON */
 	const char *metric, *type, *help;	/* Prometheus, or NULL */
+	enum gm_policy_key pkey;	/* FK_KEYWORD: the key */
 } fields[NFIELDS] = {
 	[F_ID] = { GPUMEM_A_CGROUP_ID, FK_COUNT, "id" },
 	[F_RESIDENT] = { GPUMEM_A_CGROUP_RESIDENT, FK_COUNT, "resident",
@@ -113,13 +112,15 @@ static const struct field {
 		FK_LIMIT, "effective_swap_budget",
 		"gpumem_effective_swap_budget_bytes", "gauge",
 		"The smallest swap budget on the path to the root (no series when unlimited)." },
-	[F_PURGE] = { GPUMEM_A_CGROUP_PURGE, FK_PURGE, "purge" },
-	[F_EFF_PURGE] = { GPUMEM_A_CGROUP_EFFECTIVE_PURGE, FK_PURGE,
-		"effective_purge" },
-	[F_WRITEBACK] = { GPUMEM_A_CGROUP_WRITEBACK, FK_WRITEBACK,
-		"writeback" },
+	[F_PURGE] = { GPUMEM_A_CGROUP_PURGE, FK_KEYWORD, "purge",
+		.pkey = GM_POLICY_PURGE },
+	[F_EFF_PURGE] = { GPUMEM_A_CGROUP_EFFECTIVE_PURGE, FK_KEYWORD,
+		"effective_purge", .pkey = GM_POLICY_PURGE },
+	[F_WRITEBACK] = { GPUMEM_A_CGROUP_WRITEBACK, FK_KEYWORD,
+		"writeback", .pkey = GM_POLICY_WRITEBACK },
 	[F_EFF_WRITEBACK] = { GPUMEM_A_CGROUP_EFFECTIVE_WRITEBACK,
-		FK_WRITEBACK, "effective_writeback" },
+		FK_KEYWORD, "effective_writeback",
+		.pkey = GM_POLICY_WRITEBACK },
 	[F_VRAM_MAX] = { GPUMEM_A_CGROUP_VRAM_MAX, FK_LIMIT, "vram_max",
 		"gpumem_vram_max_bytes", "gauge",
 		"The cgroup's own VRAM limit (no series when unlimited)." },
@@ -144,15 +145,12 @@ static const struct field {
 		"Buffers moved out of VRAM because a VRAM limit on the path was reached or lowered." },
 };
 
-/* The name of an enum value, its number if unknown. */
-static const char *enum_name(enum field_kind kind, uint64_t v,
+/* The name of keyword value @v of @key, its number if unknown. */
+static const char *enum_name(enum gm_policy_key key, uint64_t v,
 			     char buf[VAL_LEN])
 {
-	const char *s = "?";
+	const char *s = gm_policy_value_name(key, v);
 
-	if (v <= 2)
-		s = kind == FK_PURGE ? gm_purge_name((enum gm_purge)v) :
-		    gm_writeback_name((enum gm_writeback)v);
 	if (strcmp(s, "?"))
 		return s;
 	snprintf(buf, VAL_LEN, "%" PRIu64, v);
@@ -171,8 +169,8 @@ static const char *field_text(enum field_id id, const struct gm_attrs *a,
 
 	if (!gm_has(a, f->attr))
 		return NULL;
-	if (f->kind == FK_PURGE || f->kind == FK_WRITEBACK)
-		return enum_name(f->kind, a->val[f->attr], buf);
+	if (f->kind == FK_KEYWORD)
+		return enum_name(f->pkey, a->val[f->attr], buf);
 	return exact ? gm_size_format(a->val[f->attr], buf) :
 		       gm_size_human(a->val[f->attr], buf);
 }
@@ -721,30 +719,33 @@ void gm_print_event(FILE *f, const struct gm_event *ev, bool json)
 void gm_print_policy_args(FILE *f, const struct gm_policy_args *p)
 {
 	char size[GM_SIZE_STRLEN];
+	int k;
 
-	if (p->has_purge)
-		fprintf(f, " purge=%s", gm_purge_name(p->purge));
-	if (p->has_swap_budget)
-		fprintf(f, " swap-budget=%s",
-			gm_size_format(p->swap_budget, size));
-	if (p->has_writeback)
-		fprintf(f, " writeback=%s", gm_writeback_name(p->writeback));
-	if (p->has_vram_max)
-		fprintf(f, " vram-max=%s", gm_size_format(p->vram_max, size));
+	for (k = 0; k < GM_POLICY_NKEYS; k++) {
+		const struct gm_policy_key_info *key = &gm_policy_keys[k];
+
+		if (!gm_policy_has(p, k))
+			continue;
+		fprintf(f, " %s=%s", key->name, key->words ?
+			gm_policy_value_name(k, p->val[k]) :
+			gm_size_format(p->val[k], size));
+	}
 }
 
 void gm_json_policy_args(struct gm_json *j, const struct gm_policy_args *p)
 {
-	if (p->has_purge) {
-		gm_json_key(j, "purge");
-		gm_json_string(j, gm_purge_name(p->purge));
+	int k;
+
+	for (k = 0; k < GM_POLICY_NKEYS; k++) {
+		const struct gm_policy_key_info *key = &gm_policy_keys[k];
+
+		if (!gm_policy_has(p, k))
+			continue;
+		if (!key->words) {
+			json_limit(j, key->json, true, p->val[k]);
+			continue;
+		}
+		gm_json_key(j, key->json);
+		gm_json_string(j, gm_policy_value_name(k, p->val[k]));
 	}
-	if (p->has_swap_budget)
-		json_limit(j, "swap_budget", true, p->swap_budget);
-	if (p->has_writeback) {
-		gm_json_key(j, "writeback");
-		gm_json_string(j, gm_writeback_name(p->writeback));
-	}
-	if (p->has_vram_max)
-		json_limit(j, "vram_max", true, p->vram_max);
 }

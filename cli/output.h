@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Output of gpumemctl: the records of "show" as a table, an indented tree,
  * JSON or Prometheus text, the result of "reclaim", and event lines of

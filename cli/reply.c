@@ -1,3 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The gpumem family's messages as data: attributes parsed into plain
+ * structs, extack messages (see reply.h).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

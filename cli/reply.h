@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The gpumem family's messages as data: parsing netlink attributes from a
  * buffer into plain structs, and the kernel's extended ack message.  No

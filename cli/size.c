@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+/* SIZE arguments: parsing and printing (see size.h). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>

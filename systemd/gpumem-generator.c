@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * gpumem-generator: a systemd generator that puts the [X-GPUMemory] policy
  * of every unit in place before the unit's processes can allocate GPU

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A tiny test helper for the gpumemctl unit tests: each test program is a
  * list of cases; the result is TAP ("ok 1 - name"), which meson parses.
@@ -56,6 +57,10 @@ static const char *check_skipped;
 			CHECK_FAIL("%s == \"%s\", expected \"%s\"", #a,	\
 				   _a ? _a : "(null)", _b ? _b : "(null)"); \
 	} while (0)
+
+/* Key KEY of the struct gm_policy_args @p: given?  Its value. */
+#define HAS(p, KEY)	gm_policy_has(&(p), GM_POLICY_##KEY)
+#define VAL(p, KEY)	((p).val[GM_POLICY_##KEY])
 
 /* @hay contains @needle */
 #define CHECK_HAS(hay, needle)						\

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Build and remove fake cgroup trees (plain directories) for the tests. */
 #ifndef GPUMEMCTL_FSTREE_H
 #define GPUMEMCTL_FSTREE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * gpumemctl apply: finding, parsing and merging policy files, on fixture
  * unit trees under a temporary directory ($GPUMEM_UNIT_PATH with an "etc"
@@ -69,13 +70,13 @@ static void test_fragment_only(void)
 	CHECK(it != NULL);
 	if (it) {
 		CHECK(it->cgroup == NULL);
-		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_LAST);
-		CHECK(it->policy.has_swap_budget);
-		CHECK_U64(it->policy.swap_budget, 2ULL << 30);
-		CHECK(it->policy.has_writeback &&
-		      it->policy.writeback == GM_WRITEBACK_DEFERRED);
-		CHECK(it->policy.has_vram_max);
-		CHECK_U64(it->policy.vram_max, 1ULL << 30);
+		CHECK(HAS(it->policy, PURGE) && VAL(it->policy, PURGE) == GM_PURGE_LAST);
+		CHECK(HAS(it->policy, SWAP_BUDGET));
+		CHECK_U64(VAL(it->policy, SWAP_BUDGET), 2ULL << 30);
+		CHECK(HAS(it->policy, WRITEBACK) &&
+		      VAL(it->policy, WRITEBACK) == GM_WRITEBACK_DEFERRED);
+		CHECK(HAS(it->policy, VRAM_MAX));
+		CHECK_U64(VAL(it->policy, VRAM_MAX), 1ULL << 30);
 		CHECK_INT(it->nfiles, 1);
 		CHECK_HAS(it->files[0], "/usr/job.service");
 	}
@@ -94,9 +95,9 @@ static void test_etc_overrides_usr(void)
 	CHECK_INT(l.n, 1);
 	it = find(&l, "job.service");
 	if (it) {
-		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_NEVER);
+		CHECK(HAS(it->policy, PURGE) && VAL(it->policy, PURGE) == GM_PURGE_NEVER);
 		/* the /usr fragment is not read at all */
-		CHECK(!it->policy.has_swap_budget);
+		CHECK(!HAS(it->policy, SWAP_BUDGET));
 		CHECK_INT(it->nfiles, 1);
 		CHECK_HAS(it->files[0], "/etc/job.service");
 	} else {
@@ -125,8 +126,8 @@ static void test_dropins_lexical(void)
 	CHECK_INT(l.nerrors, 0);
 	it = find(&l, "job.service");
 	if (it) {
-		CHECK(it->policy.purge == GM_PURGE_FIRST);
-		CHECK_U64(it->policy.swap_budget, 3ULL << 30);
+		CHECK(VAL(it->policy, PURGE) == GM_PURGE_FIRST);
+		CHECK_U64(VAL(it->policy, SWAP_BUDGET), 3ULL << 30);
 		CHECK_INT(it->nfiles, 4);
 		if (it->nfiles == 4) {
 			CHECK_HAS(it->files[0], "/usr/job.service");
@@ -139,9 +140,9 @@ static void test_dropins_lexical(void)
 	}
 	it = find(&l, "batch.slice");
 	if (it) {
-		CHECK(it->policy.has_swap_budget);
-		CHECK_U64(it->policy.swap_budget, GM_SIZE_MAX);
-		CHECK(!it->policy.has_purge && !it->policy.has_writeback);
+		CHECK(HAS(it->policy, SWAP_BUDGET));
+		CHECK_U64(VAL(it->policy, SWAP_BUDGET), GM_SIZE_MAX);
+		CHECK(!HAS(it->policy, PURGE) && !HAS(it->policy, WRITEBACK));
 	} else {
 		CHECK(it != NULL);
 	}
@@ -164,8 +165,8 @@ static void test_dropin_masking(void)
 	CHECK_INT(l.n, 1);
 	it = find(&l, "batch.slice");
 	if (it) {
-		CHECK(it->policy.purge == GM_PURGE_LAST);
-		CHECK(!it->policy.has_swap_budget);	/* masked, unread */
+		CHECK(VAL(it->policy, PURGE) == GM_PURGE_LAST);
+		CHECK(!HAS(it->policy, SWAP_BUDGET));	/* masked, unread */
 		CHECK_INT(it->nfiles, 1);
 		CHECK_HAS(it->files[0], "/etc/batch.slice.d/gpumem.conf");
 	} else {
@@ -197,7 +198,7 @@ static void test_dropin_masking(void)
 	CHECK_INT(l.nerrors, 0);
 	it = find(&l, "job.service");
 	if (it) {
-		CHECK(!it->policy.has_swap_budget);
+		CHECK(!HAS(it->policy, SWAP_BUDGET));
 		CHECK_INT(it->nfiles, 1);
 	} else {
 		CHECK(it != NULL);
@@ -253,9 +254,9 @@ static void test_empty_resets(void)
 	CHECK_INT(l.nerrors, 0);
 	it = find(&l, "job.service");
 	if (it) {
-		CHECK(!it->policy.has_purge);
-		CHECK(!it->policy.has_swap_budget);
-		CHECK(it->policy.has_writeback);
+		CHECK(!HAS(it->policy, PURGE));
+		CHECK(!HAS(it->policy, SWAP_BUDGET));
+		CHECK(HAS(it->policy, WRITEBACK));
 	} else {
 		CHECK(it != NULL);
 	}
@@ -284,10 +285,10 @@ static void test_other_sections_ignored(void)
 	CHECK_INT(l.n, 1);
 	it = find(&l, "job.service");
 	if (it) {
-		CHECK(!it->policy.has_purge);
-		CHECK(!it->policy.has_swap_budget);
-		CHECK(it->policy.has_writeback &&
-		      it->policy.writeback == GM_WRITEBACK_IMMEDIATE);
+		CHECK(!HAS(it->policy, PURGE));
+		CHECK(!HAS(it->policy, SWAP_BUDGET));
+		CHECK(HAS(it->policy, WRITEBACK) &&
+		      VAL(it->policy, WRITEBACK) == GM_WRITEBACK_IMMEDIATE);
 	} else {
 		CHECK(it != NULL);
 	}
@@ -364,9 +365,9 @@ static void test_errors(void)
 	it = find(&l, "job.service");
 	if (it) {
 		CHECK(it->broken);
-		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_LAST);
-		CHECK(!it->policy.has_writeback);
-		CHECK(!it->policy.has_swap_budget);
+		CHECK(HAS(it->policy, PURGE) && VAL(it->policy, PURGE) == GM_PURGE_LAST);
+		CHECK(!HAS(it->policy, WRITEBACK));
+		CHECK(!HAS(it->policy, SWAP_BUDGET));
 		CHECK_INT(it->nfiles, 1);
 	} else {
 		CHECK(it != NULL);
@@ -392,8 +393,8 @@ static void test_plain_config(void)
 	it = find(&l, "/render");
 	if (it) {
 		CHECK(it->unit == NULL);
-		CHECK_U64(it->policy.swap_budget, 512ULL << 20);
-		CHECK(!it->policy.has_purge);
+		CHECK_U64(VAL(it->policy, SWAP_BUDGET), 512ULL << 20);
+		CHECK(!HAS(it->policy, PURGE));
 	} else {
 		CHECK(it != NULL);
 	}
@@ -437,9 +438,9 @@ static void test_file_arguments(void)
 	CHECK(find(&l, "/a") == NULL);
 	it = find(&l, "job.service");
 	if (it) {
-		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_LAST);
-		CHECK_U64(it->policy.swap_budget, 1ULL << 30);
-		CHECK(it->policy.has_writeback);
+		CHECK(HAS(it->policy, PURGE) && VAL(it->policy, PURGE) == GM_PURGE_LAST);
+		CHECK_U64(VAL(it->policy, SWAP_BUDGET), 1ULL << 30);
+		CHECK(HAS(it->policy, WRITEBACK));
 		CHECK_INT(it->nfiles, 3);
 	} else {
 		CHECK(it != NULL);
@@ -447,7 +448,7 @@ static void test_file_arguments(void)
 	CHECK(find(&l, "/b") != NULL);
 	it = find(&l, "/x");
 	if (it)
-		CHECK(it->policy.has_writeback);
+		CHECK(HAS(it->policy, WRITEBACK));
 	else
 		CHECK(it != NULL);
 	gm_apply_free(&l);
@@ -483,19 +484,19 @@ static void test_instances(void)
 	CHECK_INT(l.n, 2);
 	it = find(&l, "worker@1.service");
 	if (it) {
-		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_NEVER);
-		CHECK_U64(it->policy.swap_budget, 1ULL << 30);
-		CHECK(it->policy.has_writeback);
+		CHECK(HAS(it->policy, PURGE) && VAL(it->policy, PURGE) == GM_PURGE_NEVER);
+		CHECK_U64(VAL(it->policy, SWAP_BUDGET), 1ULL << 30);
+		CHECK(HAS(it->policy, WRITEBACK));
 		CHECK_INT(it->nfiles, 2);
 	} else {
 		CHECK(it != NULL);
 	}
 	it = find(&l, "worker@2.service");
 	if (it) {
-		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_NEVER);
-		CHECK_U64(it->policy.swap_budget, 2ULL << 30);
+		CHECK(HAS(it->policy, PURGE) && VAL(it->policy, PURGE) == GM_PURGE_NEVER);
+		CHECK_U64(VAL(it->policy, SWAP_BUDGET), 2ULL << 30);
 		/* its own 10-wb.conf masks the template's */
-		CHECK(!it->policy.has_writeback);
+		CHECK(!HAS(it->policy, WRITEBACK));
 		CHECK_INT(it->nfiles, 3);
 	} else {
 		CHECK(it != NULL);
@@ -544,20 +545,20 @@ static void test_continuations(void)
 	CHECK_INT(l.n, 4);
 	it = find(&l, "esc.service");
 	if (it)
-		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_NEVER);
+		CHECK(HAS(it->policy, PURGE) && VAL(it->policy, PURGE) == GM_PURGE_NEVER);
 	else
 		CHECK(it != NULL);
 	it = find(&l, "dos.service");
 	if (it)
-		CHECK_U64(it->policy.swap_budget, 1ULL << 30);
+		CHECK_U64(VAL(it->policy, SWAP_BUDGET), 1ULL << 30);
 	else
 		CHECK(it != NULL);
 	CHECK(find(&l, "plain.service") == NULL);
 	it = find(&l, "job.service");
 	if (it) {
 		CHECK(!it->broken);
-		CHECK_U64(it->policy.swap_budget, 2ULL << 30);
-		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_NEVER);
+		CHECK_U64(VAL(it->policy, SWAP_BUDGET), 2ULL << 30);
+		CHECK(HAS(it->policy, PURGE) && VAL(it->policy, PURGE) == GM_PURGE_NEVER);
 	} else {
 		CHECK(it != NULL);
 	}
@@ -596,15 +597,15 @@ static void test_unit_arguments(void)
 	CHECK(find(&l, "idle.service") == NULL);
 	it = find(&l, "job.service");
 	if (it) {
-		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_LAST);
-		CHECK_U64(it->policy.swap_budget, 1ULL << 30);
+		CHECK(HAS(it->policy, PURGE) && VAL(it->policy, PURGE) == GM_PURGE_LAST);
+		CHECK_U64(VAL(it->policy, SWAP_BUDGET), 1ULL << 30);
 		CHECK_INT(it->nfiles, 2);
 	} else {
 		CHECK(it != NULL);
 	}
 	it = find(&l, "batch.slice");
 	if (it)
-		CHECK(it->policy.has_purge && it->policy.purge == GM_PURGE_NEVER);
+		CHECK(HAS(it->policy, PURGE) && VAL(it->policy, PURGE) == GM_PURGE_NEVER);
 	else
 		CHECK(it != NULL);
 	gm_apply_free(&l);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * CGROUP resolution, against a fake cgroup tree: a temporary directory
  * given to gpumemctl through GPUMEM_CGROUP_ROOT.  There, ids are inode

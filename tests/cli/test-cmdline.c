@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Command line parsing. */
 #include <errno.h>
 
@@ -75,7 +76,7 @@ static void test_prefixes(void)
 	/* an abbreviation works where the full name does */
 	CHECK_INT(parse(&cl, ARGV("se", "/a", "purge", "never")), 0);
 	CHECK_INT(cl.cmd, GM_CMD_SET);
-	CHECK(cl.set.has_purge);
+	CHECK(HAS(cl.set, PURGE));
 	gm_cmdline_free(&cl);
 	CHECK_USAGE("set: nothing to set", "se", "/a");
 }
@@ -87,14 +88,16 @@ static void test_command_table(void)
 
 	CHECK_INT(gm_ncommands, GM_CMD_COUNT - GM_CMD_SHOW);
 	for (i = 0; i < gm_ncommands; i++) {
-		const struct gm_command_info *c = &gm_commands[i];
+		const struct gm_command_info *c = gm_commands[i];
 
 		CHECK(c->name && *c->name && c->args && c->summary);
+		CHECK(c->parse && c->run);
+		CHECK_INT(c->cmd, GM_CMD_SHOW + (int)i);
 		CHECK(gm_command_info(c->cmd) == c);
 		CHECK_STR(gm_command_name(c->cmd), c->name);
 		CHECK_INT(gm_command_lookup(c->name, &err), c->cmd);
 		for (j = 0; j < i; j++)
-			CHECK(strcmp(gm_commands[j].name, c->name));
+			CHECK(strcmp(gm_commands[j]->name, c->name));
 	}
 	CHECK(!gm_command_info(GM_CMD_NONE));
 	CHECK(!gm_command_info(GM_CMD_VERSION));
@@ -288,53 +291,53 @@ static void test_set_each_key(void)
 	CHECK_INT(cl.cmd, GM_CMD_SET);
 	CHECK_INT(cl.nargs, 1);
 	CHECK_STR(cl.args[0], "/a");
-	CHECK(cl.set.has_purge && !cl.set.has_swap_budget &&
-	      !cl.set.has_writeback);
-	CHECK_INT(cl.set.purge, GM_PURGE_FIRST);
+	CHECK(HAS(cl.set, PURGE) && !HAS(cl.set, SWAP_BUDGET) &&
+	      !HAS(cl.set, WRITEBACK));
+	CHECK_INT(VAL(cl.set, PURGE), GM_PURGE_FIRST);
 	gm_cmdline_free(&cl);
 
 	CHECK_INT(parse(&cl, ARGV("set", "/a", "purge", "last")), 0);
-	CHECK_INT(cl.set.purge, GM_PURGE_LAST);
+	CHECK_INT(VAL(cl.set, PURGE), GM_PURGE_LAST);
 	gm_cmdline_free(&cl);
 	CHECK_INT(parse(&cl, ARGV("set", "/a", "purge", "never")), 0);
-	CHECK_INT(cl.set.purge, GM_PURGE_NEVER);
+	CHECK_INT(VAL(cl.set, PURGE), GM_PURGE_NEVER);
 	gm_cmdline_free(&cl);
 
 	CHECK_INT(parse(&cl, ARGV("set", "b.slice", "swap-budget", "2G")), 0);
-	CHECK(!cl.set.has_purge && cl.set.has_swap_budget &&
-	      !cl.set.has_writeback);
-	CHECK_U64(cl.set.swap_budget, 2ULL << 30);
+	CHECK(!HAS(cl.set, PURGE) && HAS(cl.set, SWAP_BUDGET) &&
+	      !HAS(cl.set, WRITEBACK));
+	CHECK_U64(VAL(cl.set, SWAP_BUDGET), 2ULL << 30);
 	gm_cmdline_free(&cl);
 	CHECK_INT(parse(&cl, ARGV("set", "b.slice", "swap-budget", "max")), 0);
-	CHECK_U64(cl.set.swap_budget, GM_SIZE_MAX);
+	CHECK_U64(VAL(cl.set, SWAP_BUDGET), GM_SIZE_MAX);
 	gm_cmdline_free(&cl);
 	CHECK_INT(parse(&cl, ARGV("set", "b.slice", "swap-budget", "0")), 0);
-	CHECK(cl.set.has_swap_budget);
-	CHECK_U64(cl.set.swap_budget, 0);
+	CHECK(HAS(cl.set, SWAP_BUDGET));
+	CHECK_U64(VAL(cl.set, SWAP_BUDGET), 0);
 	gm_cmdline_free(&cl);
 
 	CHECK_INT(parse(&cl, ARGV("set", "b.slice", "vram-max", "256M")), 0);
-	CHECK(cl.set.has_vram_max && !cl.set.has_swap_budget &&
-	      !cl.set.has_purge && !cl.set.has_writeback);
-	CHECK_U64(cl.set.vram_max, 256ULL << 20);
+	CHECK(HAS(cl.set, VRAM_MAX) && !HAS(cl.set, SWAP_BUDGET) &&
+	      !HAS(cl.set, PURGE) && !HAS(cl.set, WRITEBACK));
+	CHECK_U64(VAL(cl.set, VRAM_MAX), 256ULL << 20);
 	gm_cmdline_free(&cl);
 	CHECK_INT(parse(&cl, ARGV("set", "b.slice", "vram-max", "max")), 0);
-	CHECK_U64(cl.set.vram_max, GM_SIZE_MAX);
+	CHECK_U64(VAL(cl.set, VRAM_MAX), GM_SIZE_MAX);
 	gm_cmdline_free(&cl);
 	/* "infinity", as systemd writes MemoryMax=, is max */
 	CHECK_INT(parse(&cl, ARGV("set", "b.slice", "vram-max", "infinity",
 				  "swap-budget", "infinity")), 0);
-	CHECK_U64(cl.set.vram_max, GM_SIZE_MAX);
-	CHECK_U64(cl.set.swap_budget, GM_SIZE_MAX);
+	CHECK_U64(VAL(cl.set, VRAM_MAX), GM_SIZE_MAX);
+	CHECK_U64(VAL(cl.set, SWAP_BUDGET), GM_SIZE_MAX);
 	gm_cmdline_free(&cl);
 
 	CHECK_INT(parse(&cl, ARGV("set", "id:9", "writeback", "immediate")), 0);
-	CHECK(!cl.set.has_purge && !cl.set.has_swap_budget &&
-	      cl.set.has_writeback);
-	CHECK_INT(cl.set.writeback, GM_WRITEBACK_IMMEDIATE);
+	CHECK(!HAS(cl.set, PURGE) && !HAS(cl.set, SWAP_BUDGET) &&
+	      HAS(cl.set, WRITEBACK));
+	CHECK_INT(VAL(cl.set, WRITEBACK), GM_WRITEBACK_IMMEDIATE);
 	gm_cmdline_free(&cl);
 	CHECK_INT(parse(&cl, ARGV("set", "id:9", "writeback", "deferred")), 0);
-	CHECK_INT(cl.set.writeback, GM_WRITEBACK_DEFERRED);
+	CHECK_INT(VAL(cl.set, WRITEBACK), GM_WRITEBACK_DEFERRED);
 	gm_cmdline_free(&cl);
 }
 
@@ -344,11 +347,11 @@ static void test_set_all_keys(void)
 
 	CHECK_INT(parse(&cl, ARGV("set", "x.service", "writeback", "deferred",
 				  "swap-budget", "512M", "purge", "last")), 0);
-	CHECK(cl.set.has_purge && cl.set.has_swap_budget &&
-	      cl.set.has_writeback);
-	CHECK_INT(cl.set.purge, GM_PURGE_LAST);
-	CHECK_U64(cl.set.swap_budget, 512ULL << 20);
-	CHECK_INT(cl.set.writeback, GM_WRITEBACK_DEFERRED);
+	CHECK(HAS(cl.set, PURGE) && HAS(cl.set, SWAP_BUDGET) &&
+	      HAS(cl.set, WRITEBACK));
+	CHECK_INT(VAL(cl.set, PURGE), GM_PURGE_LAST);
+	CHECK_U64(VAL(cl.set, SWAP_BUDGET), 512ULL << 20);
+	CHECK_INT(VAL(cl.set, WRITEBACK), GM_WRITEBACK_DEFERRED);
 	CHECK_INT(cl.nargs, 1);
 	CHECK_STR(cl.args[0], "x.service");
 	gm_cmdline_free(&cl);
@@ -532,8 +535,8 @@ static void test_option_placement(void)
 	CHECK_INT(parse(&cl, ARGV("set", "-j", "/a", "purge", "-p", "first")),
 		  0);
 	CHECK(cl.pretty && cl.format == GM_FORMAT_JSON);
-	CHECK(cl.set.has_purge);
-	CHECK_INT(cl.set.purge, GM_PURGE_FIRST);
+	CHECK(HAS(cl.set, PURGE));
+	CHECK_INT(VAL(cl.set, PURGE), GM_PURGE_FIRST);
 	gm_cmdline_free(&cl);
 	CHECK_INT(parse(&cl, ARGV("reclaim", "/a", "1M", "-o", "json")), 0);
 	CHECK_INT(cl.format, GM_FORMAT_JSON);
@@ -560,9 +563,10 @@ static void test_names(void)
 	CHECK_STR(gm_command_name(GM_CMD_OCI_HOOK), "oci-hook");
 	CHECK_STR(gm_command_name(GM_CMD_SHOW), "show");
 	CHECK_STR(gm_format_name(GM_FORMAT_PROMETHEUS), "prometheus");
-	CHECK_STR(gm_purge_name(GM_PURGE_NEVER), "never");
-	CHECK_STR(gm_writeback_name(GM_WRITEBACK_DEFERRED), "deferred");
-	CHECK_STR(gm_writeback_name((enum gm_writeback)7), "?");
+	CHECK_STR(gm_policy_value_name(GM_POLICY_PURGE, GM_PURGE_NEVER), "never");
+	CHECK_STR(gm_policy_value_name(GM_POLICY_WRITEBACK,
+						GM_WRITEBACK_DEFERRED), "deferred");
+	CHECK_STR(gm_policy_value_name(GM_POLICY_WRITEBACK, 7), "?");
 }
 
 CHECK_MAIN(

@@ -1,10 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * The command table (cli/commands.h) drives dispatch and help in C; the
  * man page and the bash completion list the commands by hand.  This checks
  * that they list exactly the table's commands: each in the man page's
  * SYNOPSIS (".B gpumemctl NAME") and as an entry of its COMMANDS section
  * (".TP" then ".B NAME", ".BR NAME ...", ".BI \"NAME ...\""), and in the
- * completion's commands="..." list.
+ * completion's commands="..." list.  Likewise the completion of set lists
+ * exactly the policy keys of cli/policy.h, and a keyword key's values.
  *
  * Usage: test-commands MANPAGE COMPLETION
  */
@@ -14,6 +16,7 @@
 
 #include "check.h"
 #include "cmdline.h"
+#include "policy.h"
 
 static const char *manpage, *completion;
 
@@ -61,14 +64,14 @@ static void check_same(const struct names *found, const char *what)
 	size_t i;
 
 	for (i = 0; i < gm_ncommands; i++)
-		if (!has(found, gm_commands[i].name))
+		if (!has(found, gm_commands[i]->name))
 			CHECK_FAIL("%s does not list command '%s'", what,
-				   gm_commands[i].name);
+				   gm_commands[i]->name);
 	for (i = 0; i < found->n; i++) {
 		size_t k;
 
 		for (k = 0; k < gm_ncommands; k++)
-			if (!strcmp(gm_commands[k].name, found->v[i]))
+			if (!strcmp(gm_commands[k]->name, found->v[i]))
 				break;
 		if (k == gm_ncommands)
 			CHECK_FAIL("%s lists '%s', which is not a command", what,
@@ -165,11 +168,65 @@ static void test_completion(void)
 	check_same(&list, "the bash completion");
 }
 
+/* set's keys="..." are the table's keys; "KEY) ... -W \"WORDS\"" its values. */
+static void test_completion_keys(void)
+{
+	static const char key[] = "local keys=\"";
+	char *line = NULL, *p, want[128], head[64];
+	bool found[GM_POLICY_NKEYS] = { false };
+	size_t cap = 0, lines = 0, i, out;
+	FILE *f = fopen(completion, "r");
+	int k;
+
+	if (!f) {
+		CHECK_FAIL("cannot read %s", completion);
+		return;
+	}
+	gm_policy_key_list(want, sizeof(want), GM_POLICY_FIELD(name), " ");
+	for (p = want; (p = strstr(p, ", ")); )
+		memmove(p, p + 1, strlen(p + 1) + 1);
+	while (getline(&line, &cap, f) > 0) {
+		p = strstr(line, key);
+		if (p) {
+			lines++;
+			p += strlen(key);
+			CHECK_INT(strncmp(p, want, strlen(want)), 0);
+			CHECK_INT(p[strlen(want)], '"');
+		}
+		for (k = 0; k < GM_POLICY_NKEYS; k++) {
+			const struct gm_policy_key_info *pk = &gm_policy_keys[k];
+
+			if (!pk->words)
+				continue;
+			snprintf(head, sizeof(head), "%s) ", pk->name);
+			p = line + strspn(line, "\t ");
+			if (strncmp(p, head, strlen(head)))
+				continue;
+			out = snprintf(want, sizeof(want), "-W \"");
+			for (i = 0; pk->words[i]; i++)
+				out += snprintf(want + out, sizeof(want) - out,
+						"%s%s", i ? " " : "",
+						pk->words[i]);
+			snprintf(want + out, sizeof(want) - out, "\"");
+			CHECK_HAS(p, want);
+			found[k] = true;
+		}
+	}
+	free(line);
+	fclose(f);
+	CHECK_INT(lines, 1);
+	for (k = 0; k < GM_POLICY_NKEYS; k++)
+		if (gm_policy_keys[k].words && !found[k])
+			CHECK_FAIL("the bash completion has no values of '%s'",
+				   gm_policy_keys[k].name);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct check_case cases[] = {
 		CASE(test_manpage),
 		CASE(test_completion),
+		CASE(test_completion_keys),
 	};
 
 	if (argc != 3) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * gpumemctl oci-hook: the container state, annotations, config.json and
  * the container's cgroup, on fixtures under a temporary directory: a
@@ -155,12 +156,12 @@ static void test_annotations_in_state(void)
 				  "\"gpumem.io/swap-budget\":\"2G\","
 				  "\"gpumem.io/vram-max\":\"512M\"}"), &err), 0);
 	CHECK_INT(o.nerrors, 0);
-	CHECK(o.policy.has_purge && o.policy.purge == GM_PURGE_NEVER);
-	CHECK(o.policy.has_swap_budget);
-	CHECK_U64(o.policy.swap_budget, 2ULL << 30);
-	CHECK(o.policy.has_vram_max);
-	CHECK_U64(o.policy.vram_max, 512ULL << 20);
-	CHECK(!o.policy.has_writeback);
+	CHECK(HAS(o.policy, PURGE) && VAL(o.policy, PURGE) == GM_PURGE_NEVER);
+	CHECK(HAS(o.policy, SWAP_BUDGET));
+	CHECK_U64(VAL(o.policy, SWAP_BUDGET), 2ULL << 30);
+	CHECK(HAS(o.policy, VRAM_MAX));
+	CHECK_U64(VAL(o.policy, VRAM_MAX), 512ULL << 20);
+	CHECK(!HAS(o.policy, WRITEBACK));
 	CHECK_STR(o.cgroup, "/c");
 	gm_oci_free(&o);
 	/* an empty map in the state: nothing, whatever config.json says */
@@ -179,11 +180,11 @@ static void test_annotations_in_config(void)
 	CHECK_INT(parse(&o, state("\"pid\":42"), &err), 0);
 	CHECK_INT(o.nerrors, 0);
 	CHECK_INT(o.pid, 42);
-	CHECK(o.policy.has_purge && o.policy.purge == GM_PURGE_LAST);
-	CHECK(o.policy.has_swap_budget);
-	CHECK_U64(o.policy.swap_budget, GM_SIZE_MAX);
-	CHECK(o.policy.has_writeback &&
-	      o.policy.writeback == GM_WRITEBACK_DEFERRED);
+	CHECK(HAS(o.policy, PURGE) && VAL(o.policy, PURGE) == GM_PURGE_LAST);
+	CHECK(HAS(o.policy, SWAP_BUDGET));
+	CHECK_U64(VAL(o.policy, SWAP_BUDGET), GM_SIZE_MAX);
+	CHECK(HAS(o.policy, WRITEBACK) &&
+	      VAL(o.policy, WRITEBACK) == GM_WRITEBACK_DEFERRED);
 	CHECK_STR(o.cgroup, "/c");
 	gm_oci_free(&o);
 	/* annotations null in the state: none */
@@ -218,18 +219,18 @@ static void test_environment(void)
 	CHECK_STR(err.msg, "");
 	CHECK_INT(o.nerrors, 0);
 	/* the first entry, as getenv() reads it */
-	CHECK(o.policy.has_purge && o.policy.purge == GM_PURGE_NEVER);
-	CHECK(o.policy.has_swap_budget);
-	CHECK_U64(o.policy.swap_budget, 4ULL << 20);
-	CHECK(o.policy.has_writeback &&
-	      o.policy.writeback == GM_WRITEBACK_DEFERRED);
-	CHECK(o.policy.has_vram_max);
-	CHECK_U64(o.policy.vram_max, GM_SIZE_MAX);
+	CHECK(HAS(o.policy, PURGE) && VAL(o.policy, PURGE) == GM_PURGE_NEVER);
+	CHECK(HAS(o.policy, SWAP_BUDGET));
+	CHECK_U64(VAL(o.policy, SWAP_BUDGET), 4ULL << 20);
+	CHECK(HAS(o.policy, WRITEBACK) &&
+	      VAL(o.policy, WRITEBACK) == GM_WRITEBACK_DEFERRED);
+	CHECK(HAS(o.policy, VRAM_MAX));
+	CHECK_U64(VAL(o.policy, VRAM_MAX), GM_SIZE_MAX);
 	CHECK_STR(o.cgroup, "/c");
 	gm_oci_free(&o);
 	/* the state's annotations do not hide the config's environment */
 	CHECK_INT(parse(&o, state("\"annotations\":{}"), &err), 0);
-	CHECK(o.policy.has_purge && o.policy.purge == GM_PURGE_NEVER);
+	CHECK(HAS(o.policy, PURGE) && VAL(o.policy, PURGE) == GM_PURGE_NEVER);
 	gm_oci_free(&o);
 	/* a name that merely starts like one, and no env at all: nothing */
 	config_env("[\"GPUMEM_PURGEX=never\",\"XGPUMEM_PURGE=never\",\"GPUMEM_PURGE\"]", "");
@@ -253,16 +254,16 @@ static void test_environment_precedence(void)
 		   "{\"gpumem.io/purge\":\"never\"}");
 	CHECK_INT(parse(&o, state(""), &err), 0);
 	CHECK_INT(o.nerrors, 0);
-	CHECK(o.policy.has_purge && o.policy.purge == GM_PURGE_NEVER);
-	CHECK(o.policy.has_swap_budget);
-	CHECK_U64(o.policy.swap_budget, 4ULL << 20);
-	CHECK(!o.policy.has_writeback && !o.policy.has_vram_max);
+	CHECK(HAS(o.policy, PURGE) && VAL(o.policy, PURGE) == GM_PURGE_NEVER);
+	CHECK(HAS(o.policy, SWAP_BUDGET));
+	CHECK_U64(VAL(o.policy, SWAP_BUDGET), 4ULL << 20);
+	CHECK(!HAS(o.policy, WRITEBACK) && !HAS(o.policy, VRAM_MAX));
 	gm_oci_free(&o);
 	/* a variable an annotation overrides is not even judged */
 	config_env("[\"GPUMEM_PURGE=sometimes\"]", "{\"gpumem.io/purge\":\"last\"}");
 	CHECK_INT(parse(&o, state(""), &err), 0);
 	CHECK_INT(o.nerrors, 0);
-	CHECK(o.policy.has_purge && o.policy.purge == GM_PURGE_LAST);
+	CHECK(HAS(o.policy, PURGE) && VAL(o.policy, PURGE) == GM_PURGE_LAST);
 	gm_oci_free(&o);
 }
 

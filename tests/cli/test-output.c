@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Output formatting: table, tree, JSON (checked with jq, a real parser),
  * Prometheus text, reclaim results and monitor events.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Parsing the gpumem family's messages from buffers built here: uint
  * attributes of 4 and 8 bytes, absent, malformed and unknown attributes,

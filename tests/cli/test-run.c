@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Run the built gpumemctl (argv[1]; argv[2] is the project version) and
  * check exit statuses and messages.  This machine is expected to have no
@@ -132,7 +133,7 @@ static void test_help(void)
 	for (i = 0; i < gm_ncommands; i++) {
 		char line[64];
 
-		snprintf(line, sizeof(line), "\n  %s", gm_commands[i].name);
+		snprintf(line, sizeof(line), "\n  %s", gm_commands[i]->name);
 		CHECK_HAS(r.out, line);
 	}
 	CHECK_HAS(r.out, "  help [COMMAND]");
@@ -150,7 +151,7 @@ static void test_command_help(void)
 	size_t i;
 
 	for (i = 0; i < gm_ncommands; i++) {
-		const struct gm_command_info *c = &gm_commands[i];
+		const struct gm_command_info *c = gm_commands[i];
 		char *name = (char *)c->name;
 
 		snprintf(usage, sizeof(usage), "Usage: gpumemctl [OPTIONS] %s",
@@ -220,7 +221,7 @@ static void test_usage_errors(void)
 	CHECK_STR(r.out, "");
 	CHECK(!strncmp(r.err, "Usage: gpumemctl ", 17));
 	for (i = 0; i < gm_ncommands; i++)
-		CHECK_HAS(r.err, gm_commands[i].name);
+		CHECK_HAS(r.err, gm_commands[i]->name);
 	/* options but no command: one line */
 	RUN(&r, NULL, "-j");
 	check_error(&r, GM_EXIT_USAGE, "missing COMMAND (see gpumemctl help)");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* SIZE parsing and printing. */
 #include <errno.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * show --output-file: the atomic write (gm_outfile) and the file it makes
  * for node_exporter's textfile collector, checked by promtool when it is

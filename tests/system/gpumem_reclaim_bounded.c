@@ -52,6 +52,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#include "gmnl.h"
 #include "systest.h"
 #include "vttm.h"
 
@@ -80,27 +81,24 @@ static const char *cg_name(int i)
 	return name[i];
 }
 
-/* A generic netlink socket to the gpumem family; its id in *FAMILY. */
-static struct nl_sock *gmnl_open(int *family)
+/*
+ * A socket to the gpumem family (its id in *FAMILY) on which a request is
+ * answered by its reply alone, and a reply that never comes fails the
+ * test, not the guest's timeout.
+ */
+static struct nl_sock *open_family(int *family)
 {
 	struct timeval tv = { .tv_sec = 120 };
-	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_sock *sk = gmnl_open(family);
 
-	if (!sk || genl_connect(sk))
-		st_fail("cannot open a generic netlink socket");
-	*family = genl_ctrl_resolve(sk, GPUMEM_FAMILY_NAME);
-	if (*family < 0)
-		st_fail("no gpumem family: %s", nl_geterror(*family));
-	/* A request is answered by its reply alone (or an error). */
 	nl_socket_disable_auto_ack(sk);
-	/* A reply that never comes fails the test, not the guest's timeout. */
 	if (setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
 		st_fail("SO_RCVTIMEO: %s", strerror(errno));
 	return sk;
 }
 
 /* Store the reply's attributes (all unsigned numbers here) in ARG. */
-static int gmnl_parse(struct nl_msg *msg, void *arg)
+static int store_attrs(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[NR_ATTRS];
 	uint64_t *out = arg;
@@ -116,37 +114,23 @@ static int gmnl_parse(struct nl_msg *msg, void *arg)
 }
 
 /*
- * Send command CMD with attribute ID_ATTR, the cgroup id ID, and, if
- * BYTES_ATTR, that one with BYTES; the reply's attributes into OUT, by type.
+ * gmnl_request() of CMD with ID_ATTR = ID (and BYTES_ATTR = BYTES, if
+ * BYTES_ATTR); the reply's attributes into OUT, by type.
  */
-static void gmnl_request(struct nl_sock *sk, int family, int cmd, int id_attr,
-			 uint64_t id, int bytes_attr, uint64_t bytes,
-			 uint64_t out[NR_ATTRS])
+static void gmnl_get(struct nl_sock *sk, int family, int cmd, int id_attr,
+		     uint64_t id, int bytes_attr, uint64_t bytes,
+		     uint64_t out[NR_ATTRS])
 {
-	struct nl_msg *msg = nlmsg_alloc();
-	int err;
-
 	memset(out, 0, NR_ATTRS * sizeof(*out));
-	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0, cmd,
-				 GPUMEM_FAMILY_VERSION) ||
-	    nla_put_u64(msg, id_attr, id) ||
-	    (bytes_attr && nla_put_u64(msg, bytes_attr, bytes)))
-		st_fail("cannot build a gpumem request");
-	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, gmnl_parse, out);
-	err = nl_send_auto(sk, msg);
-	nlmsg_free(msg);
-	if (err >= 0)
-		err = nl_recvmsgs_default(sk);
-	if (err < 0)
-		st_fail("gpumem command %d for cgroup %" PRIu64 ": %s", cmd, id,
-			nl_geterror(err));
+	gmnl_request(sk, family, cmd, id_attr, id, bytes_attr, bytes,
+		     store_attrs, out);
 }
 
 /* gpumem's statistics of cgroup NAME. */
 static void gmnl_stats(struct nl_sock *sk, int family, const char *name,
 		       uint64_t out[NR_ATTRS])
 {
-	gmnl_request(sk, family, GPUMEM_CMD_STATS_GET, GPUMEM_A_CGROUP_ID,
+	gmnl_get(sk, family, GPUMEM_CMD_STATS_GET, GPUMEM_A_CGROUP_ID,
 		     cg_id(name), 0, 0, out);
 }
 
@@ -162,8 +146,8 @@ static pid_t reclaimer(struct table *t, uint64_t bytes)
 	pid = st_fork(NULL);
 	if (pid)
 		return pid;
-	sk = gmnl_open(&family);
-	gmnl_request(sk, family, GPUMEM_CMD_RECLAIM, GPUMEM_A_RECLAIM_ID,
+	sk = open_family(&family);
+	gmnl_get(sk, family, GPUMEM_CMD_RECLAIM, GPUMEM_A_RECLAIM_ID,
 		     cg_id("R"), GPUMEM_A_RECLAIM_BYTES, bytes, out);
 	t->freed = out[GPUMEM_A_RECLAIM_FREED];
 	t->purged = out[GPUMEM_A_RECLAIM_PURGED];
@@ -217,7 +201,7 @@ static void reclaim_with_gets(struct nl_sock *sk, int family, struct table *t)
 			st_sleep_ms(due - now);
 		ended = waitpid(pid, &status, WNOHANG) == pid;
 		if (!ended) {
-			gmnl_request(sk, family, GPUMEM_CMD_POLICY_GET,
+			gmnl_get(sk, family, GPUMEM_CMD_POLICY_GET,
 				     GPUMEM_A_CGROUP_ID, id, 0, 0, out);
 			if (out[GPUMEM_A_CGROUP_ID] != id)
 				st_fail("a policy-get of R answered for cgroup %" PRIu64,
@@ -384,7 +368,7 @@ static void reclaim_killed(int fd, struct nl_sock *sk, int family,
 	/* The killed reclaim left nothing held: another one is served at once. */
 	start = st_now_ms();
 	rest = all - after;
-	gmnl_request(sk, family, GPUMEM_CMD_RECLAIM, GPUMEM_A_RECLAIM_ID,
+	gmnl_get(sk, family, GPUMEM_CMD_RECLAIM, GPUMEM_A_RECLAIM_ID,
 		     cg_id("R"), GPUMEM_A_RECLAIM_BYTES, BO_SIZE, out);
 	if (out[GPUMEM_A_RECLAIM_FREED] != BO_SIZE || st_now_ms() - start > GET_WITHIN_MS)
 		st_fail("a reclaim of %" PRIu64 " KiB after the killed one freed %" PRIu64
@@ -411,7 +395,7 @@ int main(int argc, char **argv)
 		st_fail("the guest has no swap: this test needs some (tests/system/meson.build)");
 	vttm_load();
 	fd = vttm_open();
-	sk = gmnl_open(&family);
+	sk = open_family(&family);
 	cg_create("R");
 	cg_write("R", "cgroup.subtree_control", "+memory");
 	for (i = 0; i < NR_CG; i++)

@@ -28,18 +28,11 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#include "gmnl.h"
 #include "systest.h"
 
 #define RUNS 5
 #define SETS 200
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -58,7 +51,7 @@ static uint64_t median(uint64_t *v, int n)
 static uint64_t run(char *const argv[], long *maxrss_kib)
 {
 	struct rusage ru;
-	uint64_t start = now_ns();
+	uint64_t start = st_now_ns();
 	int status;
 	pid_t pid;
 
@@ -77,7 +70,7 @@ static uint64_t run(char *const argv[], long *maxrss_kib)
 		st_fail("%s %s failed (status %#x)", argv[0], argv[1], status);
 	if (maxrss_kib)
 		*maxrss_kib = ru.ru_maxrss;
-	return now_ns() - start;
+	return st_now_ns() - start;
 }
 
 struct dump_count {
@@ -94,15 +87,11 @@ static int count_msg(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* A gpumem socket with room for a dump of 10k cgroups. */
 static struct nl_sock *nl_open(int *family)
 {
-	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_sock *sk = gmnl_open(family);
 
-	if (!sk || genl_connect(sk))
-		st_fail("cannot connect to generic netlink");
-	*family = genl_ctrl_resolve(sk, GPUMEM_FAMILY_NAME);
-	if (*family < 0)
-		st_fail("no gpumem family: %s", nl_geterror(*family));
 	nl_socket_set_buffer_size(sk, 1 << 20, 1 << 20);
 	return sk;
 }
@@ -130,7 +119,7 @@ static uint64_t read_memory_stats(int n)
 {
 	static char buf[16384];
 	char path[128];
-	uint64_t start = now_ns();
+	uint64_t start = st_now_ns();
 	FILE *f;
 	int i;
 
@@ -148,7 +137,7 @@ static uint64_t read_memory_stats(int n)
 			;
 		fclose(f);
 	}
-	return now_ns() - start;
+	return st_now_ns() - start;
 }
 
 static void create_cgroups(int from, int to)
@@ -177,11 +166,11 @@ static void bench_show(struct nl_sock *sk, int family, int n)
 	 * gpumemctl), the baseline, gpumemctl.
 	 */
 	for (i = 0; i < RUNS; i++) {
-		uint64_t start = now_ns();
+		uint64_t start = st_now_ns();
 
 		c = (struct dump_count){};
 		dump(sk, family, GPUMEM_CMD_STATS_GET, &c);
-		d[i] = now_ns() - start;
+		d[i] = st_now_ns() - start;
 		m[i] = read_memory_stats(n);
 		t[i] = run(argv, &rss);
 	}
@@ -201,7 +190,7 @@ static uint64_t bench_set_netlink(struct nl_sock *sk, int family, uint64_t id)
 
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
 	for (i = 0; i < SETS; i++) {
-		uint64_t start = now_ns();
+		uint64_t start = st_now_ns();
 
 		msg = nlmsg_alloc();
 		if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0,
@@ -214,7 +203,7 @@ static uint64_t bench_set_netlink(struct nl_sock *sk, int family, uint64_t id)
 		err = nl_send_sync(sk, msg);
 		if (err < 0)
 			st_fail("policy set: %s", nl_geterror(err));
-		t[i] = now_ns() - start;
+		t[i] = st_now_ns() - start;
 	}
 	return median(t, SETS);
 }
@@ -226,11 +215,11 @@ static uint64_t bench_memory_max(void)
 	int i;
 
 	for (i = 0; i < SETS; i++) {
-		uint64_t start = now_ns();
+		uint64_t start = st_now_ns();
 
 		snprintf(value, sizeof(value), "%d", (i + 1) << 20);
 		cg_write("bench/c0", "memory.max", value);
-		t[i] = now_ns() - start;
+		t[i] = st_now_ns() - start;
 	}
 	return median(t, SETS);
 }
@@ -251,11 +240,11 @@ int main(void)
 	/* The baseline: the same show with no cgroup but the root and bench. */
 	bench_show(sk, family, 2);
 	for (i = 0; i < (int)ARRAY_SIZE(sizes); i++) {
-		uint64_t start = now_ns();
+		uint64_t start = st_now_ns();
 
 		create_cgroups(have, sizes[i]);
 		printf("note: created %d cgroups in %.1f s\n", sizes[i] - have,
-		       (now_ns() - start) / 1e9);
+		       (st_now_ns() - start) / 1e9);
 		have = sizes[i];
 		bench_show(sk, family, have + 2);
 	}

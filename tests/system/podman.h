@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers of the system tests that run podman in the guest (gpumem-podman,
  * gpumem-podman-cdi): Debian 12's podman with the cgroupfs manager (no

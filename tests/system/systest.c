@@ -211,12 +211,17 @@ void *st_shared(size_t len)
 	return p;
 }
 
-uint64_t st_now_ms(void)
+uint64_t st_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+uint64_t st_now_ms(void)
+{
+	return st_now_ns() / 1000000;
 }
 
 void st_sleep_ms(unsigned int ms)

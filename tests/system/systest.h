@@ -74,7 +74,8 @@ void st_wait(pid_t pid, const char *what);
  * to a child's.
  */
 void *st_shared(size_t len);
-/* Milliseconds on the monotonic clock. */
+/* Nanoseconds, milliseconds on the monotonic clock. */
+uint64_t st_now_ns(void);
 uint64_t st_now_ms(void);
 void st_sleep_ms(unsigned int ms);
 

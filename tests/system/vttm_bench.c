@@ -50,6 +50,7 @@
 #include <netlink/genl/genl.h>
 
 #include "gmctl.h"
+#include "gmnl.h"
 #include "systest.h"
 #include "vttm.h"
 
@@ -145,14 +146,6 @@ static void note(const char *fmt, ...)
 	fflush(stdout);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* A series of measurements of one figure. */
 struct series {
 	double v[MAX_ROUNDS * 2];
@@ -234,10 +227,10 @@ static int reclaim(const char *cg, uint64_t bytes, uint64_t *ns)
 	if (fd < 0)
 		st_fail("open %s: %s", path, strerror(errno));
 	len = snprintf(buf, sizeof(buf), "%" PRIu64, bytes);
-	t0 = now_ns();
+	t0 = st_now_ns();
 	if (write(fd, buf, len) != len)
 		ret = errno;
-	*ns = now_ns() - t0;
+	*ns = st_now_ns() - t0;
 	close(fd);
 	return ret;
 }
@@ -349,43 +342,17 @@ static void print_env(void)
  * 2. Reclaim throughput
  */
 
-/* A worker in R_CG creates and fills R_BOS buffer objects (marks them DONTNEED). */
-/* A socket of gpumem's generic netlink family; its id in *FAMILY. */
-static struct nl_sock *nl_open_gpumem(int *family)
-{
-	struct nl_sock *sk = nl_socket_alloc();
-
-	if (!sk || genl_connect(sk))
-		st_fail("cannot open a generic netlink socket");
-	*family = genl_ctrl_resolve(sk, GPUMEM_FAMILY_NAME);
-	if (*family < 0)
-		st_fail("no generic netlink family " GPUMEM_FAMILY_NAME);
-	return sk;
-}
-
 /* GPUMEM_CMD_RECLAIM of BYTES from the cgroup with id ID; returns its time in ns. */
 static uint64_t nl_reclaim(struct nl_sock *sk, int family, uint64_t id, uint64_t bytes)
 {
-	struct nl_msg *msg = nlmsg_alloc();
-	uint64_t t0;
-	int ret;
+	uint64_t t0 = st_now_ns();
 
-	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
-				 GPUMEM_CMD_RECLAIM, GPUMEM_FAMILY_VERSION) ||
-	    nla_put_u64(msg, GPUMEM_A_RECLAIM_ID, id) ||
-	    nla_put_u64(msg, GPUMEM_A_RECLAIM_BYTES, bytes))
-		st_fail("cannot build a reclaim request");
-	t0 = now_ns();
-	ret = nl_send_auto(sk, msg);
-	if (ret >= 0)
-		ret = nl_recvmsgs_default(sk);
-	t0 = now_ns() - t0;
-	nlmsg_free(msg);
-	if (ret < 0)
-		st_fail("gpumem reclaim: %s", nl_geterror(ret));
-	return t0;
+	gmnl_request(sk, family, GPUMEM_CMD_RECLAIM, GPUMEM_A_RECLAIM_ID, id,
+		     GPUMEM_A_RECLAIM_BYTES, bytes, NULL, NULL);
+	return st_now_ns() - t0;
 }
 
+/* A worker in R_CG creates and fills R_BOS buffer objects (marks them DONTNEED). */
 static void r_create(int fd, bool dontneed)
 {
 	pid_t pid = st_fork(R_CG);
@@ -418,7 +385,7 @@ struct r_result {
 static void r_read_back(int fd, uint64_t *ns)
 {
 	static char buf[R_BO_SIZE];
-	uint64_t t0 = now_ns();
+	uint64_t t0 = st_now_ns();
 	int i, ret;
 
 	for (i = 0; i < R_BOS; i++) {
@@ -426,7 +393,7 @@ static void r_read_back(int fd, uint64_t *ns)
 		if (ret)
 			st_fail("reading back buffer object %d: %s", i, strerror(-ret));
 	}
-	*ns = now_ns() - t0;
+	*ns = st_now_ns() - t0;
 }
 
 /* Reclaim R_BYTES from R_CG, timed; note where the memory is when WHERE. */
@@ -515,12 +482,12 @@ static uint64_t r_tmpfs_read(const char *path)
 	f = open(path, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		st_fail("open %s: %s", path, strerror(errno));
-	t0 = now_ns();
+	t0 = st_now_ns();
 	for (off = 0; off < R_BYTES; off += sizeof(buf)) {
 		if (read(f, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
 			st_fail("read %s: %s", path, strerror(errno));
 	}
-	t0 = now_ns() - t0;
+	t0 = st_now_ns() - t0;
 	close(f);
 	return t0;
 }
@@ -550,12 +517,12 @@ static double r_tmpfs_round(bool where, struct r_result *res)
 		f = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (f < 0)
 			st_fail("open %s: %s", path, strerror(errno));
-		t0 = now_ns();
+		t0 = st_now_ns();
 		for (off = 0; off < R_BYTES; off += sizeof(buf)) {
 			if (write(f, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
 				st_fail("write %s: %s", path, strerror(errno));
 		}
-		sh->ns[0] = now_ns() - t0;
+		sh->ns[0] = st_now_ns() - t0;
 		if (close(f))
 			st_fail("close %s: %s", path, strerror(errno));
 		exit(0);
@@ -663,7 +630,7 @@ static void bench_reclaim(void)
 		if (i)
 			r_add(&pg, &res);
 	}
-	sk = nl_open_gpumem(&family);
+	sk = gmnl_open(&family);
 	if (gm_run("set /" R_CG " writeback deferred"))
 		st_fail("cannot set " R_CG "'s writeback to deferred");
 	/* Against tmpfs copies made in turn with them. */
@@ -736,7 +703,7 @@ static void c_rounds(struct series *us)
 
 		vttm_prefault();
 		for (r = 0; r <= C_ROUNDS; r++) {
-			uint64_t t0 = now_ns();
+			uint64_t t0 = st_now_ns();
 
 			for (i = 0; i < C_BOS; i++) {
 				int ret;
@@ -750,7 +717,7 @@ static void c_rounds(struct series *us)
 			if (!r)
 				vttm_info(fd, &bos[0], &info);
 			vttm_close_all(fd, bos, C_BOS);
-			sh->ns[r] = now_ns() - t0;
+			sh->ns[r] = st_now_ns() - t0;
 			if (!r)
 				sh->owner_cgroup_id = info.owner_cgroup_id;
 		}
@@ -854,7 +821,7 @@ static void s_grow(int fd, struct s_pop *sp, unsigned int n)
 {
 	unsigned int i, from = sp->first + sp->n, to = sp->first + n;
 	struct slab_count before, after;
-	uint64_t t0 = now_ns(), t;
+	uint64_t t0 = st_now_ns(), t;
 	pid_t pid;
 
 	slab_read(&before);
@@ -876,7 +843,7 @@ static void s_grow(int fd, struct s_pop *sp, unsigned int n)
 		exit(0);
 	}
 	st_wait(pid, "a creator of buffer objects");
-	t = now_ns() - t0;
+	t = st_now_ns() - t0;
 	slab_read(&after);
 	if (!from)
 		slab_per_bo(&before, &after, to - from);
@@ -1062,11 +1029,11 @@ static double v_round(int fd, const char *limit)
 		st_fail("set vram-max %s: %s", limit, gm_out);
 	pid = st_fork(V_CG);
 	if (!pid) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = st_now_ns();
 
 		for (i = 0; i < V_BOS; i++)
 			vttm_create_vram(fd, &bos[i], V_BO_SIZE);
-		sh->ns[0] = now_ns() - t0;
+		sh->ns[0] = st_now_ns() - t0;
 		exit(0);
 	}
 	st_wait(pid, "the creator in " V_CG);
@@ -1463,7 +1430,7 @@ static bool wanted(int argc, char **argv, const char *section)
 
 int main(int argc, char **argv)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = st_now_ns();
 	size_t i;
 	int a;
 
@@ -1485,6 +1452,6 @@ int main(int argc, char **argv)
 		if (wanted(argc, argv, sections[i].name))
 			sections[i].run();
 
-	note("done in %.0f s", (now_ns() - t0) / 1e9);
+	note("done in %.0f s", (st_now_ns() - t0) / 1e9);
 	return 0;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * gpumem-generator on fixture unit trees: what it writes for services,
  * slices, resets, errors and unit types it cannot serve, and that systemd
