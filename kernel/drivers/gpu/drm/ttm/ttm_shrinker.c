@@ -393,21 +393,33 @@ static bool ttm_shrinker_bo_get(struct ttm_shrinker *ts,
 }
 
 /*
- * Take one step of a plan over one memcg's LRU @lru on node @nid, oldest
- * tt first, until @target pages are freed or each tt was visited once.
- * Backups are made only of tts that fit in *@swap_pages, which they use up.
+ * One call of ttm_shrinker_shrink(): the cgroup whose lists it walks, how
+ * it shrinks a bo, the swap its backups may still take, whether the
+ * backup storage is behind with its writes (then nothing more is backed
+ * up), and what it did.
  */
-static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
+struct ttm_shrinker_call {
+	struct ttm_shrinker *ts;
+	struct mem_cgroup *memcg;
+	struct ttm_bo_shrink_walk walk;
+	unsigned long swap_pages;
+	bool storage_behind;
+	struct ttm_shrinker_stats *stats;
+};
+
+/*
+ * Take one step of a plan over the call's cgroup's LRU @lru on node @nid,
+ * oldest tt first, until @target pages are freed or each tt was visited
+ * once. Backups are made only of tts that fit in the call's swap_pages,
+ * which they use up.
+ */
+static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker_call *call,
 					    const struct ttm_shrinker_step *step,
-					    struct list_lru *lru,
-					    struct mem_cgroup *memcg, int nid,
-					    struct ttm_bo_shrink_walk *walk,
-					    unsigned long target,
-					    unsigned long *swap_pages,
-					    bool *storage_behind,
-					    struct ttm_shrinker_stats *stats)
+					    struct list_lru *lru, int nid,
+					    unsigned long target)
 {
-	unsigned long listed = list_lru_count_one(lru, nid, memcg);
+	unsigned long listed = list_lru_count_one(lru, nid, call->memcg);
+	struct ttm_bo_shrink_walk *walk = &call->walk;
 	unsigned long visited = 0, freed = 0;
 
 	while (freed < target && visited < listed) {
@@ -416,7 +428,7 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 		struct ttm_buffer_object *bo;
 		s64 ret;
 
-		list_lru_walk_one(lru, nid, memcg,
+		list_lru_walk_one(lru, nid, call->memcg,
 				  ttm_shrinker_pick, &pick, &one);
 		if (one)
 			break;	/* The list is empty. */
@@ -432,35 +444,36 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
 			if (bo->ttm == pick.tt) {
 				u32 pages = ttm_tt_resident_pages(pick.tt);
 
-				alive = ttm_shrinker_bo_get(ts, bo);
-				stats->scanned += pages;
+				alive = ttm_shrinker_bo_get(call->ts, bo);
+				call->stats->scanned += pages;
 				walk->allow_move = alive;
 				/* A large tt is backed up a part per call. */
 				walk->max_pages = target - freed;
 				walk->purge_only = step->purge ||
 					min_t(unsigned long, pages,
-					      walk->max_pages) > *swap_pages;
+					      walk->max_pages) > call->swap_pages;
 				backed_up = walk->backed_up;
 				ret = ttm_bo_shrink(walk, bo);
 				if (ret > 0)
 					freed += ret;
 				backed_up = walk->backed_up - backed_up;
-				*swap_pages -= min(backed_up, *swap_pages);
+				call->swap_pages -= min(backed_up,
+							call->swap_pages);
 				/*
 				 * A backup that stopped short with pages left:
 				 * the storage has not written what it was given.
 				 * Back nothing more up in this call.
 				 */
-				*storage_behind = ret == -EAGAIN ||
+				call->storage_behind = ret == -EAGAIN ||
 					(backed_up && backed_up < walk->max_pages &&
 					 ttm_tt_resident_pages(pick.tt));
 			}
 			dma_resv_unlock(bo->base.resv);
-			if (alive && ts->bo_put)
-				ts->bo_put(bo);
+			if (alive && call->ts->bo_put)
+				call->ts->bo_put(bo);
 		}
 		ttm_bo_put(bo);
-		if (*storage_behind)
+		if (call->storage_behind)
 			break;
 
 		if (fatal_signal_pending(current))
@@ -474,34 +487,28 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker *ts,
  * A step of a plan on node @nid's lists, or on every node's (NUMA_NO_NODE):
  * bos in system memory first, then, if the device is awake, the others.
  */
-static unsigned long ttm_shrinker_scan_step(struct ttm_shrinker *ts,
+static unsigned long ttm_shrinker_scan_step(struct ttm_shrinker_call *call,
 					    const struct ttm_shrinker_step *step,
-					    struct mem_cgroup *memcg, int nid,
-					    struct ttm_bo_shrink_walk *walk,
-					    unsigned long target,
-					    unsigned long *swap_pages,
-					    bool *storage_behind,
-					    struct ttm_shrinker_stats *stats)
+					    int nid, unsigned long target)
 {
 	enum ttm_shrinker_place place, last;
 	unsigned long freed = 0;
 	int n;
 
-	last = walk->system_only ? TTM_SHRINKER_IN_SYSTEM :
-				   TTM_SHRINKER_ON_DEVICE;
+	last = call->walk.system_only ? TTM_SHRINKER_IN_SYSTEM :
+					TTM_SHRINKER_ON_DEVICE;
 	for (place = TTM_SHRINKER_IN_SYSTEM; place <= last; ++place) {
-		struct list_lru *lru = ttm_shrinker_lru(ts, step->list, place);
+		struct list_lru *lru = ttm_shrinker_lru(call->ts, step->list,
+							place);
 
 		for_each_node(n) {
-			if (freed >= target || *storage_behind ||
+			if (freed >= target || call->storage_behind ||
 			    fatal_signal_pending(current))
 				return freed;
 			if (nid != NUMA_NO_NODE && n != nid)
 				continue;
-			freed += ttm_shrinker_scan_list(ts, step, lru, memcg, n,
-							walk, target - freed,
-							swap_pages,
-							storage_behind, stats);
+			freed += ttm_shrinker_scan_list(call, step, lru, n,
+							target - freed);
 		}
 	}
 	return freed;
@@ -515,51 +522,55 @@ static unsigned long ttm_shrinker_shrink_node(struct ttm_shrinker *ts,
 {
 	/* Reclaim does not wait for the GPU. */
 	struct ttm_operation_ctx ctx = { .no_wait_gpu = true };
-	struct ttm_bo_shrink_walk walk = {
-		.walk.ctx = &ctx,
-		.allow = ts->allow,
-		.purge_notify = ts->purge_notify,
+	struct ttm_shrinker_call call = {
+		.ts = ts,
+		.memcg = memcg,
+		.stats = stats,
+		.walk = {
+			.walk.ctx = &ctx,
+			.allow = ts->allow,
+			.purge_notify = ts->purge_notify,
+		},
+		.swap_pages = ttm_shrinker_swap_pages(memcg, gfp),
 	};
-	unsigned long swap_pages = ttm_shrinker_swap_pages(memcg, gfp);
+	struct ttm_bo_shrink_walk *walk = &call.walk;
 	const struct ttm_shrinker_plan *plan;
 	const struct ttm_shrinker_step *step;
 	struct gpumem_policy policy;
 	unsigned long freed = 0;
-	bool storage_behind = false;
 	bool awake;
 
 	gpumem_policy_of(memcg, &policy);
-	walk.writeback = policy.writeback == GPUMEM_WRITEBACK_IMMEDIATE &&
-			 (gfp & __GFP_IO);
+	walk->writeback = policy.writeback == GPUMEM_WRITEBACK_IMMEDIATE &&
+			  (gfp & __GFP_IO);
 	/*
 	 * kswapd never waits for the writes it starts; others wait a bounded
 	 * time (TTM_BACKUP_WAIT_MS per bo) for the storage to keep up.
 	 */
-	walk.wait = !current_is_kswapd();
+	walk->wait = !current_is_kswapd();
 	awake = !ts->device_get || ts->device_get(ts);
-	walk.system_only = !awake;
+	walk->system_only = !awake;
 
 	plan = &ttm_shrinker_plans[policy.purge];
 	for (step = plan->steps; step < plan->steps + plan->nr_steps &&
 	     freed < nr_pages && !fatal_signal_pending(current); ++step) {
-		if (!step->purge && (!swap_pages || storage_behind))
+		if (!step->purge && (!call.swap_pages || call.storage_behind))
 			continue;
-		walk.keep_purgeable = !step->purge;
-		freed += ttm_shrinker_scan_step(ts, step, memcg, nid, &walk,
-						nr_pages - freed, &swap_pages,
-						&storage_behind, stats);
+		walk->keep_purgeable = !step->purge;
+		freed += ttm_shrinker_scan_step(&call, step, nid,
+						nr_pages - freed);
 		if (step->alone && freed &&
 		    ttm_shrinker_count_node(ts, step->list, memcg, nid,
-					    walk.system_only))
+					    walk->system_only))
 			break;
 	}
 
 	if (awake && ts->device_put)
 		ts->device_put(ts);
-	stats->purged += walk.purged;
-	stats->backed_up += walk.backed_up;
-	stats->released += walk.released;
-	stats->discarded += walk.discarded;
+	stats->purged += walk->purged;
+	stats->backed_up += walk->backed_up;
+	stats->released += walk->released;
+	stats->discarded += walk->discarded;
 	return freed;
 }
 
