@@ -47,8 +47,8 @@
 #define NA 16
 #define DM_NAME "gpumem-swap"
 #define DM_DEV "/dev/mapper/" DM_NAME
-#define CACHE_BYTES (96 * MiB)
-#define B_EXTRA (32 * MiB)
+#define CACHE_BYTES (128 * MiB)
+#define B_EXTRA (64 * MiB)
 #define B_BOUND_MS 60000
 #define D_BOUND_MS 1000
 
@@ -235,7 +235,7 @@ int main(void)
 	 * every allocator in the guest, this one included, then loops in
 	 * reclaim until the resume, which nobody is left to do.
 	 */
-	if (cached < B_EXTRA * 2)
+	if (cached < B_EXTRA + 32 * MiB)
 		st_fail("only %" PRIu64 " MiB of file cache after reading %" PRIu64
 			" MiB of %s", cached / MiB, CACHE_BYTES / MiB, kernel);
 	gpu_before = cg_read_key("A", "memory.stat", "gpu");
