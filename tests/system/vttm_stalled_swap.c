@@ -22,6 +22,12 @@
  * - kswapd never sleeps uninterruptibly (state D in /proc/PID/stat) for
  *   more than 1 s in a row in those samples (throttling for writeback
  *   takes up to 100 ms at a time);
+ * - then, still stalled, a write of 16M to A's memory.reclaim (direct
+ *   reclaim of A: the GPU shrinker backs A's bos up to the stalled swap,
+ *   waiting at most TTM_BACKUP_WAIT_MS per bo for its writes) returns
+ *   within 30 s (R_BOUND_MS), A's resident bo pages drop (the shrinker did
+ *   back up to the stalled device), and no task is seen in
+ *   folio_wait_writeback() meanwhile;
  * - after the device is resumed, every bo of A's reads back intact.
  *
  * /proc/PID/wchan is not read: UML's __get_wchan() walks another task's
@@ -53,6 +59,7 @@
 #define B_EXTRA (64 * MiB)
 #define MIN_CACHE (48 * MiB)
 #define B_BOUND_MS 60000
+#define R_BOUND_MS 30000
 #define D_BOUND_MS 1000
 
 static void run(const char *cmd)
@@ -312,6 +319,48 @@ int main(void)
 	      "samples in D); A's resident bo pages %" PRIu64 " -> %" PRIu64 " KiB",
 	      b_len / MiB, took, B_BOUND_MS, samples, longest_d, D_BOUND_MS, in_d,
 	      gpu_before / KiB, gpu_after / KiB);
+
+	/* Direct reclaim of A's own bos, still stalled. */
+	run("dmsetup suspend " DM_NAME);
+	gpu_before = cg_read_key("A", "memory.stat", "gpu");
+	start = st_now_ms();
+	pid = st_fork(NULL);
+	if (!pid) {
+		int rfd = open("/sys/fs/cgroup/A/memory.reclaim", O_WRONLY);
+
+		/* EAGAIN (not all of it) is an answer too: it returned. */
+		if (rfd < 0 || (write(rfd, "16M", 3) < 0 && errno != EAGAIN))
+			exit(2);
+		exit(0);
+	}
+	samples = 0;
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (st_now_ms() - start > R_BOUND_MS) {
+			run("dmsetup resume " DM_NAME);
+			st_fail("memory.reclaim of A did not return within %d s with swap "
+				"stalled", R_BOUND_MS / 1000);
+		}
+		if (someone_waits_writeback(who, sizeof(who))) {
+			run("dmsetup resume " DM_NAME);
+			st_fail("with swap stalled, reclaiming A, a task waits in "
+				"folio_wait_writeback(): %s", who);
+		}
+		samples++;
+		st_sleep_ms(50);
+	}
+	took = st_now_ms() - start;
+	gpu_after = cg_read_key("A", "memory.stat", "gpu");
+	run("dmsetup resume " DM_NAME);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		st_fail("memory.reclaim of A failed (status %#x)", status);
+	if (gpu_after >= gpu_before)
+		st_fail("memory.reclaim of A with swap stalled backed up none of its bos "
+			"(gpu %" PRIu64 " -> %" PRIu64 " KiB)", gpu_before / KiB,
+			gpu_after / KiB);
+	st_ok("with swap stalled, memory.reclaim of 16M of A returned in %" PRIu64
+	      " ms (bound %d ms), its bos backed up to the stalled device (gpu %"
+	      PRIu64 " -> %" PRIu64 " KiB); no task in folio_wait_writeback() in %d "
+	      "samples", took, R_BOUND_MS, gpu_before / KiB, gpu_after / KiB, samples);
 
 	for (int i = 0; i < NA; i++)
 		vttm_verify(fd, &bos[i], "A's bo after the swap device came back");
