@@ -333,8 +333,12 @@ int main(void)
 	gm_expect_eq("F's purged total", gm_stat("F", "purged_total"), 3 * BO_SIZE);
 	expect_views_agree(fd, F);
 
-	/* last: backups up to the budget, then purges. */
-	gm_reclaim("L", 6 * BO_SIZE, 3 * BO_SIZE, 3 * BO_SIZE);
+	/*
+	 * last: backups up to the budget, then purges. One bo more than the
+	 * budget and the purgeable ones cover: whether or not the storage was
+	 * behind after the third backup, a backup is then tried and denied.
+	 */
+	gm_reclaim("L", 7 * BO_SIZE, 4 * BO_SIZE, 3 * BO_SIZE);
 	expect_writeback("L", true, 3 * BO_SIZE);
 	gm_expect_eq("L's backup", gm_stat("L", "backup"), 6 * MiB);
 	if (!gm_stat("L", "budget_denials"))
