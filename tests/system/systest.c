@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * What the system tests share: reporting, cgroups, processes, files and
+ * modules of the guest.
+ */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -345,4 +350,29 @@ bool st_module_loaded(const char *name)
 		found = !strncmp(line, name, len) && line[len] == ' ';
 	fclose(f);
 	return found;
+}
+
+pid_t st_kswapd_pid(void)
+{
+	char path[300], comm[64];
+	struct dirent *e;
+	DIR *d = opendir("/proc");
+	FILE *f;
+
+	if (!d)
+		st_fail("opendir /proc: %s", strerror(errno));
+	while ((e = readdir(d))) {
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, "kswapd0\n")) {
+			fclose(f);
+			closedir(d);
+			return atoi(e->d_name);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	st_fail("no kswapd0 in /proc");
 }

@@ -77,6 +77,8 @@ void *st_shared(size_t len);
 /* Nanoseconds, milliseconds on the monotonic clock. */
 uint64_t st_now_ns(void);
 uint64_t st_now_ms(void);
+/* The pid of kswapd0, the first node's kswapd; fails without one. */
+pid_t st_kswapd_pid(void);
 void st_sleep_ms(unsigned int ms);
 
 /* Send file descriptor FD and LEN bytes of DATA over unix socket SOCK. */

@@ -29,7 +29,6 @@
  * The guest needs swap (512M is plenty) and memory for 100k buffer objects
  * and their kernel overhead (1536M).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -1188,32 +1187,6 @@ static void k_write(const char *file, const char *text)
 	gm_write_file(TRACING, file, text);
 }
 
-/* The pid of kswapd0, the first node's kswapd. */
-static pid_t k_kswapd_pid(void)
-{
-	char path[300], comm[32] = "";
-	struct dirent *d;
-	pid_t pid = 0;
-	DIR *dir = opendir("/proc");
-	FILE *f;
-
-	while (dir && !pid && (d = readdir(dir))) {
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
-		f = fopen(path, "r");
-		if (f && fgets(comm, sizeof(comm), f) && !strcmp(comm, "kswapd0\n"))
-			pid = atoi(d->d_name);
-		if (f)
-			fclose(f);
-	}
-	if (dir)
-		closedir(dir);
-	if (!pid)
-		st_fail("no kswapd0 in /proc");
-	return pid;
-}
-
 /* Touch LEN bytes of anonymous memory, pausing every 16 MiB for kswapd. */
 static void k_load(uint64_t len)
 {
@@ -1328,7 +1301,7 @@ static void bench_kswapd(void)
 	     (int)(K_BO_SIZE / MiB));
 	if (mount("nodev", TRACING, "tracefs", 0, NULL) && errno != EBUSY)
 		st_fail("mount tracefs: %s", strerror(errno));
-	kswapd = k_kswapd_pid();
+	kswapd = st_kswapd_pid();
 	cg_create(K_CG);
 	cg_create(K_LOAD_CG);
 	/* The load's own memory stays: what kswapd frees is the bo's. */

@@ -75,32 +75,6 @@ static void run(const char *cmd)
 		st_fail("'%s' exited with status %#x", cmd, ret);
 }
 
-/* The pid of kswapd0. */
-static pid_t kswapd_pid(void)
-{
-	char path[300], comm[64];
-	struct dirent *e;
-	DIR *d = opendir("/proc");
-	FILE *f;
-
-	if (!d)
-		st_fail("opendir /proc: %s", strerror(errno));
-	while ((e = readdir(d))) {
-		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, "kswapd0\n")) {
-			fclose(f);
-			closedir(d);
-			return atoi(e->d_name);
-		}
-		fclose(f);
-	}
-	closedir(d);
-	st_fail("no kswapd0 in /proc");
-}
-
 /* The state letter of process PID (R, S, D...), '?' if unknown. */
 static char task_state(pid_t pid)
 {
@@ -256,7 +230,7 @@ int main(void)
 
 	/* From here on, swap I/O queues until the device is resumed. */
 	run("dmsetup suspend " DM_NAME);
-	kswapd = kswapd_pid();
+	kswapd = st_kswapd_pid();
 	cg_create("B");
 	/* What is free and then some: kswapd must run, the cache covers it. */
 	b_len = meminfo("MemFree") + (cached / 2 < B_EXTRA ? cached / 2 : B_EXTRA);
