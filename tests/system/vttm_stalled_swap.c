@@ -24,8 +24,8 @@
  *   takes up to 100 ms at a time);
  * - then, still stalled, a write of 16M to A's memory.reclaim (direct
  *   reclaim of A: the GPU shrinker backs A's bos up to the stalled swap,
- *   waiting at most TTM_BACKUP_WAIT_MS per bo for its writes) returns
- *   within 30 s (R_BOUND_MS), A's resident bo pages drop (the shrinker did
+ *   waiting at most TTM_BACKUP_WAIT_MS per call for its writes) returns
+ *   within 60 s (R_BOUND_MS), A's resident bo pages drop (the shrinker did
  *   back up to the stalled device), and no task is seen in
  *   folio_wait_writeback() meanwhile;
  * - after the device is resumed, every bo of A's reads back intact.
