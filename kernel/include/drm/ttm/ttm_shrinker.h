@@ -12,7 +12,6 @@
 
 struct mem_cgroup;
 struct shrinker;
-struct ttm_bo_shrink_walk;
 struct ttm_buffer_object;
 struct ttm_device;
 struct ttm_operation_ctx;
@@ -54,7 +53,9 @@ enum ttm_shrinker_place {
  * shrinkable tts of unpinned bos, one LRU per memory cgroup their pages are
  * charged to (&ttm_tt.objcg) and NUMA node, oldest first, each tt counting
  * as its number of pages. Reparented with the cgroup when it goes away.
- * @allow: Optional veto, see &ttm_bo_shrink_walk.allow.
+ * @allow: Optional veto, called with a live bo locked before it is
+ * shrunk: return false to leave it alone. @purge tells whether it would be
+ * purged rather than backed up.
  * @device_get: Optional: called before a shrink, in reclaim; returns true
  * with the device awake (woken up if the driver may do so in reclaim), or
  * false if it cannot be used now (runtime suspended, say). Only bos in
@@ -68,9 +69,15 @@ enum ttm_shrinker_place {
  * before it is shrunk; returns false if the driver's object is on its way
  * out (its last reference is gone), else takes a reference that keeps it
  * alive until @bo_put. Such a bo, and a ghost, is only freed, without the
- * driver's callbacks (see &ttm_bo_shrink_walk.allow_move).
+ * driver's move or callbacks, and counted as discarded.
  * @bo_put: Undoes a successful @bo_get, with the bo unlocked.
- * @purge_notify: Optional, see &ttm_bo_shrink_walk.purge_notify.
+ * @purge_notify: Optional, called with a live bo locked and idle before
+ * its content is purged: the driver stops using the pages (unbinds them
+ * from the GPU, as before a move) and notes that the content is gone. TTM
+ * then moves the bo to system memory itself, without
+ * &ttm_device_funcs.move, so that a purge never copies anything. Without
+ * it, a purge moves the bo as a backup does. Returns 0, or a negative
+ * error code to leave the bo alone.
  * @reclaimer: Reclaims the bos of a cgroup on request (gpumem), and moves
  * them out of device memory when the cgroup's VRAM limit is lowered.
  *
@@ -85,8 +92,8 @@ struct ttm_shrinker {
 	struct ttm_device *bdev;
 	struct shrinker *shrinker;
 	struct list_lru lru[TTM_SHRINKER_NUM_LRUS];
-	bool (*allow)(struct ttm_bo_shrink_walk *walk,
-		      struct ttm_buffer_object *bo, bool purge);
+	bool (*allow)(struct ttm_shrinker *ts, struct ttm_buffer_object *bo,
+		      bool purge);
 	bool (*device_get)(struct ttm_shrinker *ts);
 	void (*device_put)(struct ttm_shrinker *ts);
 	bool (*device_asleep)(struct ttm_shrinker *ts);

@@ -401,11 +401,76 @@ static bool ttm_shrinker_bo_get(struct ttm_shrinker *ts,
 struct ttm_shrinker_call {
 	struct ttm_shrinker *ts;
 	struct mem_cgroup *memcg;
-	struct ttm_bo_shrink_walk walk;
+	struct ttm_operation_ctx ctx;
+	/* Backups are written out at once; then waited for a bounded time. */
+	bool writeback;
+	bool wait;
+	/* The device sleeps: only bos in system memory are shrunk. */
+	bool system_only;
+	/* The step backs purgeable bos up rather than purge them. */
+	bool keep_purgeable;
 	unsigned long swap_pages;
 	bool storage_behind;
 	struct ttm_shrinker_stats *stats;
 };
+
+/*
+ * Shrink one locked bo holding a listed tt, backing up @max_pages at most:
+ * free the pages of a bo nobody can read any more (deleted, a ghost, or
+ * on its way out: not @alive), else purge a purgeable one unless the step
+ * keeps them, or back it up unless @purge_only, as the driver allows.
+ * Return: pages freed, -EBUSY if it was left alone, or a negative error
+ * code (-EAGAIN: the backup storage is behind). @stats gets what was done.
+ */
+static long ttm_shrinker_shrink_bo(struct ttm_shrinker_call *call,
+				   struct ttm_buffer_object *bo, bool alive,
+				   bool purge_only, unsigned long max_pages)
+{
+	struct ttm_shrinker *ts = call->ts;
+	struct ttm_bo_shrink_flags flags = {
+		.writeback = call->writeback,
+		.wait = call->wait,
+		.allow_move = true,
+		.nr_pages = min_t(unsigned long, max_pages, U32_MAX),
+	};
+	unsigned long released;
+	long ret;
+
+	if (!ttm_bo_shrink_suitable(bo, &call->ctx) ||
+	    (call->system_only && bo->resource->mem_type != TTM_PL_SYSTEM))
+		return -EBUSY;
+
+	if (bo->deleted || !alive) {
+		ret = ttm_bo_discard(&call->ctx, bo);
+		if (ret > 0)
+			call->stats->discarded += ret;
+		return ret;
+	}
+
+	flags.purge = !call->keep_purgeable &&
+		      (bo->ttm->page_flags & TTM_TT_FLAG_PURGEABLE);
+	if ((purge_only && !flags.purge) ||
+	    (ts->allow && !ts->allow(ts, bo, flags.purge)))
+		return -EBUSY;
+
+	/* A purge copies nothing: the driver unbinds, TTM moves no data. */
+	if (flags.purge && ts->purge_notify) {
+		ret = ttm_bo_move_null_to_system(bo, &call->ctx,
+						 ts->purge_notify);
+		if (ret)
+			return ret == -ENOMEM || ret == -ENOSPC ? -EBUSY : ret;
+	}
+	ret = ttm_bo_shrink_released(&call->ctx, bo, flags, &released);
+	if (ret <= 0)
+		return ret;
+	if (flags.purge) {
+		call->stats->purged += ret;
+	} else {
+		call->stats->backed_up += ret;
+		call->stats->released += released;
+	}
+	return ret;
+}
 
 /*
  * Take one step of a plan over the call's cgroup's LRU @lru on node @nid,
@@ -419,14 +484,13 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker_call *call,
 					    unsigned long target)
 {
 	unsigned long listed = list_lru_count_one(lru, nid, call->memcg);
-	struct ttm_bo_shrink_walk *walk = &call->walk;
 	unsigned long visited = 0, freed = 0;
 
 	while (freed < target && visited < listed) {
 		struct ttm_shrinker_pick pick = {};
-		unsigned long one = 1, backed_up;
+		unsigned long one = 1, backed_up, max_pages;
 		struct ttm_buffer_object *bo;
-		s64 ret;
+		long ret;
 
 		list_lru_walk_one(lru, nid, call->memcg,
 				  ttm_shrinker_pick, &pick, &one);
@@ -446,17 +510,17 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker_call *call,
 
 				alive = ttm_shrinker_bo_get(call->ts, bo);
 				call->stats->scanned += pages;
-				walk->allow_move = alive;
 				/* A large tt is backed up a part per call. */
-				walk->max_pages = target - freed;
-				walk->purge_only = step->purge ||
-					min_t(unsigned long, pages,
-					      walk->max_pages) > call->swap_pages;
-				backed_up = walk->backed_up;
-				ret = ttm_bo_shrink(walk, bo);
+				max_pages = target - freed;
+				backed_up = call->stats->backed_up;
+				ret = ttm_shrinker_shrink_bo(call, bo, alive,
+							     step->purge ||
+							     min(pages, max_pages) >
+							     call->swap_pages,
+							     max_pages);
 				if (ret > 0)
 					freed += ret;
-				backed_up = walk->backed_up - backed_up;
+				backed_up = call->stats->backed_up - backed_up;
 				call->swap_pages -= min(backed_up,
 							call->swap_pages);
 				/*
@@ -465,7 +529,7 @@ static unsigned long ttm_shrinker_scan_list(struct ttm_shrinker_call *call,
 				 * Back nothing more up in this call.
 				 */
 				call->storage_behind = ret == -EAGAIN ||
-					(backed_up && backed_up < walk->max_pages &&
+					(backed_up && backed_up < max_pages &&
 					 ttm_tt_resident_pages(pick.tt));
 			}
 			dma_resv_unlock(bo->base.resv);
@@ -495,7 +559,7 @@ static unsigned long ttm_shrinker_scan_step(struct ttm_shrinker_call *call,
 	unsigned long freed = 0;
 	int n;
 
-	last = call->walk.system_only ? TTM_SHRINKER_IN_SYSTEM :
+	last = call->system_only ? TTM_SHRINKER_IN_SYSTEM :
 					TTM_SHRINKER_ON_DEVICE;
 	for (place = TTM_SHRINKER_IN_SYSTEM; place <= last; ++place) {
 		struct list_lru *lru = ttm_shrinker_lru(call->ts, step->list,
@@ -520,20 +584,14 @@ static unsigned long ttm_shrinker_shrink_node(struct ttm_shrinker *ts,
 					      unsigned long nr_pages, gfp_t gfp,
 					      struct ttm_shrinker_stats *stats)
 {
-	/* Reclaim does not wait for the GPU. */
-	struct ttm_operation_ctx ctx = { .no_wait_gpu = true };
 	struct ttm_shrinker_call call = {
 		.ts = ts,
 		.memcg = memcg,
+		/* No reclaim waits for the GPU: busy bos are skipped. */
+		.ctx = { .no_wait_gpu = true },
 		.stats = stats,
-		.walk = {
-			.walk.ctx = &ctx,
-			.allow = ts->allow,
-			.purge_notify = ts->purge_notify,
-		},
 		.swap_pages = ttm_shrinker_swap_pages(memcg, gfp),
 	};
-	struct ttm_bo_shrink_walk *walk = &call.walk;
 	const struct ttm_shrinker_plan *plan;
 	const struct ttm_shrinker_step *step;
 	struct gpumem_policy policy;
@@ -541,36 +599,32 @@ static unsigned long ttm_shrinker_shrink_node(struct ttm_shrinker *ts,
 	bool awake;
 
 	gpumem_policy_of(memcg, &policy);
-	walk->writeback = policy.writeback == GPUMEM_WRITEBACK_IMMEDIATE &&
-			  (gfp & __GFP_IO);
+	call.writeback = policy.writeback == GPUMEM_WRITEBACK_IMMEDIATE &&
+			 (gfp & __GFP_IO);
 	/*
 	 * kswapd never waits for the writes it starts; others wait a bounded
 	 * time (TTM_BACKUP_WAIT_MS per bo) for the storage to keep up.
 	 */
-	walk->wait = !current_is_kswapd();
+	call.wait = !current_is_kswapd();
 	awake = !ts->device_get || ts->device_get(ts);
-	walk->system_only = !awake;
+	call.system_only = !awake;
 
 	plan = &ttm_shrinker_plans[policy.purge];
 	for (step = plan->steps; step < plan->steps + plan->nr_steps &&
 	     freed < nr_pages && !fatal_signal_pending(current); ++step) {
 		if (!step->purge && (!call.swap_pages || call.storage_behind))
 			continue;
-		walk->keep_purgeable = !step->purge;
+		call.keep_purgeable = !step->purge;
 		freed += ttm_shrinker_scan_step(&call, step, nid,
 						nr_pages - freed);
 		if (step->alone && freed &&
 		    ttm_shrinker_count_node(ts, step->list, memcg, nid,
-					    walk->system_only))
+					    call.system_only))
 			break;
 	}
 
 	if (awake && ts->device_put)
 		ts->device_put(ts);
-	stats->purged += walk->purged;
-	stats->backed_up += walk->backed_up;
-	stats->released += walk->released;
-	stats->discarded += walk->discarded;
 	return freed;
 }
 

@@ -78,7 +78,7 @@ static bool xe_shrinker_avoid_wait(void)
  * kswapd and direct reclaim leave such bos to proactive reclaim. A purge
  * copies nothing (xe_bo_purge_notify()).
  */
-static bool xe_shrinker_allow(struct ttm_bo_shrink_walk *walk,
+static bool xe_shrinker_allow(struct ttm_shrinker *ts,
 			      struct ttm_buffer_object *ttm_bo, bool purge)
 {
 	struct xe_bo *bo = ttm_to_xe_bo(ttm_bo);

@@ -840,23 +840,22 @@ static void expect_bo_content(struct kunit *test, struct ttm_buffer_object *bo)
 }
 
 /*
- * Shrink @bo[0..@n) in turn, as a driver's scan would, until @target pages
- * are freed: each bo that can be locked without waiting is a live bo of
- * the driver's. Return the pages freed.
+ * Shrink @bo[0..@n) in turn with @flags, as a driver's scan would, until
+ * @target pages are freed: each bo that can be locked without waiting and
+ * is suitable. Return the pages freed.
  */
-static s64 shrink(struct ttm_bo_shrink_walk *walk,
-		  struct ttm_buffer_object **bo, unsigned int n, s64 target)
+static long shrink(struct ttm_bo_shrink_flags flags,
+		   struct ttm_buffer_object **bo, unsigned int n, long target)
 {
-	struct ttm_operation_ctx ctx = {};
-	s64 freed = 0, ret;
+	struct ttm_operation_ctx ctx = { .no_wait_gpu = true };
+	long freed = 0, ret;
 	unsigned int i;
 
-	walk->walk.ctx = &ctx;
 	for (i = 0; i < n && freed < target; ++i) {
 		if (!dma_resv_trylock(bo[i]->base.resv))
 			continue;
-		walk->allow_move = true;
-		ret = ttm_bo_shrink(walk, bo[i]);
+		ret = ttm_bo_shrink_suitable(bo[i], &ctx) ?
+			ttm_bo_shrink(&ctx, bo[i], flags) : -EBUSY;
 		dma_resv_unlock(bo[i]->base.resv);
 		if (ret > 0)
 			freed += ret;
@@ -864,10 +863,12 @@ static s64 shrink(struct ttm_bo_shrink_walk *walk,
 	return freed;
 }
 
-/* Pinned and busy bos are left alone. */
+static const struct ttm_bo_shrink_flags backup_flags = { .allow_move = true };
+
+/* Pinned and busy bos are not suitable: a scan leaves them alone. */
 static void ttm_bo_shrink_skips(struct kunit *test)
 {
-	struct ttm_bo_shrink_walk walk = {};
+	struct ttm_operation_ctx ctx = { .no_wait_gpu = true };
 	struct ttm_buffer_object *bo[5];
 	struct dma_fence *fence;
 	unsigned int i;
@@ -878,6 +879,7 @@ static void ttm_bo_shrink_skips(struct kunit *test)
 	/* bo[0] is pinned, bo[1] busy; bo[2] and bo[3] are the oldest idle. */
 	dma_resv_lock(bo[0]->base.resv, NULL);
 	ttm_bo_pin(bo[0]);
+	KUNIT_EXPECT_FALSE(test, ttm_bo_shrink_suitable(bo[0], &ctx));
 	dma_resv_unlock(bo[0]->base.resv);
 
 	fence = kunit_kzalloc(test, sizeof(*fence), GFP_KERNEL);
@@ -886,18 +888,21 @@ static void ttm_bo_shrink_skips(struct kunit *test)
 	dma_resv_lock(bo[1]->base.resv, NULL);
 	KUNIT_ASSERT_EQ(test, dma_resv_reserve_fences(bo[1]->base.resv, 1), 0);
 	dma_resv_add_fence(bo[1]->base.resv, fence, DMA_RESV_USAGE_WRITE);
+	KUNIT_EXPECT_FALSE(test, ttm_bo_shrink_suitable(bo[1], &ctx));
 	dma_resv_unlock(bo[1]->base.resv);
 
-	KUNIT_EXPECT_EQ(test, shrink(&walk, bo, ARRAY_SIZE(bo),
+	KUNIT_EXPECT_EQ(test, shrink(backup_flags, bo, ARRAY_SIZE(bo),
 				     2 * SHRINK_BO_PAGES),
 			2 * SHRINK_BO_PAGES);
-	KUNIT_EXPECT_EQ(test, walk.backed_up, 2 * SHRINK_BO_PAGES);
-	KUNIT_EXPECT_EQ(test, walk.purged, 0);
 	KUNIT_EXPECT_FALSE(test, shrunk(bo[0]));
 	KUNIT_EXPECT_FALSE(test, shrunk(bo[1]));
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[2]) && ttm_tt_is_backed_up(bo[2]->ttm));
 	KUNIT_EXPECT_TRUE(test, shrunk(bo[3]) && ttm_tt_is_backed_up(bo[3]->ttm));
 	KUNIT_EXPECT_FALSE(test, shrunk(bo[4]));
+	/* A shrunk bo has nothing left to shrink. */
+	dma_resv_lock(bo[2]->base.resv, NULL);
+	KUNIT_EXPECT_FALSE(test, ttm_bo_shrink_suitable(bo[2], &ctx));
+	dma_resv_unlock(bo[2]->base.resv);
 
 	for (i = 0; i < ARRAY_SIZE(bo); ++i)
 		expect_bo_content(test, bo[i]);
@@ -910,110 +915,35 @@ static void ttm_bo_shrink_skips(struct kunit *test)
 		ttm_bo_put(bo[i]);
 }
 
+/* A purge frees the pages and their content; a backup keeps the content. */
 static void ttm_bo_shrink_purge(struct kunit *test)
 {
-	struct ttm_bo_shrink_walk walk = { .purge_only = true };
-	struct ttm_buffer_object *keep, *purgeable, *bo[2];
+	struct ttm_buffer_object *keep, *purgeable;
 
 	keep = shrink_test_bo(test, 0);
 	purgeable = shrink_test_bo(test, TTM_TT_FLAG_PURGEABLE);
-	bo[0] = keep;
-	bo[1] = purgeable;
 
-	KUNIT_EXPECT_EQ(test, shrink(&walk, bo, 2, 100), SHRINK_BO_PAGES);
-	KUNIT_EXPECT_EQ(test, walk.purged, SHRINK_BO_PAGES);
-	KUNIT_EXPECT_EQ(test, walk.backed_up, 0);
-	KUNIT_EXPECT_FALSE(test, shrunk(keep));
+	KUNIT_EXPECT_EQ(test, shrink((struct ttm_bo_shrink_flags){
+					.purge = true, .allow_move = true },
+				     &purgeable, 1, 100), SHRINK_BO_PAGES);
 	KUNIT_EXPECT_TRUE(test, shrunk(purgeable));
 	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(purgeable->ttm));
 	KUNIT_EXPECT_TRUE(test, purgeable->ttm->page_flags & TTM_TT_FLAG_PURGED);
 
-	/* Without purge_only, the rest is backed up. */
-	walk.purge_only = false;
-	KUNIT_EXPECT_EQ(test, shrink(&walk, bo, 2, 100), SHRINK_BO_PAGES);
-	KUNIT_EXPECT_EQ(test, walk.backed_up, SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, shrink(backup_flags, &keep, 1, 100),
+			SHRINK_BO_PAGES);
+	KUNIT_EXPECT_TRUE(test, ttm_tt_is_backed_up(keep->ttm));
+	KUNIT_EXPECT_FALSE(test, keep->ttm->page_flags & TTM_TT_FLAG_PURGED);
 	expect_bo_content(test, keep);
 
 	ttm_bo_put(keep);
 	ttm_bo_put(purgeable);
 }
 
-static struct ttm_buffer_object *vetoed_bo;
-
-static bool veto_one(struct ttm_bo_shrink_walk *walk,
-		     struct ttm_buffer_object *bo, bool purge)
+/* Only kswapd may wait for the GPU; this test's thread is not kswapd. */
+static void ttm_bo_shrink_avoid_wait_test(struct kunit *test)
 {
-	return bo != vetoed_bo;
-}
-
-static void ttm_bo_shrink_veto(struct kunit *test)
-{
-	struct ttm_bo_shrink_walk walk = { .allow = veto_one };
-	struct ttm_buffer_object *first, *second, *bo[2];
-
-	first = shrink_test_bo(test, 0);
-	second = shrink_test_bo(test, 0);
-	vetoed_bo = first;
-	bo[0] = first;
-	bo[1] = second;
-
-	KUNIT_EXPECT_EQ(test, shrink(&walk, bo, 2, SHRINK_BO_PAGES),
-			SHRINK_BO_PAGES);
-	KUNIT_EXPECT_FALSE(test, shrunk(first));
-	KUNIT_EXPECT_TRUE(test, shrunk(second));
-	expect_bo_content(test, second);
-
-	ttm_bo_put(first);
-	ttm_bo_put(second);
-}
-
-static unsigned int swap_notified;
-
-static void count_swap_notify(struct ttm_buffer_object *bo)
-{
-	++swap_notified;
-}
-
-/*
- * A bo that is not the driver's own live object (a ghost, or on its way
- * out) is neither backed up nor given to the driver's callbacks: its pages
- * are freed, counted as discarded, not purged.
- */
-static void ttm_bo_shrink_not_alive(struct kunit *test)
-{
-	struct ttm_backup_test_priv *priv = test->priv;
-	struct ttm_device_funcs *funcs;
-	const struct ttm_device_funcs *old_funcs = priv->devs->ttm_dev->funcs;
-	struct ttm_bo_shrink_walk walk = { .allow = veto_one };
-	struct ttm_operation_ctx ctx = { .no_wait_gpu = true };
-	struct ttm_buffer_object *bo;
-
-	funcs = kunit_kzalloc(test, sizeof(*funcs), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, funcs);
-	*funcs = *old_funcs;
-	funcs->swap_notify = count_swap_notify;
-	priv->devs->ttm_dev->funcs = funcs;
-	swap_notified = 0;
-
-	bo = shrink_test_bo(test, TTM_TT_FLAG_SHRINKABLE);
-	/* The driver's veto is not asked: it must not see the bo. */
-	vetoed_bo = bo;
-	walk.walk.ctx = &ctx;
-	dma_resv_lock(bo->base.resv, NULL);
-	walk.allow_move = false;
-	KUNIT_EXPECT_EQ(test, ttm_bo_shrink(&walk, bo), SHRINK_BO_PAGES);
-	dma_resv_unlock(bo->base.resv);
-
-	KUNIT_EXPECT_TRUE(test, shrunk(bo));
-	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(bo->ttm));
-	KUNIT_EXPECT_EQ(test, walk.discarded, SHRINK_BO_PAGES);
-	KUNIT_EXPECT_EQ_MSG(test, walk.purged, 0, "discarded pages counted as purged");
-	KUNIT_EXPECT_EQ(test, walk.backed_up, 0);
-	KUNIT_EXPECT_FALSE(test, bo->ttm->page_flags & TTM_TT_FLAG_PURGED);
-	KUNIT_EXPECT_EQ(test, swap_notified, 0);
-
-	priv->devs->ttm_dev->funcs = old_funcs;
-	ttm_bo_put(bo);
+	KUNIT_EXPECT_TRUE(test, ttm_bo_shrink_avoid_wait());
 }
 
 /* TTM's own swapout leaves the bos of a driver with a shrinker alone. */
@@ -1021,7 +951,6 @@ static void ttm_bo_shrink_not_swapped_out(struct kunit *test)
 {
 	struct ttm_backup_test_priv *priv = test->priv;
 	struct ttm_operation_ctx ctx = {};
-	struct ttm_bo_shrink_walk walk = {};
 	struct ttm_buffer_object *plain, *managed, *bo[2];
 
 	plain = shrink_test_bo(test, 0);
@@ -1036,7 +965,7 @@ static void ttm_bo_shrink_not_swapped_out(struct kunit *test)
 						 GFP_KERNEL), 0);
 	KUNIT_EXPECT_FALSE(test, shrunk(managed));
 
-	KUNIT_EXPECT_EQ(test, shrink(&walk, bo, 2, 100), SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, shrink(backup_flags, bo, 2, 100), SHRINK_BO_PAGES);
 	KUNIT_EXPECT_TRUE(test, shrunk(managed));
 	expect_bo_content(test, managed);
 	expect_bo_content(test, plain);
@@ -1558,6 +1487,97 @@ static void ttm_shrinker_numa_node(struct kunit *test)
 	ttm_shrinker_fini(ts);
 }
 
+static struct ttm_buffer_object *vetoed_bo;
+
+static bool veto_one(struct ttm_shrinker *ts, struct ttm_buffer_object *bo,
+		     bool purge)
+{
+	return bo != vetoed_bo;
+}
+
+/* The driver's veto leaves a bo alone; the next one is shrunk instead. */
+static void ttm_shrinker_veto(struct kunit *test)
+{
+	struct ttm_shrinker *ts = shrinker_of_test(test);
+	struct ttm_shrinker_stats stats = {};
+	struct ttm_buffer_object *first, *second;
+
+	fake_swap(test, 100);
+	ts->allow = veto_one;
+	first = listed_bo(test, 0);
+	second = listed_bo(test, 0);
+	vetoed_bo = first;
+
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, SHRINK_BO_PAGES,
+						  GFP_KERNEL, &stats),
+			SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ(test, stats.backed_up, SHRINK_BO_PAGES);
+	KUNIT_EXPECT_FALSE(test, shrunk(first));
+	KUNIT_EXPECT_TRUE(test, shrunk(second));
+	expect_bo_content(test, second);
+
+	ttm_bo_put(first);
+	ttm_bo_put(second);
+	ttm_shrinker_fini(ts);
+}
+
+static unsigned int swap_notified;
+
+static void count_swap_notify(struct ttm_buffer_object *bo)
+{
+	++swap_notified;
+}
+
+static bool on_its_way_out(struct ttm_buffer_object *bo)
+{
+	return false;
+}
+
+/*
+ * A bo that is not the driver's own live object (a ghost, or on its way
+ * out, &ttm_shrinker.bo_get) is neither backed up nor given to the
+ * driver's veto or callbacks: its pages are freed, counted as discarded,
+ * not purged.
+ */
+static void ttm_shrinker_not_alive(struct kunit *test)
+{
+	struct ttm_backup_test_priv *priv = test->priv;
+	const struct ttm_device_funcs *old_funcs = priv->devs->ttm_dev->funcs;
+	struct ttm_shrinker *ts = shrinker_of_test(test);
+	struct ttm_shrinker_stats stats = {};
+	struct ttm_device_funcs *funcs;
+	struct ttm_buffer_object *bo;
+
+	funcs = kunit_kzalloc(test, sizeof(*funcs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, funcs);
+	*funcs = *old_funcs;
+	funcs->swap_notify = count_swap_notify;
+	priv->devs->ttm_dev->funcs = funcs;
+	swap_notified = 0;
+	fake_swap(test, 100);
+	ts->allow = veto_one;
+	ts->bo_get = on_its_way_out;
+
+	bo = listed_bo(test, 0);
+	/* The driver's veto is not asked: it must not see the bo. */
+	vetoed_bo = bo;
+	KUNIT_EXPECT_EQ(test, ttm_shrinker_shrink(ts, NULL, SHRINK_BO_PAGES,
+						  GFP_KERNEL, &stats),
+			SHRINK_BO_PAGES);
+
+	KUNIT_EXPECT_TRUE(test, shrunk(bo));
+	KUNIT_EXPECT_FALSE(test, ttm_tt_is_backed_up(bo->ttm));
+	KUNIT_EXPECT_EQ(test, stats.discarded, SHRINK_BO_PAGES);
+	KUNIT_EXPECT_EQ_MSG(test, stats.purged, 0, "discarded pages counted as purged");
+	KUNIT_EXPECT_EQ(test, stats.backed_up, 0);
+	KUNIT_EXPECT_FALSE(test, bo->ttm->page_flags & TTM_TT_FLAG_PURGED);
+	KUNIT_EXPECT_EQ(test, swap_notified, 0);
+
+	priv->devs->ttm_dev->funcs = old_funcs;
+	ttm_bo_put(bo);
+	ttm_shrinker_fini(ts);
+}
+
 static struct kunit_case ttm_shrinker_test_cases[] = {
 	KUNIT_CASE(ttm_shrinker_purge_lru_order),
 	KUNIT_CASE(ttm_shrinker_skips_locked),
@@ -1568,6 +1588,8 @@ static struct kunit_case ttm_shrinker_test_cases[] = {
 	KUNIT_CASE(ttm_shrinker_ghost_keeps_tt),
 	KUNIT_CASE(ttm_shrinker_tt_freed_while_listed),
 	KUNIT_CASE(ttm_shrinker_numa_node),
+	KUNIT_CASE(ttm_shrinker_veto),
+	KUNIT_CASE(ttm_shrinker_not_alive),
 	{}
 };
 
@@ -1580,9 +1602,8 @@ static struct kunit_suite ttm_shrinker_test_suite = {
 
 static struct kunit_case ttm_bo_shrink_test_cases[] = {
 	KUNIT_CASE(ttm_bo_shrink_skips),
-	KUNIT_CASE(ttm_bo_shrink_not_alive),
 	KUNIT_CASE(ttm_bo_shrink_purge),
-	KUNIT_CASE(ttm_bo_shrink_veto),
+	KUNIT_CASE(ttm_bo_shrink_avoid_wait_test),
 	KUNIT_CASE(ttm_bo_shrink_not_swapped_out),
 	{}
 };
