@@ -336,7 +336,7 @@ VISIBLE_IF_KUNIT unsigned long ttm_shrinker_free_swap(struct mem_cgroup *memcg)
 
 	KUNIT_STATIC_STUB_REDIRECT(ttm_shrinker_free_swap, memcg);
 	pages = memcg ? mem_cgroup_get_nr_swap_pages(memcg) :
-			get_nr_swap_pages();
+			ttm_backup_bytes_avail() >> PAGE_SHIFT;
 	return max(pages, 0L);
 }
 EXPORT_SYMBOL_IF_KUNIT(ttm_shrinker_free_swap);

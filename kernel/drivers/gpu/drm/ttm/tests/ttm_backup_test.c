@@ -234,12 +234,11 @@ static void ttm_backup_restore_identical(struct kunit *test)
 }
 
 /*
- * A backend that keeps copies in pages of its own and checks, at every call,
- * that the page it copied on the previous call was freed since: the extra
- * memory a backup holds at any time is then the copy in flight.
+ * Stubs of the backup that keep copies in pages of their own and check, at
+ * every call, that the page copied on the previous call was freed since:
+ * the extra memory a backup holds at any time is then the copy in flight.
  */
 struct counting_backup {
-	struct ttm_backup backup;
 	struct page **copies;
 	struct page *prev_original;
 	pgoff_t stored;
@@ -247,10 +246,8 @@ struct counting_backup {
 	long max_extra;
 };
 
-static struct counting_backup *to_counting(struct ttm_backup *backup)
-{
-	return container_of(backup, struct counting_backup, backup);
-}
+/* The test's counting stubs, which get no context of their own. */
+static struct counting_backup *counting;
 
 /* The pool has freed the previous original if only our reference is left. */
 static void counting_check_prev_freed(struct counting_backup *cb)
@@ -264,13 +261,14 @@ static void counting_check_prev_freed(struct counting_backup *cb)
 }
 
 static s64 counting_backup_page(struct ttm_backup *backup, struct page *page,
-				bool writeback, pgoff_t idx, gfp_t gfp)
+				bool writeback, pgoff_t idx, gfp_t page_gfp,
+				gfp_t alloc_gfp)
 {
-	struct counting_backup *cb = to_counting(backup);
+	struct counting_backup *cb = counting;
 	struct page *copy;
 
 	counting_check_prev_freed(cb);
-	copy = alloc_page(gfp);
+	copy = alloc_page(alloc_gfp);
 	if (!copy)
 		return -ENOMEM;
 	copy_highpage(copy, page);
@@ -284,31 +282,18 @@ static s64 counting_backup_page(struct ttm_backup *backup, struct page *page,
 }
 
 static int counting_copy_page(struct ttm_backup *backup, struct page *dst,
-			      unsigned long handle, bool intr, gfp_t gfp)
+			      pgoff_t handle, bool intr, gfp_t additional_gfp)
 {
-	copy_highpage(dst, to_counting(backup)->copies[handle - 1]);
+	copy_highpage(dst, counting->copies[handle - 1]);
 	return 0;
 }
 
-static void counting_drop(struct ttm_backup *backup, unsigned long handle)
+static void counting_drop(struct ttm_backup *backup, pgoff_t handle)
 {
-	struct counting_backup *cb = to_counting(backup);
-
-	__free_page(cb->copies[handle - 1]);
-	cb->copies[handle - 1] = NULL;
-	cb->stored--;
+	__free_page(counting->copies[handle - 1]);
+	counting->copies[handle - 1] = NULL;
+	counting->stored--;
 }
-
-static void counting_fini(struct ttm_backup *backup)
-{
-}
-
-static const struct ttm_backup_ops counting_backup_ops = {
-	.backup_page = counting_backup_page,
-	.copy_backed_up_page = counting_copy_page,
-	.drop = counting_drop,
-	.fini = counting_fini,
-};
 
 static void ttm_backup_page_by_page(struct kunit *test)
 {
@@ -324,8 +309,13 @@ static void ttm_backup_page_by_page(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, cb);
 	cb->copies = kunit_kcalloc(test, tt->num_pages, sizeof(*cb->copies), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, cb->copies);
-	cb->backup.ops = &counting_backup_ops;
-	tt->backup = &cb->backup;
+	counting = cb;
+	attach_shmem_backup(test, tt);
+	kunit_activate_static_stub(test, ttm_backup_backup_page,
+				   counting_backup_page);
+	kunit_activate_static_stub(test, ttm_backup_copy_page,
+				   counting_copy_page);
+	kunit_activate_static_stub(test, ttm_backup_drop, counting_drop);
 
 	freed = ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL);
 	counting_check_prev_freed(cb);
@@ -1185,71 +1175,49 @@ static void ttm_shrinker_partial_backup(struct kunit *test)
 #endif
 }
 
-/* A backend that records whether it was asked to write out at once. */
+/* What was backed up into one tt's backup, and whether written out at once. */
 struct recording_backup {
-	struct ttm_backup backup;
-	struct ttm_backup *shmem;
+	struct ttm_backup *backup;
 	unsigned int writebacks;
 	unsigned int pages;
 };
 
-static struct recording_backup *to_recording(struct ttm_backup *backup)
-{
-	return container_of(backup, struct recording_backup, backup);
-}
+static struct recording_backup recorders[2];
 
 static s64 recording_backup_page(struct ttm_backup *backup, struct page *page,
-				 bool writeback, pgoff_t idx, gfp_t gfp)
+				 bool writeback, pgoff_t idx, gfp_t page_gfp,
+				 gfp_t alloc_gfp)
 {
-	struct recording_backup *rb = to_recording(backup);
+	struct kunit *test = kunit_get_current_test();
+	struct recording_backup *rb;
+	s64 ret;
 
-	rb->pages++;
-	rb->writebacks += writeback;
-	/* No swap here: the copy stays in shmem either way. */
-	return rb->shmem->ops->backup_page(rb->shmem, page, false, idx, gfp);
+	for (rb = recorders; rb < recorders + ARRAY_SIZE(recorders); ++rb) {
+		if (rb->backup == backup) {
+			rb->pages++;
+			rb->writebacks += writeback;
+		}
+	}
+	/* The backup itself, without swap here: the copy stays in shmem. */
+	kunit_deactivate_static_stub(test, ttm_backup_backup_page);
+	ret = ttm_backup_backup_page(backup, page, false, idx, page_gfp,
+				     alloc_gfp);
+	kunit_activate_static_stub(test, ttm_backup_backup_page,
+				   recording_backup_page);
+	return ret;
 }
 
-static int recording_copy_page(struct ttm_backup *backup, struct page *dst,
-			       unsigned long handle, bool intr, gfp_t gfp)
-{
-	struct recording_backup *rb = to_recording(backup);
-
-	return rb->shmem->ops->copy_backed_up_page(rb->shmem, dst, handle, intr,
-						   gfp);
-}
-
-static void recording_drop(struct ttm_backup *backup, unsigned long handle)
-{
-	struct recording_backup *rb = to_recording(backup);
-
-	rb->shmem->ops->drop(rb->shmem, handle);
-}
-
-static void recording_fini(struct ttm_backup *backup)
-{
-	struct recording_backup *rb = to_recording(backup);
-
-	rb->shmem->ops->fini(rb->shmem);
-}
-
-static const struct ttm_backup_ops recording_backup_ops = {
-	.backup_page = recording_backup_page,
-	.copy_backed_up_page = recording_copy_page,
-	.drop = recording_drop,
-	.fini = recording_fini,
-};
-
-/* Put a recording backend in front of the storage TTM gave @bo's tt. */
+/* Record what is backed up into the storage TTM gave @bo's tt. */
 static struct recording_backup *record_backup(struct kunit *test,
-					      struct ttm_buffer_object *bo)
+					      struct ttm_buffer_object *bo,
+					      unsigned int i)
 {
-	struct recording_backup *rb = kunit_kzalloc(test, sizeof(*rb), GFP_KERNEL);
+	struct recording_backup *rb = &recorders[i];
 
-	KUNIT_ASSERT_NOT_NULL(test, rb);
 	KUNIT_ASSERT_NOT_NULL(test, bo->ttm->backup);
-	rb->shmem = bo->ttm->backup;
-	rb->backup.ops = &recording_backup_ops;
-	bo->ttm->backup = &rb->backup;
+	*rb = (struct recording_backup){ .backup = bo->ttm->backup };
+	kunit_activate_static_stub(test, ttm_backup_backup_page,
+				   recording_backup_page);
 	return rb;
 }
 
@@ -1270,7 +1238,7 @@ static void ttm_shrinker_reclaim_context(struct kunit *test)
 	fake_swap(test, 1 << 20);
 	for (i = 0; i < ARRAY_SIZE(bo); ++i) {
 		bo[i] = listed_bo(test, 0);
-		rb[i] = record_backup(test, bo[i]);
+		rb[i] = record_backup(test, bo[i], i);
 	}
 	purgeable = listed_bo(test, TTM_TT_FLAG_PURGEABLE);
 
