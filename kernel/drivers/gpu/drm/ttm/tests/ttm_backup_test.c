@@ -219,7 +219,7 @@ static void ttm_backup_restore_identical(struct kunit *test)
 		freed = ttm_pool_backup(&priv->pool, tt,
 					&(struct ttm_backup_flags){
 						.writeback = params->writeback,
-					}, NULL);
+					});
 		KUNIT_ASSERT_EQ(test, freed, (long)tt->num_pages);
 		KUNIT_EXPECT_TRUE(test, ttm_tt_is_backed_up(tt));
 		KUNIT_EXPECT_EQ(test, count_handles(tt), tt->num_pages);
@@ -317,7 +317,7 @@ static void ttm_backup_page_by_page(struct kunit *test)
 				   counting_copy_page);
 	kunit_activate_static_stub(test, ttm_backup_drop, counting_drop);
 
-	freed = ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL);
+	freed = ttm_pool_backup(&priv->pool, tt, &keep_in_memory);
 	counting_check_prev_freed(cb);
 	KUNIT_ASSERT_EQ(test, freed, 1024);
 	KUNIT_EXPECT_EQ_MSG(test, cb->max_extra, 1,
@@ -383,7 +383,7 @@ static void ttm_backup_fault_backup(struct kunit *test)
 	attach_shmem_backup(test, tt);
 
 	fail_nth(&ttm_backup_page_fault, params->nth);
-	freed = ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL);
+	freed = ttm_pool_backup(&priv->pool, tt, &keep_in_memory);
 	fail_never(&ttm_backup_page_fault);
 
 	KUNIT_EXPECT_EQ(test, freed, want ? want : -ENOMEM);
@@ -392,7 +392,7 @@ static void ttm_backup_fault_backup(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tt->backed_up_pages, (u32)want);
 
 	/* The next backup goes on with the pages left. */
-	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL), 33 - want);
+	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory), 33 - want);
 	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)33);
 
 	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
@@ -420,14 +420,14 @@ static void ttm_backup_bounded(struct kunit *test)
 	fill_tt(tt, 7);
 	attach_shmem_backup(test, tt);
 
-	KUNIT_EXPECT_EQ_MSG(test, ttm_pool_backup(&priv->pool, tt, &flags, NULL), 100,
+	KUNIT_EXPECT_EQ_MSG(test, ttm_pool_backup(&priv->pool, tt, &flags), 100,
 			    "pages backed up with nr_pages 100");
 	KUNIT_EXPECT_EQ(test, tt->backed_up_pages, 100);
 	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)100);
 	KUNIT_EXPECT_EQ(test, ttm_tt_resident_pages(tt), 412);
-	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, &flags, NULL), 100);
+	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, &flags), 100);
 	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)200);
-	KUNIT_EXPECT_EQ_MSG(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL),
+	KUNIT_EXPECT_EQ_MSG(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory),
 			    312, "the rest, unbounded");
 	KUNIT_EXPECT_EQ(test, count_handles(tt), (pgoff_t)512);
 
@@ -449,7 +449,7 @@ static void ttm_backup_fault_restore(struct kunit *test)
 	tt = backup_test_tt(test, 33, true);
 	fill_tt(tt, 5);
 	attach_shmem_backup(test, tt);
-	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL), 33);
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory), 33);
 
 	fail_nth(&ttm_restore_page_fault, params->nth);
 	err = ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx);
@@ -499,13 +499,13 @@ static void ttm_backup_restore_chunks(struct kunit *test)
 	fill_tt(tt, 21);
 	attach_shmem_backup(test, tt);
 
-	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL), 2 * chunk);
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory), 2 * chunk);
 	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
 	KUNIT_EXPECT_EQ(test, pages_in_max_order(tt), 2 * chunk);
 	expect_content(test, tt, 21);
 
 #ifdef CONFIG_FAULT_INJECTION
-	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL), 2 * chunk);
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory), 2 * chunk);
 	fail_nth(&ttm_restore_page_fault, chunk + 89);
 	KUNIT_EXPECT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), -ENOMEM);
 	fail_never(&ttm_restore_page_fault);
@@ -513,7 +513,7 @@ static void ttm_backup_restore_chunks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tt->backed_up_pages, chunk - 88);
 	KUNIT_EXPECT_EQ(test, pages_in_max_order(tt), chunk);
 
-	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL), chunk + 88);
+	KUNIT_EXPECT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory), chunk + 88);
 	KUNIT_EXPECT_EQ(test, count_handles(tt), 2 * chunk);
 	KUNIT_ASSERT_EQ(test, ttm_pool_alloc(&priv->pool, tt, &backup_test_ctx), 0);
 	KUNIT_EXPECT_EQ(test, pages_in_max_order(tt), 2 * chunk);
@@ -539,7 +539,7 @@ static void ttm_backup_restore_interruptible(struct kunit *test)
 	tt = backup_test_tt(test, 2 * chunk, false);
 	fill_tt(tt, 22);
 	attach_shmem_backup(test, tt);
-	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory, NULL), 2 * chunk);
+	KUNIT_ASSERT_EQ(test, ttm_pool_backup(&priv->pool, tt, &keep_in_memory), 2 * chunk);
 
 	allow_signal(SIGUSR1);
 	send_sig(SIGUSR1, current, 1);
