@@ -88,7 +88,7 @@ static void backup_test_tt_free(struct kunit *test, struct ttm_tt *tt)
 	struct ttm_backup_test_priv *priv = test->priv;
 
 	if (ttm_tt_is_backed_up(tt))
-		ttm_pool_drop_backed_up(&priv->pool, tt);
+		ttm_pool_drop_backed_up(tt);
 	else
 		ttm_pool_free(&priv->pool, tt);
 	ttm_tt_fini(tt);
