@@ -9,7 +9,7 @@
  * its pages are on, kept by list_lru, which also moves the entries to the
  * parent when a cgroup goes away; it counts as its number of pages, so
  * reclaim sees a cgroup's pages, not its number of bos. The node is that of
- * the tt's first page in memory: a pool allocates a tt's pages on one node
+ * a page of the tt in memory: a pool allocates a tt's pages on one node
  * (its own, or the allocating task's), so reclaim of that node (kswapd,
  * a cpuset's or mbind()'s direct reclaim) finds them.
  *
@@ -56,11 +56,18 @@ static struct mem_cgroup *ttm_shrinker_memcg_of(struct ttm_tt *tt)
 	return NULL;
 }
 
-/* The node of @tt's first page in memory. */
+/*
+ * The node of one of @tt's pages in memory. A backup goes from the first
+ * page on and leaves the last ones resident: look at the last page first,
+ * so that listing a partly backed-up tt anew does not walk its handles.
+ */
 static int ttm_shrinker_nid_of(struct ttm_tt *tt)
 {
+	struct page *last = tt->num_pages ? tt->pages[tt->num_pages - 1] : NULL;
 	pgoff_t i;
 
+	if (last && !ttm_backup_page_ptr_is_handle(last))
+		return page_to_nid(last);
 	for (i = 0; i < tt->num_pages; ++i) {
 		struct page *page = tt->pages[i];
 
