@@ -442,6 +442,8 @@ static void xe_vm_madvise_mmap_kunit(struct kunit *test)
 	struct vm_fault vmf = { .vma = &vma };
 	struct dma_buf *buf;
 
+	/* xe_bo_init_locked() sets them on xe's bos. */
+	obj->funcs = &xe_gem_object_funcs;
 	xe_bo_lock(bo, false);
 	xe_bo_set_purgeable(bo, true);
 	xe_bo_unlock(bo);
