@@ -3,7 +3,9 @@
  * KUnit tests of xe on TTM's memcg-aware shrinker, on a fake xe device with
  * xe's TTM functions: bos made with xe's tt, populated, pinned, marked
  * purgeable, purged, backed up and restored keep the shrinker's lists and
- * counts right, and reclaim follows xe's rules.
+ * counts right, and reclaim follows xe's rules. DRM_IOCTL_XE_MADVISE's
+ * purgeable state is set on the bos bound in a VM made of its GPUVA tree
+ * alone, and a DONTNEED bo refuses mmap, CPU faults and export.
  *
  * The fake device has an XE_PL_TT and an XE_PL_VRAM0 manager and a move
  * of its own in place of xe_bo_move(), which needs hardware (and DMA, which
@@ -26,39 +28,13 @@
 #include <drm/ttm/ttm_range_manager.h>
 
 #include "tests/xe_kunit_helpers.h"
+#include "xe_vm.h"
+#include "xe_vm_madvise.h"
 
 /* ttm_shrinker_free_swap() is TTM's, exported to tests only. */
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 #define XE_SHRINKER_TEST_PAGES 8
-
-static void xe_madvise_args_kunit(struct kunit *test)
-{
-	struct xe_device *xe = test->priv;
-	struct drm_xe_gem_madvise args = { .madv = DRM_XE_GEM_MADV_WILLNEED };
-
-	KUNIT_EXPECT_EQ(test, xe_gem_madvise_check_args(xe, &args), 0);
-	args.madv = DRM_XE_GEM_MADV_DONTNEED;
-	KUNIT_EXPECT_EQ(test, xe_gem_madvise_check_args(xe, &args), 0);
-
-	args.madv = 2;
-	KUNIT_EXPECT_EQ(test, xe_gem_madvise_check_args(xe, &args), -EINVAL);
-	args.madv = ~0u;
-	KUNIT_EXPECT_EQ(test, xe_gem_madvise_check_args(xe, &args), -EINVAL);
-	args.madv = DRM_XE_GEM_MADV_DONTNEED;
-
-	args.extensions = 1;
-	KUNIT_EXPECT_EQ(test, xe_gem_madvise_check_args(xe, &args), -EINVAL);
-	args.extensions = 0;
-	args.pad = 1;
-	KUNIT_EXPECT_EQ(test, xe_gem_madvise_check_args(xe, &args), -EINVAL);
-	args.pad = 0;
-	args.reserved[0] = 1;
-	KUNIT_EXPECT_EQ(test, xe_gem_madvise_check_args(xe, &args), -EINVAL);
-	args.reserved[0] = 0;
-	args.reserved[1] = 1;
-	KUNIT_EXPECT_EQ(test, xe_gem_madvise_check_args(xe, &args), -EINVAL);
-}
 
 /* What the fake device's move saw. */
 static struct {
@@ -259,6 +235,230 @@ static unsigned long xe_listed(struct kunit *test, enum ttm_shrinker_list l)
 static unsigned long xe_test_free_swap(struct mem_cgroup *memcg)
 {
 	return 1 << 20;
+}
+
+/*
+ * DRM_IOCTL_XE_MADVISE takes upstream 7.1's arguments: the purgeable state,
+ * WILLNEED or DONTNEED, of a 4 KiB-aligned range; every other attribute
+ * type, value, pad or reserved field is refused.
+ */
+static void xe_vm_madvise_args_kunit(struct kunit *test)
+{
+	struct xe_device *xe = test->priv;
+	struct drm_xe_madvise args = {
+		.start = SZ_64K,
+		.range = SZ_8K,
+		.type = DRM_XE_VMA_ATTR_PURGEABLE_STATE,
+		.purge_state_val.val = DRM_XE_VMA_PURGEABLE_STATE_WILLNEED,
+	};
+
+	/* Upstream's numbers and layout. */
+	KUNIT_EXPECT_EQ(test, DRM_IOCTL_XE_MADVISE,
+			DRM_IOW(DRM_COMMAND_BASE + 0x0c, struct drm_xe_madvise));
+	KUNIT_EXPECT_EQ(test, sizeof(args), 64);
+	KUNIT_EXPECT_EQ(test, offsetof(struct drm_xe_madvise, type), 28);
+	KUNIT_EXPECT_EQ(test, offsetof(struct drm_xe_madvise,
+				       purge_state_val.retained_ptr), 40);
+	KUNIT_EXPECT_EQ(test, DRM_XE_VMA_ATTR_PURGEABLE_STATE, 3);
+	KUNIT_EXPECT_EQ(test, DRM_XE_VMA_PURGEABLE_STATE_DONTNEED, 1);
+
+	KUNIT_EXPECT_EQ(test, xe_vm_madvise_check_args(xe, &args), 0);
+	args.purge_state_val.val = DRM_XE_VMA_PURGEABLE_STATE_DONTNEED;
+	KUNIT_EXPECT_EQ(test, xe_vm_madvise_check_args(xe, &args), 0);
+
+#define XE_EXPECT_REFUSED(field, v) do {				\
+		struct drm_xe_madvise bad = args;			\
+									\
+		bad.field = v;						\
+		KUNIT_EXPECT_EQ_MSG(test,				\
+				    xe_vm_madvise_check_args(xe, &bad),	\
+				    -EINVAL, #field " = " #v " accepted"); \
+	} while (0)
+	XE_EXPECT_REFUSED(extensions, 1);
+	XE_EXPECT_REFUSED(start, SZ_64K + 1);
+	XE_EXPECT_REFUSED(range, SZ_4K + SZ_2K);
+	XE_EXPECT_REFUSED(range, 0);
+	XE_EXPECT_REFUSED(type, DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC);
+	XE_EXPECT_REFUSED(type, DRM_XE_MEM_RANGE_ATTR_ATOMIC);
+	XE_EXPECT_REFUSED(type, DRM_XE_MEM_RANGE_ATTR_PAT);
+	XE_EXPECT_REFUSED(type, DRM_XE_VMA_ATTR_PURGEABLE_STATE + 1);
+	XE_EXPECT_REFUSED(purge_state_val.val, 2);
+	XE_EXPECT_REFUSED(purge_state_val.pad, 1);
+	XE_EXPECT_REFUSED(reserved[0], 1);
+	XE_EXPECT_REFUSED(reserved[1], 1);
+#undef XE_EXPECT_REFUSED
+}
+
+static void xe_test_vm_free(struct drm_gpuvm *gpuvm)
+{
+	kfree(container_of(gpuvm, struct xe_vm, gpuvm));
+}
+
+static const struct drm_gpuvm_ops xe_test_vm_ops = {
+	.vm_free = xe_test_vm_free,
+};
+
+/* A VM with nothing but its lock and its GPUVA tree, which madvise uses. */
+static struct xe_vm *xe_test_vm(struct kunit *test)
+{
+	struct xe_device *xe = test->priv;
+	struct drm_gem_object *r_obj;
+	struct xe_vm *vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	r_obj = drm_gpuvm_resv_object_alloc(&xe->drm);
+	KUNIT_ASSERT_NOT_NULL(test, r_obj);
+	vm->xe = xe;
+	init_rwsem(&vm->lock);
+	drm_gpuvm_init(&vm->gpuvm, "xe-madvise-test", 0, &xe->drm, r_obj, 0,
+		       SZ_1G, 0, 0, &xe_test_vm_ops);
+	drm_gem_object_put(r_obj);
+	return vm;
+}
+
+/* Bind the start of @bo at @addr, @size bytes. */
+static struct xe_vma *xe_test_bind(struct kunit *test, struct xe_vm *vm,
+				   struct xe_bo *bo, u64 addr, u64 size)
+{
+	struct xe_vma *vma = kzalloc(sizeof(*vma), GFP_KERNEL);
+	struct drm_gpuvm_bo *vm_bo;
+
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	drm_gpuva_init(&vma->gpuva, addr, size, &bo->ttm.base, 0);
+	KUNIT_ASSERT_EQ(test, drm_gpuva_insert(&vm->gpuvm, &vma->gpuva), 0);
+	xe_bo_lock(bo, false);
+	vm_bo = drm_gpuvm_bo_obtain(&vm->gpuvm, &bo->ttm.base);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vm_bo);
+	drm_gpuva_link(&vma->gpuva, vm_bo);
+	drm_gpuvm_bo_put(vm_bo);
+	xe_bo_unlock(bo);
+	return vma;
+}
+
+static void xe_test_unbind(struct xe_vma *vma)
+{
+	struct xe_bo *bo = xe_vma_bo(vma);
+
+	xe_bo_lock(bo, false);
+	drm_gpuva_unlink(&vma->gpuva);
+	xe_bo_unlock(bo);
+	drm_gpuva_remove(&vma->gpuva);
+	kfree(vma);
+}
+
+static int xe_test_madvise(struct xe_vm *vm, u64 start, u64 range,
+			   bool dontneed, bool *retained)
+{
+	int err;
+
+	down_read(&vm->lock);
+	err = xe_vm_madvise_purgeable(vm, start, start + range, dontneed,
+				      retained);
+	up_read(&vm->lock);
+	return err;
+}
+
+#define XE_TEST_BO_SIZE (XE_SHRINKER_TEST_PAGES << PAGE_SHIFT)
+
+/*
+ * DONTNEED marks the bos whose every binding lies in the range, and leaves
+ * alone the bos bound partly outside it, shared through dma-buf (exported
+ * or imported) or pinned; WILLNEED unmarks every bo bound in the range and
+ * reports, once, a bo whose content was dropped.
+ */
+static void xe_vm_madvise_range_kunit(struct kunit *test)
+{
+	enum { INSIDE, HALF_OUT, EXPORTED, IMPORTED, PINNED, NR_BOS };
+	static const char * const name[NR_BOS] = {
+		"inside", "half-out", "exported", "imported", "pinned",
+	};
+	struct dma_buf_attachment attach = {};
+	struct dma_buf dmabuf = {};
+	struct xe_vm *vm = xe_test_vm(test);
+	struct xe_vma *vma[NR_BOS + 1];
+	struct xe_bo *bo[NR_BOS];
+	const u64 range = NR_BOS * XE_TEST_BO_SIZE;
+	bool retained;
+	int i;
+
+	for (i = 0; i < NR_BOS; i++) {
+		bo[i] = xe_shrinker_test_bo(test);
+		vma[i] = xe_test_bind(test, vm, bo[i], i * XE_TEST_BO_SIZE,
+				      XE_TEST_BO_SIZE);
+	}
+	/* A second binding, outside the range. */
+	vma[NR_BOS] = xe_test_bind(test, vm, bo[HALF_OUT], range,
+				   XE_TEST_BO_SIZE);
+	bo[EXPORTED]->ttm.base.dma_buf = &dmabuf;
+	bo[IMPORTED]->ttm.base.import_attach = &attach;
+	xe_bo_lock(bo[PINNED], false);
+	ttm_bo_pin(&bo[PINNED]->ttm);
+	xe_bo_unlock(bo[PINNED]);
+
+	KUNIT_EXPECT_EQ(test, xe_test_madvise(vm, 0, range, true, &retained), 0);
+	KUNIT_EXPECT_TRUE(test, retained);
+	for (i = 0; i < NR_BOS; i++)
+		KUNIT_EXPECT_EQ_MSG(test, bo[i]->purgeable, i == INSIDE,
+				    "DONTNEED on the %s bo", name[i]);
+
+	/* Both bindings in the range: the bo goes. */
+	KUNIT_EXPECT_EQ(test, xe_test_madvise(vm, 0, range + XE_TEST_BO_SIZE,
+					      true, &retained), 0);
+	KUNIT_EXPECT_TRUE(test, bo[HALF_OUT]->purgeable);
+
+	/* WILLNEED on a range that only touches a binding. */
+	bo[INSIDE]->purged = true;
+	KUNIT_EXPECT_EQ(test, xe_test_madvise(vm, XE_TEST_BO_SIZE - SZ_4K,
+					      SZ_4K, false, &retained), 0);
+	KUNIT_EXPECT_FALSE_MSG(test, retained, "purged content retained");
+	KUNIT_EXPECT_FALSE(test, bo[INSIDE]->purgeable);
+	KUNIT_EXPECT_TRUE(test, bo[HALF_OUT]->purgeable);
+	KUNIT_EXPECT_EQ(test, xe_test_madvise(vm, 0, range, false, &retained),
+			0);
+	KUNIT_EXPECT_TRUE_MSG(test, retained, "not retained reported twice");
+	KUNIT_EXPECT_FALSE(test, bo[HALF_OUT]->purgeable);
+
+	xe_bo_lock(bo[PINNED], false);
+	ttm_bo_unpin(&bo[PINNED]->ttm);
+	xe_bo_unlock(bo[PINNED]);
+	bo[IMPORTED]->ttm.base.import_attach = NULL;
+	bo[EXPORTED]->ttm.base.dma_buf = NULL;
+	for (i = 0; i <= NR_BOS; i++)
+		xe_test_unbind(vma[i]);
+	drm_gpuvm_put(&vm->gpuvm);
+	for (i = 0; i < NR_BOS; i++)
+		ttm_bo_put(&bo[i]->ttm);
+}
+
+/*
+ * A DONTNEED bo is neither mapped anew (-EBUSY) nor faulted in through an
+ * existing mapping (SIGBUS), nor exported (-EBUSY).
+ */
+static void xe_vm_madvise_mmap_kunit(struct kunit *test)
+{
+	struct xe_bo *bo = xe_shrinker_test_bo(test);
+	struct drm_gem_object *obj = &bo->ttm.base;
+	struct vm_area_struct vma = { .vm_private_data = &bo->ttm };
+	struct vm_fault vmf = { .vma = &vma };
+	struct dma_buf *buf;
+
+	/* xe_bo_init_locked() sets them on xe's bos. */
+	obj->funcs = &xe_gem_object_funcs;
+	xe_bo_lock(bo, false);
+	xe_bo_set_purgeable(bo, true);
+	xe_bo_unlock(bo);
+
+	KUNIT_EXPECT_EQ(test, obj->funcs->mmap(obj, &vma), -EBUSY);
+	KUNIT_EXPECT_EQ(test, obj->funcs->vm_ops->fault(&vmf), VM_FAULT_SIGBUS);
+	KUNIT_EXPECT_FALSE_MSG(test, dma_resv_is_locked(obj->resv),
+			       "the fault left the bo locked");
+	buf = obj->funcs->export(obj, O_RDWR);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(buf), -EBUSY);
+
+	xe_bo_lock(bo, false);
+	KUNIT_EXPECT_TRUE(test, xe_bo_set_purgeable(bo, false));
+	xe_bo_unlock(bo);
+	ttm_bo_put(&bo->ttm);
 }
 
 /*
@@ -735,7 +935,9 @@ static void xe_shrinker_purged_moved_kunit(struct kunit *test)
 }
 
 static struct kunit_case xe_shrinker_tests[] = {
-	KUNIT_CASE(xe_madvise_args_kunit),
+	KUNIT_CASE(xe_vm_madvise_args_kunit),
+	KUNIT_CASE(xe_vm_madvise_range_kunit),
+	KUNIT_CASE(xe_vm_madvise_mmap_kunit),
 	KUNIT_CASE(xe_shrinker_rules_kunit),
 	KUNIT_CASE(xe_shrinker_lists_kunit),
 	KUNIT_CASE(xe_shrinker_reclaim_kunit),
