@@ -49,11 +49,7 @@
 /* The memory cgroup whose LRU holds @tt; call under rcu_read_lock(). */
 static struct mem_cgroup *ttm_shrinker_memcg_of(struct ttm_tt *tt)
 {
-#ifdef CONFIG_MEMCG
-	if (tt->objcg)
-		return obj_cgroup_memcg(tt->objcg);
-#endif
-	return NULL;
+	return tt->objcg ? obj_cgroup_memcg(tt->objcg) : NULL;
 }
 
 /*
